@@ -1,0 +1,5 @@
+export { StatusError, isStatusError, qualifiedResource } from './status-error.js';
+export type { Status, StatusReason, StatusDetails, StatusCause } from './status-error.js';
+export { FieldError, formatValue, required, invalid, forbidden, notSupported, duplicate } from './field-error.js';
+export type { FieldErrorType } from './field-error.js';
+export { errors } from './errors.js';

@@ -1,0 +1,99 @@
+/**
+ * The one error type that crosses module boundaries. It carries everything a Kubernetes
+ * `metav1.Status` needs; `toStatus()` is the one place that renders it (member order as
+ * apimachinery emits it: kind, apiVersion, metadata, status, message, reason, details, code).
+ * Reference: staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go.
+ */
+export type StatusReason =
+  | 'BadRequest'
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Gone'
+  | 'Invalid'
+  | 'MethodNotAllowed'
+  | 'NotAcceptable'
+  | 'UnsupportedMediaType'
+  | 'RequestEntityTooLarge'
+  | 'TooManyRequests'
+  | 'InternalError'
+  | 'ServiceUnavailable'
+  | 'Timeout'
+  | 'Expired';
+
+export interface StatusCause {
+  reason?: string;
+  message?: string;
+  field?: string;
+}
+
+export interface StatusDetails {
+  name?: string;
+  group?: string;
+  kind?: string;
+  uid?: string;
+  causes?: StatusCause[];
+  retryAfterSeconds?: number;
+}
+
+export interface Status {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, never>;
+  status: 'Failure' | 'Success';
+  message?: string;
+  reason?: StatusReason;
+  details?: StatusDetails;
+  code: number;
+}
+
+export class StatusError extends Error {
+  override readonly name = 'StatusError';
+  constructor(
+    readonly code: number,
+    readonly reason: StatusReason,
+    message: string,
+    readonly details?: StatusDetails,
+  ) {
+    super(message);
+  }
+
+  toStatus(): Status {
+    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
+    if (this.details && Object.keys(this.details).length > 0) {
+      // keep Go's member order: message, reason, details, code
+      return { kind: s.kind, apiVersion: s.apiVersion, metadata: s.metadata, status: s.status, message: s.message, reason: s.reason, details: orderDetails(this.details), code: s.code } as Status;
+    }
+    return s;
+  }
+}
+
+function orderDetails(d: StatusDetails): StatusDetails {
+  const out: StatusDetails = {};
+  if (d.name) out.name = d.name;
+  if (d.group) out.group = d.group;
+  if (d.kind) out.kind = d.kind;
+  if (d.uid) out.uid = d.uid;
+  if (d.causes && d.causes.length) {
+    out.causes = d.causes.map((c) => {
+      const o: StatusCause = {};
+      if (c.reason) o.reason = c.reason;
+      if (c.message) o.message = c.message;
+      if (c.field) o.field = c.field;
+      return o;
+    });
+  }
+  if (d.retryAfterSeconds) out.retryAfterSeconds = d.retryAfterSeconds;
+  return out;
+}
+
+/** `group/resource` as Kubernetes qualifies resources in messages (`roles.rbac.authorization.k8s.io`). */
+export function qualifiedResource(resource: string, group = ''): string {
+  return group ? `${resource}.${group}` : resource;
+}
+
+export function isStatusError(e: unknown): e is StatusError {
+  return e instanceof StatusError;
+}
