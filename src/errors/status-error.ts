@@ -62,7 +62,7 @@ export class StatusError extends Error {
 
   toStatus(): Status {
     const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
-    if (this.details && Object.keys(this.details).length > 0) {
+    if (this.details) {
       // keep Go's member order: message, reason, details, code
       return { kind: s.kind, apiVersion: s.apiVersion, metadata: s.metadata, status: s.status, message: s.message, reason: s.reason, details: orderDetails(this.details), code: s.code } as Status;
     }

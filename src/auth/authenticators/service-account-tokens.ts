@@ -1,0 +1,96 @@
+import type { Clock } from '../../clock/index.js';
+import type { BindingIndex } from '../../registry/binding-index.js';
+import type { Secret } from '../../registry/types.js';
+import type { KubernetesClaim } from '../../tokens/claims.js';
+import { type StaleTokenObserver, validateBoundClaims } from '../../tokens/bound-validator.js';
+import { JwtAuthenticator } from '../../tokens/jwt-authenticator.js';
+import type { KeySource } from '../../tokens/key-source.js';
+import { LEGACY_ISSUER } from '../../tokens/legacy-claims.js';
+import { validateLegacyClaims } from '../../tokens/legacy-validator.js';
+import type { TokenObjectGetter } from '../../tokens/object-getter.js';
+import { userInfoOf } from '../../tokens/service-account-info.js';
+import type { TokenAuthenticator } from '../../tokens/token-review.js';
+import { ReviewCache } from './review-cache.js';
+
+export interface ServiceAccountAuthOptions {
+  issuers: readonly string[];
+  apiAudiences: readonly string[];
+  keys: KeySource;
+  getter: TokenObjectGetter;
+  clock: Clock;
+  index: BindingIndex;
+  /** cached successful reviews (0 disables the cache) */
+  cacheSize?: number;
+  /** `--service-account-lookup` for legacy tokens */
+  lookup?: boolean;
+  observer?: StaleTokenObserver & { legacy?(sub: string): void };
+  markLegacyUsed?(secret: Secret, date: string): void;
+  warn?(message: string): void;
+}
+
+/**
+ * The two service-account authenticators of kube-apiserver (pkg/kubeapiserver/authenticator/config.go):
+ * bound tokens (the configured issuers) with a review cache, and legacy Secret tokens
+ * (`kubernetes/serviceaccount`), never cached.
+ * @example
+ * const [bound, legacy] = serviceAccountAuthenticators({ issuers, apiAudiences, keys, getter, clock, index });
+ */
+export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [TokenAuthenticator, TokenAuthenticator] {
+  const cache = o.cacheSize === 0 ? undefined : new ReviewCache({ index: o.index, clock: o.clock, max: o.cacheSize ?? 10_000 });
+  const bound = new JwtAuthenticator({
+    issuers: o.issuers,
+    keys: o.keys,
+    implicitAudiences: o.apiAudiences,
+    legacy: false,
+    validator: (_token, payload) => validateBoundClaims(payload, { getter: o.getter, clock: o.clock, ...(o.observer ? { observer: o.observer } : {}) }),
+  });
+  const legacy = new JwtAuthenticator({
+    issuers: [LEGACY_ISSUER],
+    keys: o.keys,
+    implicitAudiences: o.apiAudiences,
+    legacy: true,
+    validator: (token, payload) => {
+      o.observer?.legacy?.(String(payload.sub ?? ''));
+      return validateLegacyClaims(token, payload, {
+        getter: o.getter,
+        clock: o.clock,
+        ...(o.lookup !== undefined ? { lookup: o.lookup } : {}),
+        ...(o.markLegacyUsed ? { markUsed: o.markLegacyUsed } : {}),
+        ...(o.warn ? { warn: o.warn } : {}),
+      });
+    },
+  });
+
+  const boundAuth: TokenAuthenticator = async (token, audiences) => {
+    const key = cache ? ReviewCache.key(token, audiences) : '';
+    const hit = cache?.get(key);
+    if (hit) {
+      const now = Math.floor(o.clock.now() / 1000);
+      const [namespace = '', name = ''] = hit.sub.split(':').slice(2);
+      const info = { namespace, name, uid: hit.deps[0]! };
+      if (hit.warnAfter && now > hit.warnAfter) o.observer?.stale?.(hit.sub, now - hit.warnAfter, info);
+      else o.observer?.valid?.(info);
+      return hit.result;
+    }
+    const r = await bound.authenticate(token, audiences);
+    if (r.kind === 'notMine') return undefined;
+    if (r.kind === 'error') return { error: r.message };
+    const result = { user: userInfoOf(r.info), audiences: r.audiences };
+    if (cache) {
+      const kube = r.payload['kubernetes.io'] as KubernetesClaim;
+      const deps = [r.info.uid];
+      const boundUid = kube.pod?.uid ?? kube.secret?.uid ?? kube.node?.uid;
+      if (boundUid) deps.push(boundUid);
+      cache.set(key, { result, deps, exp: Number(r.payload.exp ?? 0), sub: String(r.payload.sub ?? ''), ...(kube.warnafter ? { warnAfter: kube.warnafter } : {}) });
+    }
+    return result;
+  };
+  const legacyAuth: TokenAuthenticator = async (token, audiences) => {
+    const r = await legacy.authenticate(token, audiences);
+    if (r.kind === 'notMine') return undefined;
+    if (r.kind === 'error') return { error: r.message };
+    const u = userInfoOf(r.info);
+    return { user: { ...u, extra: {} }, audiences: r.audiences };
+  };
+  return [boundAuth, legacyAuth];
+}

@@ -1,0 +1,88 @@
+/**
+ * Name validation as apimachinery/pkg/util/validation and apimachinery/pkg/api/validation/path do
+ * it, with their exact messages.
+ */
+const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const DNS1123_SUBDOMAIN = `${DNS1123_LABEL}(\\.${DNS1123_LABEL})*`;
+const labelRe = new RegExp(`^${DNS1123_LABEL}$`);
+const subdomainRe = new RegExp(`^${DNS1123_SUBDOMAIN}$`);
+
+export type NameValidator = (name: string) => string[];
+
+/** IsDNS1123Label: namespaces. */
+export const dns1123Label: NameValidator = (name) => {
+  const errs: string[] = [];
+  if (name.length > 63) errs.push('must be no more than 63 characters');
+  if (!labelRe.test(name)) {
+    errs.push(
+      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+    );
+  }
+  return errs;
+};
+
+/** IsDNS1123Subdomain: most objects (service accounts, pods, secrets, config maps, nodes). */
+export const dns1123Subdomain: NameValidator = (name) => {
+  const errs: string[] = [];
+  if (name.length > 253) errs.push('must be no more than 253 characters');
+  if (!subdomainRe.test(name)) {
+    errs.push(
+      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+    );
+  }
+  return errs;
+};
+
+/** ValidatePathSegmentName: RBAC objects. */
+export const pathSegmentName: NameValidator = (name) => {
+  if (name === '.' || name === '..') return [`may not be '${name}'`];
+  const errs: string[] = [];
+  for (const ch of ['/', '%']) if (name.includes(ch)) errs.push(`may not contain '${ch}'`);
+  return errs;
+};
+
+/** Strips what generateName would append to, the way ValidateObjectMeta checks a generateName prefix. */
+export function maskTrailingDash(name: string): string {
+  return name.length > 1 && name.endsWith('-') ? `${name.slice(0, -1)}a` : name;
+}
+
+const QUALIFIED_NAME = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
+const qualifiedNameRe = new RegExp(`^${QUALIFIED_NAME}$`);
+const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** IsQualifiedName: label and annotation keys. */
+export function qualifiedName(value: string): string[] {
+  const parts = value.split('/');
+  let name = value;
+  const errs: string[] = [];
+  if (parts.length === 2) {
+    const [prefix, n] = parts as [string, string];
+    name = n;
+    if (prefix.length === 0) errs.push('prefix part must be non-empty');
+    else for (const e of dns1123Subdomain(prefix)) errs.push(`prefix part ${e}`);
+  } else if (parts.length > 2) {
+    return [
+      "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+    ];
+  }
+  if (name.length === 0) errs.push('name part must be non-empty');
+  else if (name.length > 63) errs.push('name part must be no more than 63 characters');
+  if (name.length > 0 && !qualifiedNameRe.test(name)) {
+    errs.push(
+      "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+    );
+  }
+  return errs;
+}
+
+/** IsValidLabelValue. */
+export function labelValue(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 63) errs.push('must be no more than 63 characters');
+  if (!LABEL_VALUE_RE.test(value)) {
+    errs.push(
+      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+    );
+  }
+  return errs;
+}
