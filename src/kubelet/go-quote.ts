@@ -1,0 +1,37 @@
+/**
+ * Go's `strconv.Quote` (what `%q` prints): a double-quoted string in which `"` and `\` are escaped,
+ * printable characters (Unicode letters, marks, numbers, punctuation, symbols and the ASCII space,
+ * as `unicode.IsPrint` defines them) stay as they are, and everything else is escaped the Go way
+ * (`\n`, `\x00`, `\u00a0`, `\U0001f600`). Used where the kubelet formats with `%q`: the token
+ * cache key and the downward API's `key="value"` lines.
+ * @example
+ * goQuote('a"b\n'); // '"a\\"b\\n"'
+ */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (PRINTABLE.test(ch)) out += ch;
+    else out += escapeRune(cp);
+  }
+  return `${out}"`;
+}
+
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+
+const NAMED: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v' };
+
+function escapeRune(cp: number): string {
+  const named = NAMED[cp];
+  if (named) return named;
+  if (cp < 0x20 || cp === 0x7f) return `\\x${hex(cp, 2)}`;
+  // lone surrogates are not valid runes: Go would have turned them into U+FFFD first
+  if (cp >= 0xd800 && cp <= 0xdfff) return '\uFFFD';
+  if (cp < 0x10000) return `\\u${hex(cp, 4)}`;
+  return `\\U${hex(cp, 8)}`;
+}
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, '0');
+}
