@@ -1,0 +1,31 @@
+/**
+ * satoken's public surface: the in-process emulator and the types and helpers tests need.
+ * Internals are not exported; everything here is documented with an example.
+ */
+export { createEmulator, Emulator, DEFAULT_ISSUER, type EmulatorOptions, type EmulatorClock, type TokenSpec } from './emulator.js';
+export type { KeyOptions } from './emulator-keys.js';
+export { ManualClock, RealClock, type Clock } from './clock/index.js';
+export { StatusError, isStatusError, type Status, type StatusReason } from './errors/index.js';
+export type { InvalidationEvent, ObjectIdentity, TrackedKind } from './registry/binding-index.js';
+export type { IssuedToken } from './tokens/token-request.js';
+export type {
+  KubeObject,
+  ObjectMeta,
+  Pod,
+  Secret,
+  ServiceAccount,
+  ConfigMap,
+  Namespace,
+  Node,
+  TokenRequest,
+  TokenReview,
+  TokenReviewStatus,
+  UserInfo,
+  Role,
+  ClusterRole,
+  RoleBinding,
+  ClusterRoleBinding,
+} from './registry/types.js';
+export { KeySet } from './keys/index.js';
+export { MemoryStore } from './store/memory-store.js';
+export type { KeyValueStore } from './store/types.js';
