@@ -15,6 +15,8 @@ import { BindingIndex, type InvalidationEvent, type TrackedKind } from './regist
 import { kindInfo } from './registry/kinds.js';
 import { ObjectRegistry } from './registry/object-registry.js';
 import type { KubeObject, Secret, TokenRequest, TokenReview, TokenReviewStatus, UserInfo } from './registry/types.js';
+import { Kubelet } from './kubelet/kubelet.js';
+import { registryKubeletApi } from './kubelet/registry-api.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { KeyValueStore } from './store/types.js';
 import type { StaleTokenObserver } from './tokens/bound-validator.js';
@@ -83,7 +85,10 @@ export class Emulator {
   readonly getter: TokenObjectGetter;
   readonly chain: BearerTokenChain;
   private readonly controllers: Controller[] = [];
+  private readonly kubelets = new Set<Kubelet>();
+  private unhook: (() => void) | undefined;
   private readonly tokenConfig: TokenRequestConfig;
+  private readonly logger: pino.Logger | undefined;
 
   private constructor(
     readonly rawClock: Clock,
@@ -95,6 +100,7 @@ export class Emulator {
     const issuers = opts.issuer === undefined ? [DEFAULT_ISSUER] : Array.isArray(opts.issuer) ? opts.issuer : [opts.issuer];
     if (issuers.length === 0 || issuers.some((i) => !i)) throw new Error('service-account-issuer should not be an empty string');
     this.issuers = issuers;
+    this.logger = opts.logger;
     this.apiAudiences = opts.apiAudiences?.length ? opts.apiAudiences : issuers;
     this.clock = {
       now: () => rawClock.now(),
@@ -139,6 +145,7 @@ export class Emulator {
     bindings.start();
     const keys = await loadEmulatorKeys(opts.keys ?? {}, clock);
     const emu = new Emulator(clock, registry, bindings, keys, opts);
+    if (clock instanceof ManualClock) emu.unhook = clock.addIdleHook(() => emu.idle());
     for (const ns of BOOTSTRAP_NAMESPACES) {
       if (!registry.peek(kindInfo('Namespace')!, undefined, ns)) await registry.create(kindInfo('Namespace')!, '', { metadata: { name: ns } });
     }
@@ -255,12 +262,32 @@ export class Emulator {
     return this.bindings.onInvalidated(fn);
   }
 
-  /** Resolves when every controller has caught up. */
+  /**
+   * Runs a kubelet for a node on this emulator's clock: it registers the Node, writes the
+   * projected volumes of the pods bound to it under `rootDir`, rotates their tokens by the
+   * kubelet's rules as the clock advances, and removes them with their pods.
+   * @example
+   * const kubelet = await emu.startKubelet({ nodeName: 'node-1', rootDir: mkdtempSync('/tmp/kubelet-') });
+   * await emu.clock.advance(24 * 3600_000); // ~30 rotations of every kube-api-access token
+   */
+  async startKubelet(opts: { nodeName: string; rootDir: string; random?: () => number }): Promise<Kubelet> {
+    const k = new Kubelet({ nodeName: opts.nodeName, rootDir: opts.rootDir, clock: this.rawClock, api: registryKubeletApi(this, opts.nodeName), ...(opts.random ? { random: opts.random } : {}), ...(this.logger ? { logger: this.logger } : {}) });
+    await k.start();
+    this.kubelets.add(k);
+    return k;
+  }
+
+  /** Resolves when every controller and kubelet has caught up. */
   async idle(): Promise<void> {
-    for (let i = 0; i < 3; i++) await Promise.all(this.controllers.map((c) => c.idle()));
+    for (let i = 0; i < 3; i++) {
+      await Promise.all(this.controllers.map((c) => c.idle()));
+      await Promise.all([...this.kubelets].map((k) => k.idle()));
+    }
   }
 
   async close(): Promise<void> {
+    this.unhook?.();
+    for (const k of this.kubelets) k.stop();
     for (const c of this.controllers) c.stop();
     this.bindings.stop();
     this.registry.stop();

@@ -11,7 +11,8 @@ interface Timer {
 /**
  * A clock that moves only when told. `advance(ms)` fires every timer that falls due, in order of
  * due time (ties in order of creation), with `now()` set to each timer's due time while it runs,
- * and lets promises started by a timer settle before the next one fires. Time travel backwards
+ * and lets promises started by a timer settle (plus any registered idle hooks) before the next
+ * one fires. Time travel backwards
  * (`set` to an earlier instant) is allowed: the kubelet must survive it.
  * @example
  * const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
@@ -23,6 +24,7 @@ export class ManualClock implements Clock {
   private timers: Timer[] = [];
   private nextId = 1;
   private seq = 0;
+  private readonly idleHooks = new Set<() => Promise<void>>();
 
   constructor(start: number = Date.now()) {
     this.current = start;
@@ -48,6 +50,16 @@ export class ManualClock implements Clock {
     this.clearTimeout(handle);
   }
 
+  /**
+   * Registers work to wait for after each timer fires (e.g. an emulator's controllers and
+   * kubelets), so that time does not move on while what a timer started is still running on
+   * the thread pool (signing, file I/O). Returns the unregister function.
+   */
+  addIdleHook(hook: () => Promise<void>): () => void {
+    this.idleHooks.add(hook);
+    return () => this.idleHooks.delete(hook);
+  }
+
   /** Number of timers waiting to fire. */
   pending(): number {
     return this.timers.length;
@@ -69,10 +81,15 @@ export class ManualClock implements Clock {
         this.timers = this.timers.filter((t) => t !== next);
       }
       next.fn();
-      await settle();
+      await this.quiesce();
     }
     this.current = target;
     await settle();
+  }
+
+  private async quiesce(): Promise<void> {
+    await settle();
+    for (const hook of this.idleHooks) await hook();
   }
 
   /** Jumps to an instant without firing timers in between (for clock-skew tests); may go backwards. */

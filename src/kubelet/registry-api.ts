@@ -1,0 +1,57 @@
+import { isStatusError } from '../errors/index.js';
+import type { Emulator } from '../emulator.js';
+import { kindInfo } from '../registry/kinds.js';
+import type { ConfigMap, Pod, Secret, UserInfo } from '../registry/types.js';
+import type { KubeletApi } from './kubelet.js';
+
+const POD = kindInfo('Pod')!;
+const NODE = kindInfo('Node')!;
+
+/** The node identity a kubelet authenticates as (NodeRestriction and the Node authorizer key on it). */
+export function nodeUser(nodeName: string): UserInfo {
+  return { username: `system:node:${nodeName}`, uid: '', groups: ['system:nodes', 'system:authenticated'], extra: {} };
+}
+
+/**
+ * The kubelet's view of an in-process emulator: token requests go through TokenRequest as
+ * `system:node:<name>` (so NodeRestriction applies), objects come from the registry, and pods
+ * follow the registry's synchronous events.
+ */
+export function registryKubeletApi(emu: Emulator, nodeName: string): KubeletApi {
+  const user = nodeUser(nodeName);
+  const reg = emu.registry;
+  return {
+    async registerNode(name) {
+      if (reg.peek(NODE, undefined, name)) return;
+      try {
+        await reg.create(NODE, '', { metadata: { name, labels: { 'kubernetes.io/hostname': name } } }, { user });
+      } catch (e) {
+        if (!(isStatusError(e) && e.reason === 'AlreadyExists')) throw e;
+      }
+    },
+    async getToken(namespace, name, tr) {
+      const { warnings: _w, ...out } = await emu.tokenRequest(namespace, name, tr, user);
+      void _w;
+      return out;
+    },
+    async getConfigMap(namespace, name) {
+      return reg.peek(kindInfo('ConfigMap')!, namespace, name) as ConfigMap | undefined;
+    },
+    async getSecret(namespace, name) {
+      return reg.peek(kindInfo('Secret')!, namespace, name) as Secret | undefined;
+    },
+    async watchPods(node, on) {
+      const mine = (p: Pod) => p.spec?.nodeName === node;
+      for (const p of reg.list(POD, undefined, { fieldSelector: `spec.nodeName=${node}` }).items) on.added(p as Pod);
+      return reg.onEvent((e) => {
+        if (e.resource !== POD) return;
+        const pod = e.object as Pod;
+        const was = e.old ? mine(e.old as Pod) : false;
+        if (e.type === 'DELETED') {
+          if (mine(pod)) on.deleted(pod);
+        } else if (mine(pod)) (was ? on.modified : on.added)(pod);
+        else if (was) on.deleted(pod);
+      });
+    },
+  };
+}
