@@ -1,0 +1,41 @@
+import type { NextFunction, Request, Response } from 'express';
+import { errors } from '../errors/index.js';
+import type { UserInfo } from '../registry/types.js';
+import { forbiddenError, type Attributes, type Authorizer } from '../auth/authorizer/index.js';
+import type { RequestInfo } from './request-info.js';
+
+/** The short form `POST /serviceaccounts/<name>/token` is authorized as the real subresource. */
+function attributesFor(info: RequestInfo, req: Request, user: UserInfo): Attributes {
+  const short = /^\/serviceaccounts\/([^/]+)\/token\/?$/.exec(req.path);
+  if (short) {
+    const ns = typeof req.query.namespace === 'string' && req.query.namespace ? req.query.namespace : 'default';
+    return { user, verb: 'create', namespace: ns, apiGroup: '', apiVersion: 'v1', resource: 'serviceaccounts', subresource: 'token', name: decodeURIComponent(short[1]!), resourceRequest: true, path: req.path };
+  }
+  return {
+    user,
+    verb: info.verb,
+    namespace: info.namespace,
+    apiGroup: info.apiGroup,
+    apiVersion: info.apiVersion,
+    resource: info.resource,
+    subresource: info.subresource,
+    name: info.name,
+    resourceRequest: info.isResourceRequest,
+    path: info.path,
+  };
+}
+
+/** The authorization filter: Allow passes; Deny and NoOpinion are a 403 with Kubernetes' message (a 500 when an authorizer failed). */
+export function authorize(authorizer: Authorizer) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      const a = attributesFor(res.locals.info as RequestInfo, req, res.locals.user as UserInfo);
+      const d = await authorizer.authorize(a);
+      if (d.decision === 'Allow') return next();
+      if (d.error) throw errors.internal(d.error.message);
+      throw forbiddenError(a, d.reason);
+    } catch (e) {
+      next(e);
+    }
+  };
+}

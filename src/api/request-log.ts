@@ -1,0 +1,27 @@
+import type { NextFunction, Request, Response } from 'express';
+import type pino from 'pino';
+
+/**
+ * One structured line per request: method, path (no query: it may hold a token in a
+ * TokenReview-by-GET misuse), status, latency, user, and the jti of an issued token. Tokens,
+ * keys and Authorization headers are never logged.
+ */
+export function requestLog(logger: pino.Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const user = res.locals.user as { username?: string } | undefined;
+      const entry: Record<string, unknown> = {
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        latencyMs: Number(process.hrtime.bigint() - start) / 1e6,
+        user: user?.username,
+      };
+      if (res.locals.tokenJti) entry.jti = res.locals.tokenJti;
+      if (res.locals.impersonator) entry.impersonator = (res.locals.impersonator as { username?: string }).username;
+      logger.info(entry, 'request');
+    });
+    next();
+  };
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import type { Clock } from '../clock/index.js';
+import { isStatusError } from '../errors/index.js';
+import { kindInfo } from '../registry/kinds.js';
+import type { ObjectRegistry } from '../registry/object-registry.js';
+import type { ClusterRole, ClusterRoleBinding, Pod, Role, RoleBinding } from '../registry/types.js';
+import {
+  AbacAuthorizer,
+  NodeAuthorizer,
+  RbacAuthorizer,
+  WebhookAuthorizer,
+  alwaysAllow,
+  alwaysDeny,
+  authorizerChain,
+  bootstrapClusterRoleBindings,
+  bootstrapClusterRoles,
+  parseAbacPolicy,
+  unionRuleResolvers,
+  type Authorizer,
+  type NodeGraph,
+  type RbacLister,
+  type RuleResolver,
+} from './authorizer/index.js';
+
+const ROLE = kindInfo('Role')!;
+const CLUSTER_ROLE = kindInfo('ClusterRole')!;
+const ROLE_BINDING = kindInfo('RoleBinding')!;
+const CLUSTER_ROLE_BINDING = kindInfo('ClusterRoleBinding')!;
+const POD = kindInfo('Pod')!;
+
+/** RBAC objects read from the registry's cache. */
+export function registryRbacLister(registry: ObjectRegistry): RbacLister {
+  return {
+    getRole: async (ns, name) => registry.peek(ROLE, ns, name) as Role | undefined,
+    getClusterRole: async (name) => registry.peek(CLUSTER_ROLE, undefined, name) as ClusterRole | undefined,
+    listRoleBindings: async (ns) => registry.list(ROLE_BINDING, ns).items as RoleBinding[],
+    listClusterRoleBindings: async () => registry.list(CLUSTER_ROLE_BINDING, undefined).items as ClusterRoleBinding[],
+    listClusterRoles: async () => registry.list(CLUSTER_ROLE, undefined).items as ClusterRole[],
+  };
+}
+
+/** Pods by node, for the Node authorizer. */
+export function registryNodeGraph(registry: ObjectRegistry): NodeGraph {
+  return { podsOnNode: async (node) => registry.list(POD, undefined, { fieldSelector: `spec.nodeName=${node}` }).items as Pod[] };
+}
+
+export interface AccessControlOptions {
+  modes: readonly string[];
+  registry: ObjectRegistry;
+  clock: Clock;
+  policyFile?: string;
+  webhookConfigFile?: string;
+}
+
+/**
+ * `--authorization-mode` as kube-apiserver composes it (pkg/kubeapiserver/authorizer/config.go):
+ * `system:masters` first, then each mode in order; the first Allow or Deny wins.
+ * @example
+ * const { authorizer, ruleResolver } = buildAuthorizer({ modes: ['Node', 'RBAC'], registry, clock });
+ */
+export function buildAuthorizer(o: AccessControlOptions): { authorizer: Authorizer; ruleResolver: RuleResolver } {
+  const authorizers: Authorizer[] = [];
+  const resolvers: RuleResolver[] = [];
+  for (const mode of o.modes) {
+    switch (mode) {
+      case 'AlwaysAllow': {
+        const a = alwaysAllow();
+        authorizers.push(a);
+        resolvers.push(a);
+        break;
+      }
+      case 'AlwaysDeny': {
+        const a = alwaysDeny();
+        authorizers.push(a);
+        resolvers.push(a);
+        break;
+      }
+      case 'RBAC': {
+        const a = new RbacAuthorizer(registryRbacLister(o.registry));
+        authorizers.push(a);
+        resolvers.push(a);
+        break;
+      }
+      case 'Node': {
+        const a = new NodeAuthorizer(registryNodeGraph(o.registry));
+        authorizers.push(a);
+        resolvers.push(a);
+        break;
+      }
+      case 'ABAC': {
+        const a = new AbacAuthorizer(parseAbacPolicy(readFileSync(o.policyFile!, 'utf8'), o.policyFile));
+        authorizers.push(a);
+        resolvers.push(a);
+        break;
+      }
+      case 'Webhook':
+        authorizers.push(WebhookAuthorizer.fromKubeconfig(o.webhookConfigFile!, { clock: o.clock }));
+        break;
+      default:
+        throw new Error(`authorization-mode "${mode}" is not a valid mode`);
+    }
+  }
+  return { authorizer: authorizerChain(authorizers), ruleResolver: unionRuleResolvers(resolvers) };
+}
+
+/**
+ * Creates the bootstrap ClusterRoles and ClusterRoleBindings that are missing, as
+ * kube-apiserver's RBAC post-start hook does (existing ones are left as the user changed them).
+ */
+export async function ensureBootstrapPolicy(registry: ObjectRegistry): Promise<void> {
+  const put = async (info: typeof CLUSTER_ROLE, obj: ClusterRole | ClusterRoleBinding) => {
+    if (registry.peek(info, undefined, obj.metadata.name!)) return;
+    try {
+      await registry.create(info, '', obj);
+    } catch (e) {
+      if (!(isStatusError(e) && e.reason === 'AlreadyExists')) throw e;
+    }
+  };
+  for (const r of bootstrapClusterRoles()) await put(CLUSTER_ROLE, r);
+  for (const b of bootstrapClusterRoleBindings()) await put(CLUSTER_ROLE_BINDING, b);
+}

@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { stringify } from 'yaml';
+import { VERSION } from '../version.js';
+import { resolveConnection, type ConnectionFlags } from './connection.js';
+import { buildTokenRequest, CliError, createToken, type CreateTokenFlags } from './create-token.js';
+import { inspectToken, NotAJwtError } from './decode/inspect.js';
+import { renderReport } from './decode/render.js';
+import { jwksKeySource, verifyOffline, verifyWithServer, type Verdict } from './decode/verify.js';
+import { registerKeyCommands } from './keys-command.js';
+import { registerKubeconfigCommand } from './kubeconfig-command.js';
+import { serve } from './serve.js';
+import type { ServeFlags } from './serve-options.js';
+import { apiRequest } from '../client/api-client.js';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function connectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--kubeconfig <file>', 'kubeconfig to use (default: $KUBECONFIG, then .satoken/kubeconfig)')
+    .option('--context <name>', 'kubeconfig context to use')
+    .option('-s, --server <url>', 'address of the API server')
+    .option('--token <token>', 'bearer token for the API server')
+    .option('--certificate-authority <file>', 'CA certificate file for the API server')
+    .option('--insecure-skip-tls-verify', "don't check the server's certificate");
+}
+
+export function registerCommands(program: Command): void {
+  program.description('Kubernetes service-account tokens, emulated: TokenRequest, TokenReview, bound tokens, the kubelet refresher, RBAC').version(VERSION, '--version', 'print the version');
+
+  program
+    .command('serve')
+    .description('run the API server (HTTPS on 127.0.0.1:6443, objects in <data-dir>, keys in <keys-dir>)')
+    .option('--secure-port <port>', 'port to serve on; 0 picks a free one', '6443')
+    .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
+    .option('--http', 'serve plain HTTP (kubectl then sends no credentials)', false)
+    .option('--data-dir <dir>', 'where objects, the admin token and the kubeconfig live', '.satoken')
+    .option('--keys-dir <dir>', 'where keys and certificates live (kubeadm names)', 'keys')
+    .option('--service-account-issuer <url>', 'issuer of new tokens (repeatable: the first signs, all verify)', collect, [])
+    .option('--service-account-key-file <file>', 'PEM file of verification keys (repeatable)', collect, [])
+    .option('--service-account-signing-key-file <file>', 'PEM file of the signing key')
+    .option('--service-account-max-token-expiration <duration>', 'longest token a TokenRequest may get (1h to 2^32s; 0: no limit)')
+    .option('--service-account-extend-token-expiration <bool>', 'extend 3607 s pod-bound kubelet tokens to a year, with warnafter', 'true')
+    .option('--service-account-jwks-uri <url>', 'jwks_uri published in OIDC discovery')
+    .option('--api-audiences <list>', 'comma list of API audiences (default: the issuers)')
+    .option('--token-auth-file <file>', 'static tokens, CSV: token,user,uid,"group1,group2"')
+    .option('--anonymous-auth <bool>', 'allow anonymous requests', 'true')
+    .option('--authorization-mode <modes>', 'ordered list of Node, RBAC, ABAC, Webhook, AlwaysAllow, AlwaysDeny', 'Node,RBAC')
+    .option('--authorization-policy-file <file>', 'ABAC policy file')
+    .option('--authorization-webhook-config-file <file>', 'kubeconfig of the authorization webhook')
+    .option('--public-discovery <bool>', 'serve OIDC discovery and JWKS without credentials (false: RBAC decides, as Kubernetes)', 'true')
+    .addOption(new Option('--algorithm <alg>', 'algorithm of a generated signing key').choices(['RS256', 'ES256']).default('RS256'))
+    .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
+    .addHelpText('after', '\nExamples:\n  satoken serve\n  satoken serve --secure-port 0 --data-dir /tmp/sat --service-account-issuer https://127.0.0.1:6443\n  export KUBECONFIG=.satoken/kubeconfig; kubectl create token default\n')
+    .action(async (f: ServeFlags) => {
+      const running = await serve(f);
+      const stop = () => {
+        void running.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  const create = program.command('create').description('create objects');
+  connectionOptions(
+    create
+      .command('token')
+      .argument('[name...]', 'service account name')
+      .description('request a service account token, as `kubectl create token`')
+      .option('-n, --namespace <ns>', 'namespace (default: the context\'s, else "default")')
+      .option('--audience <aud>', 'audience of the token (repeatable, never comma-split)', collect, [])
+      .option('--duration <duration>', 'requested lifetime (Go duration, e.g. 10m, 1h); 0 lets the server decide')
+      .option('--bound-object-kind <kind>', 'kind to bind the token to: Node, Pod, Secret')
+      .option('--bound-object-name <name>', 'name of the object to bind to')
+      .option('--bound-object-uid <uid>', 'uid of the object to bind to')
+      .option('-o, --output <format>', 'json or yaml: print the whole TokenRequest'),
+  )
+    .addHelpText('after', '\nExamples:\n  satoken create token build-robot\n  satoken create token build-robot --audience vault --duration 10m\n  satoken create token build-robot --bound-object-kind Pod --bound-object-name web-0 -o yaml\n')
+    .action(async (names: string[], f: CreateTokenFlags & ConnectionFlags) => {
+      const conn = resolveConnection({ ...f, namespace: undefined });
+      const ns = f.namespace ?? conn.namespace ?? 'default';
+      const { name, namespace, body } = buildTokenRequest(names, ns, f);
+      process.stdout.write(await createToken(conn, name, namespace, body, f.output, !!process.stdout.isTTY));
+    });
+
+  connectionOptions(
+    program
+      .command('decode')
+      .argument('[token]', 'the token, a file holding it, or - for standard input (default: standard input)')
+      .description('show what a token says: header, claims, binding, times; --verify checks it')
+      .option('-o, --output <format>', 'json for scripts (a stable shape, see README)')
+      .option('--verify', 'verify: offline with --jwks, else by a TokenReview on the server', false)
+      .option('--jwks <fileOrUrl>', 'JWKS to verify against offline')
+      .option('--issuer <iss>', 'accepted issuer for offline verification (repeatable)', collect, [])
+      .option('--audience <aud>', 'audience to verify for (repeatable)', collect, []),
+  )
+    .addHelpText('after', '\nExit codes: 0 shown (and valid, with --verify), 1 rejected, 2 usage or input errors.\n\nExamples:\n  satoken create token default | satoken decode\n  satoken decode token.jwt --verify --audience vault\n  satoken decode "$T" --verify --jwks jwks.json --issuer https://kubernetes.default.svc.cluster.local -o json\n')
+    .action(async (arg: string | undefined, f: ConnectionFlags & { output?: string; verify: boolean; jwks?: string; issuer: string[]; audience: string[] }) => {
+      if (f.output !== undefined && f.output !== 'json') throw new CliError(`unknown output format "${f.output}": only json`, 2);
+      const token = readTokenArg(arg);
+      let report;
+      try {
+        report = inspectToken(token, Date.now());
+      } catch (e) {
+        if (e instanceof NotAJwtError) throw new CliError(e.message, 2);
+        throw e;
+      }
+      let verdict: Verdict | undefined;
+      if (f.verify) {
+        if (f.jwks) {
+          const keys = await jwksKeySource(f.jwks, async (url) => (await apiRequest({ server: url, insecureSkipTLSVerify: !!f.insecureSkipTlsVerify, ...(f.certificateAuthority ? { caData: readFileSync(f.certificateAuthority, 'utf8') } : {}) }, 'GET', url)).body);
+          verdict = await verifyOffline(token.trim(), keys, f.issuer, f.audience, Date.now());
+        } else {
+          verdict = await verifyWithServer(resolveConnection(f), token.trim(), f.audience);
+        }
+      }
+      process.stdout.write(f.output === 'json' ? `${JSON.stringify(verdict ? { ...report, verification: verdict } : report, null, 2)}\n` : renderReport(report, verdict));
+      if (verdict && !verdict.valid) process.exitCode = 1;
+    });
+
+  registerKeyCommands(program);
+  registerKubeconfigCommand(program);
+
+  program
+    .command('version')
+    .description('print the satoken version and the Kubernetes version it emulates')
+    .option('-o, --output <format>', 'json or yaml')
+    .action((f: { output?: string }) => {
+      const v = { satoken: VERSION, kubernetes: 'v1.33.1' };
+      process.stdout.write(f.output === 'json' ? `${JSON.stringify(v, null, 2)}\n` : f.output === 'yaml' ? stringify(v) : `satoken ${v.satoken} (emulates Kubernetes ${v.kubernetes})\n`);
+    });
+}
+
+function readTokenArg(arg: string | undefined): string {
+  if (arg === undefined || arg === '-') {
+    if (process.stdin.isTTY) throw new CliError('no token given: pass it as an argument, a file, or on standard input', 2);
+    return readFileSync(0, 'utf8');
+  }
+  if (arg.split('.').length >= 3) return arg;
+  try {
+    return readFileSync(arg, 'utf8');
+  } catch {
+    return arg;
+  }
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
+
+type JWK = JsonWebKey & { kid?: string; alg?: string; use?: string };
+import { apiRequest, TransportError } from '../../client/api-client.js';
+import type { Connection } from '../../client/kubeconfig.js';
+import { validateTimes } from '../../tokens/bound-validator.js';
+import { JwtAuthenticator } from '../../tokens/jwt-authenticator.js';
+import type { KeySource, VerificationKey } from '../../tokens/key-source.js';
+import { LEGACY_ISSUER } from '../../tokens/legacy-claims.js';
+import { CliError } from '../create-token.js';
+
+export interface Verdict {
+  valid: boolean;
+  /** Kubernetes' words for why not (what a TokenReview's status.error would say, unwrapped) */
+  reason?: string;
+  /** what was checked: 'offline' (JWKS) or 'server' (TokenReview) */
+  mode: 'offline' | 'server';
+  user?: { username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
+  audiences?: string[];
+}
+
+/** A JWKS (file or URL) as the token code's key source. */
+export async function jwksKeySource(ref: string, fetchJwks: (url: string) => Promise<string>): Promise<KeySource> {
+  let text: string;
+  try {
+    text = /^https?:\/\//.test(ref) ? await fetchJwks(ref) : readFileSync(ref, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read JWKS ${ref}: ${(e as Error).message}`, 2);
+  }
+  let jwks: { keys?: JWK[] };
+  try {
+    jwks = JSON.parse(text) as { keys?: JWK[] };
+  } catch {
+    throw new CliError(`JWKS ${ref} is not JSON`, 2);
+  }
+  if (!Array.isArray(jwks.keys)) throw new CliError(`JWKS ${ref} has no "keys" list`, 2);
+  const keys: VerificationKey[] = [];
+  for (const jwk of jwks.keys) {
+    if (!jwk.kid || !jwk.alg || (jwk.use && jwk.use !== 'sig')) continue;
+    try {
+      keys.push({ kid: jwk.kid, alg: jwk.alg, publicKey: createPublicKey({ key: jwk, format: 'jwk' }) });
+    } catch (e) {
+      throw new CliError(`JWKS ${ref}: key ${jwk.kid} is not a usable public key: ${(e as Error).message}`, 2);
+    }
+  }
+  return {
+    signingKey: undefined,
+    keysFor: (kid) => (kid ? keys.filter((k) => k.kid === kid) : keys),
+    algorithms: () => [...new Set(keys.map((k) => k.alg))].sort(),
+  };
+}
+
+/**
+ * Offline verification against a JWKS with kube-apiserver's steps and words: algorithm and key
+ * id, signature, issuer, audiences, then validity times with 60 s leeway. It cannot know whether
+ * the service account or bound object still exists: `--server` asks the server for that.
+ */
+export async function verifyOffline(token: string, keys: KeySource, issuers: string[], audiences: string[], nowMs: number): Promise<Verdict> {
+  const accepted = issuers.length ? issuers : [];
+  const auth = new JwtAuthenticator({
+    issuers: [...accepted, LEGACY_ISSUER],
+    keys,
+    implicitAudiences: audiences,
+    legacy: false,
+    validator: async (_t, payload) => {
+      validateTimes(payload, Math.floor(nowMs / 1000));
+      return { name: '', namespace: '', uid: '' };
+    },
+  });
+  const r = await auth.authenticate(token, audiences.length ? audiences : undefined);
+  if (r.kind === 'notMine') {
+    const iss = issuerOf(token);
+    if (iss !== undefined && !accepted.includes(iss) && iss !== LEGACY_ISSUER) return { valid: false, mode: 'offline', reason: `token issuer ${JSON.stringify(iss)} is invalid (accepted: ${accepted.map((i) => JSON.stringify(i)).join(', ') || 'none given; pass --issuer'})` };
+    return { valid: false, mode: 'offline', reason: 'invalid bearer token (not a JWS signed with an algorithm of the JWKS, or malformed)' };
+  }
+  if (r.kind === 'error') return { valid: false, mode: 'offline', reason: r.message };
+  return { valid: true, mode: 'offline', audiences: r.audiences };
+}
+
+/** Online verification: a TokenReview through the kubeconfig's server. */
+export async function verifyWithServer(conn: Connection, token: string, audiences: string[]): Promise<Verdict> {
+  let res;
+  try {
+    res = await apiRequest(conn, 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenReview',
+      spec: { token, ...(audiences.length ? { audiences } : {}) },
+    });
+  } catch (e) {
+    if (e instanceof TransportError) throw new CliError(`cannot reach the server: ${e.message}`, 2);
+    throw e;
+  }
+  const body = safeJson(res.body) as { message?: string; status?: { authenticated?: boolean; error?: string; user?: Verdict['user']; audiences?: string[] } } | undefined;
+  if (res.status >= 400) throw new CliError(`TokenReview failed: ${body?.message ?? `HTTP ${res.status}`}`, 2);
+  const s = body?.status ?? {};
+  if (s.authenticated) return { valid: true, mode: 'server', ...(s.user ? { user: s.user } : {}), ...(s.audiences ? { audiences: s.audiences } : {}) };
+  return { valid: false, mode: 'server', reason: s.error ?? 'not authenticated' };
+}
+
+function issuerOf(token: string): string | undefined {
+  try {
+    const p = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
+    return typeof p.iss === 'string' ? p.iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}

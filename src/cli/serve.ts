@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import { createApp } from '../api/app.js';
+import { buildAuthorizer, ensureBootstrapPolicy } from '../auth/access-control.js';
+import { parseTokenFile } from '../auth/authenticators/static-token-file.js';
+import { RealClock } from '../clock/index.js';
+import { renderKubeconfig } from '../client/kubeconfig.js';
+import { createEmulator, DEFAULT_ISSUER, type Emulator } from '../emulator.js';
+import { KeySet, ensureServingCertificates, ensureSigningKey, loadKeyDirectory, validateIssuers } from '../keys/index.js';
+import type { UserInfo } from '../registry/types.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { CliError } from './create-token.js';
+import { type ServeFlags, parseAuthorizationModes, parseBool, parseMaxExpiration, parsePort } from './serve-options.js';
+
+export const ADMIN_USER = 'kubernetes-admin';
+const SHUTDOWN_BOUND_MS = 5000;
+
+export interface RunningServer {
+  url: string;
+  kubeconfigPath: string;
+  emulator: Emulator;
+  close(): Promise<void>;
+}
+
+/** The admin's bearer token lives in `<data-dir>/tokens.csv` (the `--token-auth-file` format). */
+function ensureAdminToken(dataDir: string): { token: string; path: string } {
+  const path = join(dataDir, 'tokens.csv');
+  if (existsSync(path)) {
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      const [token, user] = line.split(',');
+      if (user === ADMIN_USER && token) return { token, path };
+    }
+  }
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(path, `${token},${ADMIN_USER},${ADMIN_USER},"system:masters"\n`, { mode: 0o600 });
+  return { token, path };
+}
+
+/**
+ * `satoken serve`: keys and certificates in the keys directory (generated on first start),
+ * objects in the embedded durable store under the data directory, an HTTPS API server with
+ * kube-apiserver's paths, and a kubeconfig for the admin. Prints one ready line.
+ */
+export async function serve(f: ServeFlags, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningServer> {
+  const logger = pino({ level: f.logLevel, redact: { paths: ['req.headers.authorization', 'token', '*.token', 'key', '*.key'], censor: '[redacted]' } }, pino.destination({ dest: 2, sync: false }));
+  const port = parsePort(f.securePort);
+  const issuers = f.serviceAccountIssuer.length ? f.serviceAccountIssuer : [DEFAULT_ISSUER];
+  try {
+    validateIssuers(issuers);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const maxExpiration = parseMaxExpiration(f.serviceAccountMaxTokenExpiration);
+  const extend = parseBool('service-account-extend-token-expiration', f.serviceAccountExtendTokenExpiration);
+  const anonymous = parseBool('anonymous-auth', f.anonymousAuth);
+  const publicDiscovery = parseBool('public-discovery', f.publicDiscovery);
+  const modes = parseAuthorizationModes(f.authorizationMode, f);
+  if (f.algorithm !== 'RS256' && f.algorithm !== 'ES256') throw new CliError(`--algorithm must be RS256 or ES256, got ${f.algorithm}`);
+  if (extend && maxExpiration > 0 && maxExpiration < 3607) {
+    logger.warn(`service-account-extend-token-expiration is true, in order to correctly trigger safe transition logic, service-account-max-token-expiration must be set longer than 3607 seconds (currently ${maxExpiration / 3600}h0m0s)`);
+  }
+  const keysDir = resolve(f.keysDir);
+  const dataDir = resolve(f.dataDir);
+  mkdirSync(keysDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  let keySet: KeySet;
+  try {
+    if (f.serviceAccountSigningKeyFile || f.serviceAccountKeyFile.length) {
+      keySet = await KeySet.fromFiles({ signingKeyFile: f.serviceAccountSigningKeyFile, keyFiles: f.serviceAccountKeyFile });
+    } else {
+      await ensureSigningKey(keysDir, { algorithm: f.algorithm });
+      keySet = await loadKeyDirectory(keysDir);
+    }
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const clock = new RealClock();
+  const tls = await ensureServingCertificates(keysDir, { clock });
+  const admin = ensureAdminToken(dataDir);
+  const staticTokens = new Map<string, UserInfo>([...parseTokenFile(readFileSync(admin.path, 'utf8'), admin.path)]);
+  if (f.tokenAuthFile) {
+    try {
+      for (const [k, v] of parseTokenFile(readFileSync(f.tokenAuthFile, 'utf8'), f.tokenAuthFile)) staticTokens.set(k, v);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+  const store = SqliteStore.open(dataDir);
+  const emulator = await createEmulator({
+    clock,
+    store,
+    issuer: issuers,
+    ...(f.apiAudiences ? { apiAudiences: f.apiAudiences.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    keys: { keySet, caCert: tls.caCert, allowHttpIssuer: true },
+    maxTokenExpirationSeconds: maxExpiration,
+    extendTokenExpiration: extend,
+    staticTokens,
+    logger,
+  });
+  await ensureBootstrapPolicy(emulator.registry);
+  const { authorizer, ruleResolver } = buildAuthorizer({ modes, registry: emulator.registry, clock, ...(f.authorizationPolicyFile ? { policyFile: f.authorizationPolicyFile } : {}), ...(f.authorizationWebhookConfigFile ? { webhookConfigFile: f.authorizationWebhookConfigFile } : {}) });
+  let externalAddress = `${f.bindAddress}:${port}`;
+  const app = createApp({
+    emulator,
+    authorizer,
+    ruleResolver,
+    logger,
+    anonymousAuth: anonymous,
+    publicDiscovery,
+    get jwksUri() {
+      return f.serviceAccountJwksUri ?? (f.http ? `http://${externalAddress}/openid/v1/jwks` : undefined);
+    },
+    get externalAddress() {
+      return externalAddress;
+    },
+  });
+  const server: Server = f.http ? createHttpServer(app) : createHttpsServer({ key: tls.key, cert: tls.cert, ca: tls.caCert, requestCert: true, rejectUnauthorized: false }, app);
+  await new Promise<void>((ok, fail) => {
+    server.once('error', (e: NodeJS.ErrnoException) => fail(new CliError(e.code === 'EADDRINUSE' ? `failed to listen on ${f.bindAddress}:${port}: address already in use` : e.message)));
+    server.listen(port, f.bindAddress, () => ok());
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  const host = f.bindAddress.includes(':') ? `[${f.bindAddress}]` : f.bindAddress === '0.0.0.0' ? '127.0.0.1' : f.bindAddress;
+  externalAddress = `${host}:${actualPort}`;
+  const url = `${f.http ? 'http' : 'https'}://${externalAddress}`;
+  const kubeconfigPath = join(dataDir, 'kubeconfig');
+  writeFileSync(kubeconfigPath, renderKubeconfig({ server: url, ...(f.http ? {} : { caData: tls.caCert }), token: admin.token, namespace: 'default' }, 'satoken', ADMIN_USER), { mode: 0o600 });
+  chmodSync(kubeconfigPath, 0o600);
+  out(`satoken ready: ${url} (kubeconfig: ${kubeconfigPath})`);
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((ok) => {
+        const t = setTimeout(() => {
+          server.closeAllConnections();
+          ok();
+        }, SHUTDOWN_BOUND_MS);
+        t.unref();
+        server.close(() => {
+          clearTimeout(t);
+          ok();
+        });
+        server.closeIdleConnections();
+      });
+      await emulator.close();
+      logger.flush();
+    })());
+  return { url, kubeconfigPath, emulator, close };
+}
