@@ -53,12 +53,7 @@ export function registerCommands(program: Command): void {
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
     .addHelpText('after', '\nExamples:\n  satoken serve\n  satoken serve --secure-port 0 --data-dir /tmp/sat --service-account-issuer https://127.0.0.1:6443\n  export KUBECONFIG=.satoken/kubeconfig; kubectl create token default\n')
     .action(async (f: ServeFlags) => {
-      const running = await serve(f);
-      const stop = () => {
-        void running.close().then(() => process.exit(0));
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      await serve(f, undefined, { handleSignals: true });
     });
 
   const create = program.command('create').description('create objects');

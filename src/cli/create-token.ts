@@ -89,6 +89,7 @@ export async function createToken(conn: Connection, name: string, namespace: str
   const token = parsed?.status?.token;
   if (!token) throw new CliError('failed to create token: no token in server response');
   if (output === 'json') return `${JSON.stringify(parsed, null, 4)}\n`;
-  if (output === 'yaml') return stringify(parsed, { sortMapEntries: true });
+  // sigs.k8s.io/yaml: sorted keys, sequences not indented, timestamp-like strings quoted (YAML 1.1)
+  if (output === 'yaml') return stringify(parsed, { sortMapEntries: true, indentSeq: false, version: '1.1' });
   return isTty ? `${token}\n` : token;
 }

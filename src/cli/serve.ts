@@ -46,7 +46,7 @@ function ensureAdminToken(dataDir: string): { token: string; path: string } {
  * objects in the embedded durable store under the data directory, an HTTPS API server with
  * kube-apiserver's paths, and a kubeconfig for the admin. Prints one ready line.
  */
-export async function serve(f: ServeFlags, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningServer> {
+export async function serve(f: ServeFlags, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`), opts: { handleSignals?: boolean } = {}): Promise<RunningServer> {
   const logger = pino({ level: f.logLevel, redact: { paths: ['req.headers.authorization', 'token', '*.token', 'key', '*.key'], censor: '[redacted]' } }, pino.destination({ dest: 2, sync: false }));
   const port = parsePort(f.securePort);
   const issuers = f.serviceAccountIssuer.length ? f.serviceAccountIssuer : [DEFAULT_ISSUER];
@@ -131,7 +131,6 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   writeFileSync(kubeconfigPath, renderKubeconfig({ server: url, ...(f.http ? {} : { caData: tls.caCert }), token: admin.token, namespace: 'default' }, 'satoken', ADMIN_USER), { mode: 0o600 });
   chmodSync(kubeconfigPath, 0o600);
-  out(`satoken ready: ${url} (kubeconfig: ${kubeconfigPath})`);
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -150,5 +149,11 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
       await emulator.close();
       logger.flush();
     })());
+  if (opts.handleSignals) {
+    const stop = () => void close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
+  out(`satoken ready: ${url} (kubeconfig: ${kubeconfigPath})`);
   return { url, kubeconfigPath, emulator, close };
 }

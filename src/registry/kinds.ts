@@ -15,6 +15,8 @@ export interface ResourceInfo {
   namespaced: boolean;
   shortNames: string[];
   verbs: string[];
+  /** discovery categories (`all` makes `kubectl get all` include the kind) */
+  categories?: string[];
   /** subresources served, with the kind they answer */
   subresources: Array<{ name: string; group: string; version: string; kind: string; verbs: string[] }>;
 }
@@ -34,7 +36,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   core('serviceaccounts', 'serviceaccount', 'ServiceAccount', true, ['sa'], [
     { name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] },
   ]),
-  core('pods', 'pod', 'Pod', true, ['po']),
+  { ...core('pods', 'pod', 'Pod', true, ['po']), categories: ['all'] },
   core('secrets', 'secret', 'Secret', true),
   core('nodes', 'node', 'Node', false, ['no']),
   core('configmaps', 'configmap', 'ConfigMap', true, ['cm']),
@@ -43,6 +45,23 @@ export const RESOURCES: readonly ResourceInfo[] = [
   rbac('rolebindings', 'rolebinding', 'RoleBinding', true),
   rbac('clusterroles', 'clusterrole', 'ClusterRole', false),
   rbac('clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', false),
+];
+
+function review(group: string, resource: string, kind: string, namespaced: boolean): ResourceInfo {
+  return { resource, singular: resource.slice(0, -1), kind, listKind: '', group, version: 'v1', namespaced, shortNames: [], verbs: ['create'], subresources: [] };
+}
+
+/**
+ * Create-only kinds answered in place and never stored (no list, so `listKind` is empty): listed in
+ * discovery and OpenAPI, routed by api/app.ts. Kept out of RESOURCES, which drives storage.
+ */
+export const REVIEW_RESOURCES: readonly ResourceInfo[] = [
+  review('authentication.k8s.io', 'selfsubjectreviews', 'SelfSubjectReview', false),
+  review('authentication.k8s.io', 'tokenreviews', 'TokenReview', false),
+  review('authorization.k8s.io', 'localsubjectaccessreviews', 'LocalSubjectAccessReview', true),
+  review('authorization.k8s.io', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false),
+  review('authorization.k8s.io', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false),
+  review('authorization.k8s.io', 'subjectaccessreviews', 'SubjectAccessReview', false),
 ];
 
 const byResource = new Map(RESOURCES.map((r) => [`${r.group}/${r.resource}`, r]));

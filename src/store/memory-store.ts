@@ -1,94 +1,114 @@
-import { type KeyValueStore, type ListResult, type StoredObject, type Watch, type WatchEvent, type WatchOptions, StoreError } from './types.js';
+import { type EncodedEvent, stamp } from './encoded-event.js';
+import { DEFAULT_HISTORY_SIZE, EventHistory, assertNotCompacted } from './event-history.js';
+import { checkExpected, storeErrors } from './store-errors.js';
+import type { KeyValueStore, ListResult, StoredObject, Watch, WatchEvent, WatchEventType, WatchOptions } from './types.js';
+import { type HandlerErrorReporter, WatchHub } from './watch-hub.js';
 
-const HISTORY = 10_000;
+export interface MemoryStoreOptions {
+  /** how many recent changes to keep for `watch(..., { sinceRevision })` (default 10,000) */
+  historySize?: number;
+  /** told about watch handlers that throw (default: ignored) */
+  onHandlerError?: HandlerErrorReporter;
+}
+
+interface Entry {
+  json: string;
+  resourceVersion: string;
+}
 
 /**
- * The library's default store: objects in a Map, deep-copied in and out, one revision counter,
- * a bounded history for watches that resume from a revision.
- * IMPORTANT: watch handlers run synchronously after each write is applied and before its promise
- * resolves; the binding registry (registry/binding-index.ts) relies on this to invalidate tokens
- * before a delete returns.
+ * The library's default store: objects kept as JSON strings in a Map (get is O(1) and nobody can
+ * mutate what is stored), one revision counter, and a bounded history of recent changes for
+ * watches that resume from a revision (Gone once that revision has been compacted away).
+ *
+ * IMPORTANT: watch handlers run synchronously, in revision order, after a write is applied and
+ * before its promise resolves, so a delete's watchers have run when `delete()` returns. The binding
+ * index (registry/binding-index.ts, through registry/object-registry.ts) relies on this to
+ * invalidate tokens before the delete call returns. The sqlite store (sqlite-store.ts) keeps the
+ * same promise; both dispatch through watch-hub.ts.
  * @example
  * const store = new MemoryStore();
- * await store.create('/registry/serviceaccounts/default/a', { metadata: { name: 'a' } });
+ * const sa = await store.create('/registry/serviceaccounts/default/a', { metadata: { name: 'a' } });
+ * sa.metadata.resourceVersion; // '1'
+ * store.watch('/registry/serviceaccounts/', (e) => console.log(e.type, e.key));
+ * await store.delete('/registry/serviceaccounts/default/a'); // logs "DELETED ..." before this resolves
  */
 export class MemoryStore implements KeyValueStore {
-  private readonly data = new Map<string, StoredObject>();
-  private readonly history: WatchEvent[] = [];
-  private readonly watchers = new Set<{ prefix: string; handler: (e: WatchEvent) => void }>();
+  private readonly data = new Map<string, Entry>();
+  private readonly history: EventHistory;
+  private readonly hub: WatchHub;
   private rev = 0;
+  private closed = false;
+
+  constructor(opts: MemoryStoreOptions = {}) {
+    this.history = new EventHistory(opts.historySize ?? DEFAULT_HISTORY_SIZE);
+    this.hub = new WatchHub(opts.onHandlerError);
+  }
 
   revision(): number {
     return this.rev;
   }
 
   async get(key: string): Promise<StoredObject | undefined> {
-    const o = this.data.get(key);
-    return o ? structuredClone(o) : undefined;
+    this.ensureOpen();
+    const entry = this.data.get(key);
+    return entry ? (JSON.parse(entry.json) as StoredObject) : undefined;
   }
 
   async list(prefix: string): Promise<ListResult> {
-    const keys = [...this.data.keys()].filter((k) => k.startsWith(prefix)).sort();
-    return { items: keys.map((k) => structuredClone(this.data.get(k)!)), revision: this.rev };
+    this.ensureOpen();
+    const keys: string[] = [];
+    for (const k of this.data.keys()) if (k.startsWith(prefix)) keys.push(k);
+    keys.sort();
+    return { items: keys.map((k) => JSON.parse(this.data.get(k)!.json) as StoredObject), revision: this.rev };
   }
 
   async create(key: string, obj: StoredObject): Promise<StoredObject> {
-    if (this.data.has(key)) throw new StoreError('AlreadyExists', `key ${key} already exists`);
-    return this.write('ADDED', key, obj);
+    this.ensureOpen();
+    if (this.data.has(key)) throw storeErrors.alreadyExists(key);
+    return this.commit('ADDED', key, obj);
   }
 
   async update(key: string, obj: StoredObject, expectedRevision?: string): Promise<StoredObject> {
-    const cur = this.data.get(key);
-    if (!cur) throw new StoreError('NotFound', `key ${key} not found`);
-    if (expectedRevision !== undefined && cur.metadata.resourceVersion !== expectedRevision) throw new StoreError('Conflict', `key ${key} is at ${cur.metadata.resourceVersion}, not ${expectedRevision}`);
-    return this.write('MODIFIED', key, obj);
+    this.ensureOpen();
+    checkExpected(key, this.data.get(key)?.resourceVersion, expectedRevision);
+    return this.commit('MODIFIED', key, obj);
   }
 
   async delete(key: string, expectedRevision?: string): Promise<StoredObject> {
-    const cur = this.data.get(key);
-    if (!cur) throw new StoreError('NotFound', `key ${key} not found`);
-    if (expectedRevision !== undefined && cur.metadata.resourceVersion !== expectedRevision) throw new StoreError('Conflict', `key ${key} is at ${cur.metadata.resourceVersion}, not ${expectedRevision}`);
-    this.data.delete(key);
-    const last = { ...cur, metadata: { ...cur.metadata, resourceVersion: String(++this.rev) } };
-    this.emit({ type: 'DELETED', key, object: last, revision: this.rev });
-    return structuredClone(last);
+    this.ensureOpen();
+    const entry = this.data.get(key);
+    checkExpected(key, entry?.resourceVersion, expectedRevision);
+    return this.commit('DELETED', key, JSON.parse(entry!.json) as StoredObject);
   }
 
   watch(prefix: string, handler: (e: WatchEvent) => void, opts: WatchOptions = {}): Watch {
-    if (opts.sinceRevision !== undefined) {
-      const oldest = this.history[0]?.revision ?? this.rev + 1;
-      if (opts.sinceRevision < oldest - 1 && opts.sinceRevision < this.rev) throw new StoreError('Gone', `too old resource version: ${opts.sinceRevision} (${oldest - 1})`);
-      for (const e of this.history) if (e.revision > opts.sinceRevision && e.key.startsWith(prefix)) safely(handler, e);
-    }
-    const w = { prefix, handler };
-    this.watchers.add(w);
-    return { stop: () => void this.watchers.delete(w) };
+    this.ensureOpen();
+    const since = opts.sinceRevision;
+    if (since === undefined) return this.hub.subscribe(prefix, handler, [], this.rev);
+    assertNotCompacted(since, this.history.compacted);
+    return this.hub.subscribe(prefix, handler, this.history.since(since), Math.max(this.rev, since));
   }
 
   async close(): Promise<void> {
-    this.watchers.clear();
+    this.closed = true;
+    this.hub.close();
   }
 
-  private write(type: 'ADDED' | 'MODIFIED', key: string, obj: StoredObject): StoredObject {
-    const stored = structuredClone(obj);
-    stored.metadata = { ...stored.metadata, resourceVersion: String(++this.rev) };
-    Object.freeze(stored);
-    this.data.set(key, stored);
-    this.emit({ type, key, object: stored, revision: this.rev });
-    return structuredClone(stored);
+  /** Applies one change under the next revision, records it, and tells the watchers. */
+  private commit(type: WatchEventType, key: string, obj: StoredObject): StoredObject {
+    const revision = this.rev + 1;
+    const { object, json } = stamp(obj, revision);
+    this.rev = revision;
+    if (type === 'DELETED') this.data.delete(key);
+    else this.data.set(key, { json, resourceVersion: String(revision) });
+    const event: EncodedEvent = { type, key, revision, json };
+    this.history.push(event);
+    this.hub.publish(event);
+    return object;
   }
 
-  private emit(e: WatchEvent): void {
-    this.history.push(e);
-    if (this.history.length > HISTORY) this.history.shift();
-    for (const w of this.watchers) if (e.key.startsWith(w.prefix)) safely(w.handler, e);
-  }
-}
-
-function safely(handler: (e: WatchEvent) => void, e: WatchEvent): void {
-  try {
-    handler(e);
-  } catch {
-    // a watcher's failure is its own; the store and other watchers go on
+  private ensureOpen(): void {
+    if (this.closed) throw storeErrors.closed();
   }
 }

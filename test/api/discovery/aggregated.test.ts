@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { AGGREGATED_DISCOVERY_CONTENT_TYPE, aggregatedDiscovery, wantsAggregated } from '../../../src/api/discovery/index.js';
+
+const CRUD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const KUBECTL_ACCEPT =
+  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+
+const stored = (resource: string, kind: string, namespaced: boolean, extra: Record<string, unknown> = {}, group = '') => ({
+  resource,
+  responseKind: { group, version: 'v1', kind },
+  scope: namespaced ? 'Namespaced' : 'Cluster',
+  singularResource: resource.slice(0, -1),
+  verbs: CRUD,
+  ...extra,
+});
+const review = (group: string, resource: string, kind: string, namespaced = false) => ({ ...stored(resource, kind, namespaced, {}, group), verbs: ['create'] });
+const item = (name: string | undefined, resources: unknown[]) => ({
+  metadata: name ? { name, creationTimestamp: null } : { creationTimestamp: null },
+  versions: [{ version: 'v1', resources, freshness: 'Current' }],
+});
+const list = (items: unknown[]) => ({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items });
+
+describe('aggregated discovery', () => {
+  it('names the Content-Type kubectl reads the format from', () => {
+    expect(AGGREGATED_DISCOVERY_CONTENT_TYPE).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+  });
+
+  it.each([
+    ['kubectl 1.30+, which lists v2, then v2beta1, then plain JSON', KUBECTL_ACCEPT, true],
+    ['v2 alone', 'application/json;as=APIGroupDiscoveryList;v=v2;g=apidiscovery.k8s.io', true],
+    ['kubectl 1.26–1.29, which knows only v2beta1 (no longer served in 1.33)', 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json', false],
+    ['plain JSON', 'application/json, */*', false],
+    ['plain JSON before v2', 'application/json,application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList', false],
+    ['v2 refused with q=0', 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList;q=0,application/json', false],
+    ['protobuf v2', 'application/vnd.kubernetes.protobuf;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList', false],
+    ['no Accept header', undefined, false],
+  ])('is wanted by %s: %s', (_name, accept, expected) => {
+    expect(wantsAggregated(accept)).toBe(expected);
+  });
+
+  it.each([
+    [
+      '/api: the core group, unnamed, with the token subresource nested under serviceaccounts',
+      'api' as const,
+      list([
+        item(undefined, [
+          stored('configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
+          stored('events', 'Event', true, { shortNames: ['ev'] }),
+          stored('namespaces', 'Namespace', false, { shortNames: ['ns'] }),
+          stored('nodes', 'Node', false, { shortNames: ['no'] }),
+          stored('pods', 'Pod', true, { shortNames: ['po'], categories: ['all'] }),
+          stored('secrets', 'Secret', true),
+          stored('serviceaccounts', 'ServiceAccount', true, {
+            shortNames: ['sa'],
+            subresources: [{ subresource: 'token', responseKind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] }],
+          }),
+        ]),
+      ]),
+    ],
+    [
+      '/apis: every named group, in priority order',
+      'apis' as const,
+      list([
+        item('authentication.k8s.io', [review('authentication.k8s.io', 'selfsubjectreviews', 'SelfSubjectReview'), review('authentication.k8s.io', 'tokenreviews', 'TokenReview')]),
+        item('authorization.k8s.io', [
+          review('authorization.k8s.io', 'localsubjectaccessreviews', 'LocalSubjectAccessReview', true),
+          review('authorization.k8s.io', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview'),
+          review('authorization.k8s.io', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview'),
+          review('authorization.k8s.io', 'subjectaccessreviews', 'SubjectAccessReview'),
+        ]),
+        item('rbac.authorization.k8s.io', [
+          stored('clusterrolebindings', 'ClusterRoleBinding', false, {}, 'rbac.authorization.k8s.io'),
+          stored('clusterroles', 'ClusterRole', false, {}, 'rbac.authorization.k8s.io'),
+          stored('rolebindings', 'RoleBinding', true, {}, 'rbac.authorization.k8s.io'),
+          stored('roles', 'Role', true, {}, 'rbac.authorization.k8s.io'),
+        ]),
+      ]),
+    ],
+  ])('answers %s', (_name, root, expected) => {
+    expect(aggregatedDiscovery(root)).toEqual(expected);
+  });
+
+  it('serialises the core group metadata as Kubernetes does (no name, null creationTimestamp)', () => {
+    expect(JSON.stringify(aggregatedDiscovery('api').items[0]!.metadata)).toBe('{"creationTimestamp":null}');
+  });
+});

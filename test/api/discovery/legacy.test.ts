@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions } from '../../../src/api/discovery/index.js';
+
+const CRUD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const gv = (groupVersion: string) => ({ groupVersion, version: 'v1' });
+const group = (name: string) => ({ name, versions: [gv(`${name}/v1`)], preferredVersion: gv(`${name}/v1`) });
+const core = (name: string, singularName: string, kind: string, namespaced: boolean, extra: Record<string, unknown> = {}) => ({ name, singularName, namespaced, kind, verbs: CRUD, ...extra });
+const review = (name: string, kind: string, namespaced = false) => ({ name, singularName: name.slice(0, -1), namespaced, kind, verbs: ['create'] });
+
+describe('legacy discovery', () => {
+  it('answers /api with the core version and the server address for every client', () => {
+    expect(apiVersions('10.0.0.1:6443')).toEqual({
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '10.0.0.1:6443' }],
+    });
+  });
+
+  it('answers /apis with every named group in kube-aggregator priority order', () => {
+    expect(apiGroupList()).toEqual({
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: [group('authentication.k8s.io'), group('authorization.k8s.io'), group('rbac.authorization.k8s.io')],
+    });
+  });
+
+  it.each([
+    ['rbac.authorization.k8s.io', { kind: 'APIGroup', apiVersion: 'v1', ...group('rbac.authorization.k8s.io') }],
+    ['authentication.k8s.io', { kind: 'APIGroup', apiVersion: 'v1', ...group('authentication.k8s.io') }],
+    ['apps', undefined],
+    ['', undefined],
+  ])('answers /apis/%s with its APIGroup, or nothing when not served', (name, expected) => {
+    expect(apiGroup(name)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'the core group, without apiVersion, with short names, categories and the token subresource',
+      '',
+      {
+        kind: 'APIResourceList',
+        groupVersion: 'v1',
+        resources: [
+          core('configmaps', 'configmap', 'ConfigMap', true, { shortNames: ['cm'] }),
+          core('events', 'event', 'Event', true, { shortNames: ['ev'] }),
+          core('namespaces', 'namespace', 'Namespace', false, { shortNames: ['ns'] }),
+          core('nodes', 'node', 'Node', false, { shortNames: ['no'] }),
+          core('pods', 'pod', 'Pod', true, { shortNames: ['po'], categories: ['all'] }),
+          core('secrets', 'secret', 'Secret', true),
+          core('serviceaccounts', 'serviceaccount', 'ServiceAccount', true, { shortNames: ['sa'] }),
+          { name: 'serviceaccounts/token', singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] },
+        ],
+      },
+    ],
+    [
+      'authentication.k8s.io, whose reviews are create-only and cluster-scoped',
+      'authentication.k8s.io',
+      {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: 'authentication.k8s.io/v1',
+        resources: [review('selfsubjectreviews', 'SelfSubjectReview'), review('tokenreviews', 'TokenReview')],
+      },
+    ],
+    [
+      'authorization.k8s.io, where only localsubjectaccessreviews is namespaced',
+      'authorization.k8s.io',
+      {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: 'authorization.k8s.io/v1',
+        resources: [
+          review('localsubjectaccessreviews', 'LocalSubjectAccessReview', true),
+          review('selfsubjectaccessreviews', 'SelfSubjectAccessReview'),
+          review('selfsubjectrulesreviews', 'SelfSubjectRulesReview'),
+          review('subjectaccessreviews', 'SubjectAccessReview'),
+        ],
+      },
+    ],
+    [
+      'rbac.authorization.k8s.io, whose kinds have no short names',
+      'rbac.authorization.k8s.io',
+      {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: 'rbac.authorization.k8s.io/v1',
+        resources: [
+          core('clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', false),
+          core('clusterroles', 'clusterrole', 'ClusterRole', false),
+          core('rolebindings', 'rolebinding', 'RoleBinding', true),
+          core('roles', 'role', 'Role', true),
+        ],
+      },
+    ],
+  ])('lists the resources of %s', (_name, groupName, expected) => {
+    expect(apiResourceList(groupName, 'v1')).toEqual(expected);
+  });
+
+  it.each([
+    ['an unknown group', 'apps', 'v1'],
+    ['an unknown version of a served group', 'rbac.authorization.k8s.io', 'v1beta1'],
+    ['an unknown core version', '', 'v2'],
+  ])('lists nothing for %s', (_name, groupName, version) => {
+    expect(apiResourceList(groupName, version)).toBeUndefined();
+  });
+
+  it('answers every group-version that /apis lists, as kubectl requires', () => {
+    const listed = apiGroupList().groups.flatMap((g) => g.versions.map((v) => v.groupVersion));
+    expect(listed.map((l) => apiResourceList(l.split('/')[0]!, l.split('/')[1]!)?.groupVersion)).toEqual(listed);
+  });
+});
