@@ -1,6 +1,9 @@
 import type pino from 'pino';
 import { type Clock, ManualClock, RealClock } from './clock/index.js';
 import { LegacyTokenController, SA_NAME_ANNOTATION } from './controllers/legacy-token-controller.js';
+import { LegacyTokenCleaner } from './controllers/legacy-token-cleaner.js';
+import { LegacyTokenTrackingController, LegacyTokenUsageRecorder } from './controllers/legacy-token-tracking.js';
+import { TokenMetrics } from './metrics/token-metrics.js';
 import { RootCaPublisher } from './controllers/root-ca-publisher.js';
 import { ServiceAccountController } from './controllers/service-account-controller.js';
 import type { Controller } from './controllers/controller.js';
@@ -51,6 +54,8 @@ export interface EmulatorOptions {
   controllers?: boolean;
   logger?: pino.Logger;
   observer?: StaleTokenObserver & { legacy?(sub: string): void };
+  /** `--legacy-service-account-token-clean-up-period` in days (default 365; must be > 0) */
+  legacyTokenCleanUpPeriodDays?: number;
 }
 
 export interface EmulatorClock {
@@ -89,6 +94,9 @@ export class Emulator {
   private unhook: (() => void) | undefined;
   private readonly tokenConfig: TokenRequestConfig;
   private readonly logger: pino.Logger | undefined;
+  /** token and request counters, fed by the authenticators; `metrics.render()` is the `/metrics` body */
+  readonly metrics = new TokenMetrics();
+  private readonly legacyUsage: LegacyTokenUsageRecorder;
 
   private constructor(
     readonly rawClock: Clock,
@@ -125,12 +133,18 @@ export class Emulator {
       clock: rawClock,
       index: bindings,
       ...(opts.reviewCacheSize !== undefined ? { cacheSize: opts.reviewCacheSize } : {}),
-      ...(opts.observer ? { observer: opts.observer } : {}),
+      observer: this.metrics.observer(opts.observer),
+      markLegacyUsed: (secret, date) => this.legacyUsage.mark(secret, date),
     });
+    this.legacyUsage = new LegacyTokenUsageRecorder(registry, (key, err) => opts.logger?.warn({ key, err: String(err) }, 'legacy token last-used label update failed'));
     this.chain = new BearerTokenChain([...(opts.staticTokens ? [tokenMapAuthenticator(opts.staticTokens, this.apiAudiences)] : []), bound, legacy]);
     if (opts.controllers !== false) {
       const onError = (c: string, key: string, err: unknown) => opts.logger?.warn({ controller: c, key, err: String(err) }, 'controller sync failed');
       this.controllers.push(new ServiceAccountController(registry, onError), new RootCaPublisher(registry, keys.caCert, onError), new LegacyTokenController(registry, keys.source, keys.caCert, onError));
+      this.controllers.push(
+        new LegacyTokenTrackingController(registry, rawClock, onError),
+        new LegacyTokenCleaner(registry, { clock: rawClock, onError, ...(opts.legacyTokenCleanUpPeriodDays !== undefined ? { periodDays: opts.legacyTokenCleanUpPeriodDays } : {}), ...(opts.logger ? { logger: opts.logger } : {}) }),
+      );
     }
   }
 
@@ -281,6 +295,7 @@ export class Emulator {
   async idle(): Promise<void> {
     for (let i = 0; i < 3; i++) {
       await Promise.all(this.controllers.map((c) => c.idle()));
+      await this.legacyUsage.idle();
       await Promise.all([...this.kubelets].map((k) => k.idle()));
     }
   }
@@ -289,6 +304,7 @@ export class Emulator {
     this.unhook?.();
     for (const k of this.kubelets) k.stop();
     for (const c of this.controllers) c.stop();
+    this.legacyUsage.stop();
     this.bindings.stop();
     this.registry.stop();
     await this.registry.store.close();

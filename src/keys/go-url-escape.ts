@@ -1,8 +1,10 @@
 /**
  * The escaping half of Go's net/url (src/net/url/url.go: `shouldEscape`, `escape`, `unescape`,
- * `validEncoded`, `EscapedPath`) and Go's `%q`, shared by keys/go-url.ts. The URL functions work on
+ * `validEncoded`, `EscapedPath`) shared by keys/go-url.ts. The URL functions work on
  * "byte strings": one char per UTF-8 byte of the input, as Go works on bytes.
  */
+
+import { goQuote } from '../util/go-format.js';
 
 /** The encoding contexts of Go's `encoding` type that satoken uses. */
 export type Mode = 'path' | 'host' | 'zone' | 'userPassword' | 'fragment';
@@ -116,19 +118,3 @@ function tryUnescape(s: string, mode: Mode): string | undefined {
   }
 }
 
-/**
- * Go's `%q` / `strconv.Quote` for the characters that occur in flag values and URLs.
- * @example
- * goQuote('a"b'); // '"a\\"b"'
- */
-export function goQuote(s: string): string {
-  const named: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
-  let out = '"';
-  for (const c of s) {
-    const code = c.codePointAt(0)!;
-    if (named[c]) out += named[c];
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += c;
-  }
-  return `${out}"`;
-}

@@ -4,7 +4,8 @@
  * Reference: src/net/url/url.go (Go 1.19–1.22). Works on the UTF-8 bytes of the input, as Go does:
  * internally every string here is a "byte string" (one char per byte).
  */
-import { escape, escapedRaw, fromBytes, goQuote, ReasonError, toBytes, unescape } from './go-url-escape.js';
+import { goQuote } from '../util/go-format.js';
+import { escape, escapedRaw, fromBytes, ReasonError, toBytes, unescape } from './go-url-escape.js';
 
 /** The fields of Go's `url.URL` that satoken reads. */
 export interface GoUrl {

@@ -6,9 +6,9 @@
 export { algorithmForKey, curveOf, UNKNOWN_CURVE_MESSAGE, type SigningAlgorithm } from './algorithm.js';
 export { createCertificateAuthority, issueCertificate, keyMatchesCertificate, readCertificate, type CertificateAndKey, type LeafOptions } from './certificates.js';
 export { certificateSubject, issueClientCertificate, type CertificateSubject, type ClientCertificateOptions } from './client-certificate.js';
-export { goQuote } from './go-url-escape.js';
 export { formatGoUrl, GoUrlError, parseGoUrl, type GoUrl } from './go-url.js';
-export { aggregateMessage, issuerErrors, validateIssuers } from './issuers.js';
+export { issuerErrors, validateIssuers } from './issuers.js';
+export { aggregateMessage, goQuote } from '../util/go-format.js';
 export { jwkFromKey, renderJwks, type EcJwk, type Jwks, type RsaJwk } from './jwks.js';
 export {
   ensureSigningKey,

@@ -1,4 +1,4 @@
-import { goQuote } from './go-url-escape.js';
+import { aggregateMessage, goQuote } from '../util/go-format.js';
 import { GoUrlError, parseGoUrl } from './go-url.js';
 
 /**
@@ -54,13 +54,3 @@ export function validateIssuers(issuers: readonly string[]): string[] {
   return [...issuers];
 }
 
-/**
- * apimachinery's `utilerrors.NewAggregate(errs).Error()`.
- * @example
- * aggregateMessage(['a', 'b', 'a']); // '[a, b]'
- */
-export function aggregateMessage(messages: readonly string[]): string {
-  if (messages.length <= 1) return messages[0] ?? '';
-  const unique = [...new Set(messages)];
-  return unique.length === 1 ? unique[0]! : `[${unique.join(', ')}]`;
-}

@@ -1,7 +1,7 @@
 import type { Pod } from '../registry/types.js';
 import type { FileProjection } from './atomic-writer.js';
-import { goQuote } from './go-quote.js';
-import { aggregateMessage } from './kubelet-errors.js';
+import { goQuote } from '../util/go-format.js';
+import { aggregateErrors } from './kubelet-errors.js';
 import { cleanPath } from './payload-paths.js';
 
 /**
@@ -83,6 +83,6 @@ export function downwardApiPayload(items: readonly DownwardApiItem[], pod: Pod, 
     }
     payload.set(cleanPath(item.path), { data, mode: item.mode ?? defaultMode });
   }
-  if (errs.length) throw new Error(aggregateMessage(errs));
+  if (errs.length) throw new Error(aggregateErrors(errs));
   return payload;
 }

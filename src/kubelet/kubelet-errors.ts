@@ -1,3 +1,4 @@
+import { aggregateMessage } from '../util/go-format.js';
 /**
  * Errors raised by the kubelet emulation, each with a stable `code`. The messages are the kubelet's,
  * byte for byte (pkg/kubelet/token/token_manager.go, pkg/volume/util/atomic_writer.go,
@@ -44,9 +45,8 @@ export function errorMessage(err: unknown): string {
  * The message of apimachinery's `utilerrors.NewAggregate(errs).Error()`: one distinct message as is,
  * several as `[a, b]` (duplicates dropped, first-seen order kept).
  * @example
- * aggregateMessage([new Error('a'), new Error('b'), new Error('a')]); // '[a, b]'
+ * aggregateErrors([new Error('a'), new Error('b'), new Error('a')]); // '[a, b]'
  */
-export function aggregateMessage(errs: readonly unknown[]): string {
-  const seen = [...new Set(errs.map(errorMessage))];
-  return seen.length === 1 ? seen[0]! : `[${seen.join(', ')}]`;
+export function aggregateErrors(errs: readonly unknown[]): string {
+  return aggregateMessage(errs.map(errorMessage));
 }

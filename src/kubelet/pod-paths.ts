@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Pod } from '../registry/types.js';
-import { goQuote } from './go-quote.js';
+import { goQuote } from '../util/go-format.js';
 import { KubeletError } from './kubelet-errors.js';
 
 /**

@@ -6,7 +6,7 @@ import type { ConfigMap, KubeObject, Pod, Secret, TokenRequest, Volume, VolumePr
 import { AtomicWriter, type FileProjection, type WriteResult } from './atomic-writer.js';
 import { downwardApiPayload } from './downward-api.js';
 import { configMapPayload, secretPayload } from './key-to-path-payload.js';
-import { KubeletError, aggregateMessage, errorMessage } from './kubelet-errors.js';
+import { KubeletError, aggregateErrors, errorMessage } from './kubelet-errors.js';
 import { fsGroupFrom, fsUserFrom } from './pod-file-owner.js';
 import type { TokenGetter } from './token-manager.js';
 import { setVolumeOwnership } from './volume-ownership.js';
@@ -131,7 +131,7 @@ export async function collectProjectedVolume(pod: Pod, volume: Volume, getters: 
       errs.push(err);
     }
   }
-  if (errs.length) throw new KubeletError('ERR_VOLUME_SETUP', aggregateMessage(errs), { cause: errs.length === 1 ? errs[0] : errs });
+  if (errs.length) throw new KubeletError('ERR_VOLUME_SETUP', aggregateErrors(errs), { cause: errs.length === 1 ? errs[0] : errs });
   return { payload, tokens, fsUser, fsGroup };
 }
 

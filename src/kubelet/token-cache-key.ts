@@ -1,5 +1,5 @@
 import type { TokenRequest } from '../registry/types.js';
-import { goQuote } from './go-quote.js';
+import { goQuote } from '../util/go-format.js';
 
 /**
  * The token manager's cache key (`keyFunc` in pkg/kubelet/token/token_manager.go), formatted as Go's

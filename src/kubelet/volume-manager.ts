@@ -2,7 +2,7 @@ import { rmSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Pod, Volume } from '../registry/types.js';
-import { goQuote } from './go-quote.js';
+import { goQuote } from '../util/go-format.js';
 import { errorMessage } from './kubelet-errors.js';
 import { checkPathElement, podUid, projectedVolumeDir, projectedVolumesDir } from './pod-paths.js';
 import { type ProjectedVolumeGetters, setUpProjectedVolume } from './projected-volume.js';

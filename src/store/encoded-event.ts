@@ -4,6 +4,8 @@ import type { StoredObject, WatchEvent, WatchEventType } from './types.js';
  * A change as the stores keep it: the object as a JSON string with its resourceVersion already
  * stamped. A string cannot be mutated, so history and watchers can share it safely; every reader
  * gets its own object by parsing it.
+ * @example
+ * const e: EncodedEvent = { type: 'DELETED', key: '/registry/pods/ns/a', revision: 9, json: '{"metadata":{"resourceVersion":"9"}}' };
  */
 export interface EncodedEvent {
   type: WatchEventType;

@@ -1,7 +1,11 @@
 import type { EncodedEvent } from './encoded-event.js';
 import { StoreError } from './types.js';
 
-/** How many recent changes a store keeps for watches that resume from a revision. */
+/**
+ * How many recent changes a store keeps for watches that resume from a revision.
+ * @example
+ * new MemoryStore({ historySize: DEFAULT_HISTORY_SIZE * 2 });
+ */
 export const DEFAULT_HISTORY_SIZE = 10_000;
 
 /**

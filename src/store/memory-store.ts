@@ -4,6 +4,11 @@ import { checkExpected, storeErrors } from './store-errors.js';
 import type { KeyValueStore, ListResult, StoredObject, Watch, WatchEvent, WatchEventType, WatchOptions } from './types.js';
 import { type HandlerErrorReporter, WatchHub } from './watch-hub.js';
 
+/**
+ * Options of {@link MemoryStore}.
+ * @example
+ * new MemoryStore({ historySize: 100, onHandlerError: (err, e) => log.warn({ err, key: e.key }, 'watch handler failed') });
+ */
 export interface MemoryStoreOptions {
   /** how many recent changes to keep for `watch(..., { sinceRevision })` (default 10,000) */
   historySize?: number;

@@ -4,15 +4,29 @@ import Database from 'better-sqlite3';
 import type { WatchEventType } from './types.js';
 import { StoreError } from './types.js';
 
-/** The file inside the data directory. */
+/**
+ * The file inside the data directory.
+ * @example
+ * join(dataDir, DB_FILE); // '<dataDir>/satoken.db'
+ */
 export const DB_FILE = 'satoken.db';
 const SCHEMA_VERSION = 1;
 
+/**
+ * A row of `kv` as the store reads it.
+ * @example
+ * const row: ObjectRow = { value: '{"metadata":{"resourceVersion":"3"}}', revision: 3 };
+ */
 export interface ObjectRow {
   value: string;
   revision: number;
 }
 
+/**
+ * A row of `events`: one change, kept for resuming watches.
+ * @example
+ * const row: EventRow = { revision: 4, type: 'DELETED', key: '/registry/pods/ns/a', value: '{"metadata":{}}' };
+ */
 export interface EventRow {
   revision: number;
   type: WatchEventType;
@@ -20,7 +34,12 @@ export interface EventRow {
   value: string;
 }
 
-/** The prepared statements the sqlite store runs; one place that knows the table layout. */
+/**
+ * The prepared statements the sqlite store runs; one place that knows the table layout.
+ * @example
+ * const s: Statements = prepareStatements(db);
+ * s.getObject.get('/registry/namespaces/default');
+ */
 export interface Statements {
   getObject: Database.Statement<[string], ObjectRow>;
   listFrom: Database.Statement<[string], { key: string; value: string }>;

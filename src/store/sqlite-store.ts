@@ -6,6 +6,11 @@ import { checkExpected, storeErrors } from './store-errors.js';
 import { type KeyValueStore, type ListResult, type StoredObject, type Watch, type WatchEvent, type WatchEventType, type WatchOptions, StoreError } from './types.js';
 import { type HandlerErrorReporter, WatchHub } from './watch-hub.js';
 
+/**
+ * Options of {@link SqliteStore.open}.
+ * @example
+ * SqliteStore.open('.satoken', { historySize: 50_000, onHandlerError: (err) => log.warn({ err }, 'watch handler failed') });
+ */
 export interface SqliteStoreOptions {
   /** how many recent changes the `events` table keeps for resuming watches (default 10,000) */
   historySize?: number;

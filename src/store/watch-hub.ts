@@ -1,7 +1,11 @@
 import { type EncodedEvent, decode } from './encoded-event.js';
 import type { Watch, WatchEvent } from './types.js';
 
-/** Told about a watch handler that threw; the store and the other watchers carry on regardless. */
+/**
+ * Told about a watch handler that threw; the store and the other watchers carry on regardless.
+ * @example
+ * const report: HandlerErrorReporter = (err, e) => console.warn(`watch handler failed on ${e.key}`, err);
+ */
 export type HandlerErrorReporter = (error: unknown, event: WatchEvent) => void;
 
 interface Watcher {

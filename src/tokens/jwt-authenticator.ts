@@ -1,3 +1,4 @@
+import { aggregateMessage, goQuoteList } from '../util/go-format.js';
 import { parseJws, unverifiedIssuer, verifyWithKeys } from './jws.js';
 import type { KeySource } from './key-source.js';
 import type { ServiceAccountInfo } from './service-account-info.js';
@@ -9,10 +10,6 @@ export type AuthOutcome =
 
 export type ClaimsValidator = (token: string, payload: Record<string, unknown>) => Promise<ServiceAccountInfo>;
 
-/** Go's %q of a []string: `["a" "b"]`. */
-export function goQuoteList(list: readonly string[]): string {
-  return `[${list.map((s) => JSON.stringify(s)).join(' ')}]`;
-}
 
 /** authenticator.Audiences.Intersect: the requested audiences (in their order) the token also has. */
 export function intersectAudiences(tokenAuds: readonly string[], requested: readonly string[]): string[] {
@@ -53,7 +50,7 @@ export class JwtAuthenticator {
     const keys = this.opts.keys.keysFor(kid);
     if (keys.length === 0) return { kind: 'error', message: 'invalid signature, no keys found' };
     const errs = await verifyWithKeys(token, jws.header.alg, keys);
-    if (errs) return { kind: 'error', message: aggregate(errs) };
+    if (errs) return { kind: 'error', message: aggregateMessage(errs) };
     const payload = jws.payload;
     if (!this.issuers.has(String(payload.iss))) return { kind: 'error', message: `token issuer ${JSON.stringify(payload.iss)} is invalid` };
     let tokenAuds = audiencesOf(payload.aud);
@@ -79,8 +76,3 @@ function audiencesOf(aud: unknown): string[] {
   return [];
 }
 
-/** utilerrors.NewAggregate formatting: one distinct message bare, several as `[a, b]`. */
-export function aggregate(messages: readonly string[]): string {
-  const uniq = [...new Set(messages)];
-  return uniq.length === 1 ? uniq[0]! : `[${uniq.join(', ')}]`;
-}

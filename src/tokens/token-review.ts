@@ -1,6 +1,6 @@
 import { errors } from '../errors/index.js';
 import type { TokenReview, TokenReviewStatus, UserInfo } from '../registry/types.js';
-import { aggregate } from './jwt-authenticator.js';
+import { aggregateMessage } from '../util/go-format.js';
 
 /** A bearer-token authenticator: `undefined` = not mine; `{ error }` = mine but rejected. */
 export type TokenAuthenticator = (token: string, audiences: readonly string[] | undefined) => Promise<TokenAuthResult | undefined>;
@@ -27,7 +27,7 @@ export class BearerTokenChain {
       if ('user' in r) return r;
       errs.push(r.error);
     }
-    return { error: aggregate(errs) };
+    return { error: aggregateMessage(errs) };
   }
 }
 

@@ -2,18 +2,31 @@ import { afterEach } from 'vitest';
 import type { KeyValueStore } from '../../src/store/types.js';
 import type { HandlerErrorReporter } from '../../src/store/watch-hub.js';
 import { crudContract } from './contract-crud.js';
+import { modelContract } from './contract-model.js';
 import { watchContract } from './contract-watch.js';
 
-/** The options both stores take; `historySize` lets Gone be tested without 10,000 writes. */
+/**
+ * The options both stores take; `historySize` lets Gone be tested without 10,000 writes.
+ * @example
+ * await ctx.open({ historySize: 3 });
+ */
 export interface ContractStoreOptions {
   historySize?: number;
   onHandlerError?: HandlerErrorReporter;
 }
 
-/** Makes a fresh, empty store with these options. */
+/**
+ * Makes a fresh, empty store with these options.
+ * @example
+ * const factory: StoreFactory = async (opts) => new MemoryStore(opts);
+ */
 export type StoreFactory = (opts?: ContractStoreOptions) => Promise<KeyValueStore>;
 
-/** What the contract suites share: a store opener that closes what it opened, and helpers. */
+/**
+ * What the contract suites share: a store opener that closes, after each test, what it opened.
+ * @example
+ * const s = await ctx.open();
+ */
 export interface ContractContext {
   open(opts?: ContractStoreOptions): Promise<KeyValueStore>;
 }
@@ -40,4 +53,5 @@ export function storeContract(factory: StoreFactory): void {
   };
   crudContract(ctx);
   watchContract(ctx);
+  modelContract(ctx);
 }

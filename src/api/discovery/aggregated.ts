@@ -10,7 +10,11 @@ import { servedGroupVersions, type ServedGroupVersion } from './served-groups.js
  * {@link AGGREGATED_DISCOVERY_CONTENT_TYPE}, and only when {@link wantsAggregated} says so.
  */
 
-/** The Content-Type of an aggregated discovery answer. */
+/**
+ * The Content-Type of an aggregated discovery answer.
+ * @example
+ * res.status(200).type(AGGREGATED_DISCOVERY_CONTENT_TYPE).send(JSON.stringify(aggregatedDiscovery('apis')));
+ */
 export const AGGREGATED_DISCOVERY_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 export interface GroupVersionKind {

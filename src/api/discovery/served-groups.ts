@@ -41,7 +41,11 @@ export function servedGroupVersions(): ServedGroupVersion[] {
   return all.sort((a, b) => rank(a.group) - rank(b.group) || compare(a.group, b.group));
 }
 
-/** The served versions of one named group, preferred (first) version first. */
+/**
+ * The served versions of one named group, preferred (first) version first; empty when not served.
+ * @example
+ * servedGroup('rbac.authorization.k8s.io').map((gv) => gv.version); // ['v1']
+ */
 export function servedGroup(group: string): ServedGroupVersion[] {
   return servedGroupVersions().filter((gv) => gv.group === group);
 }

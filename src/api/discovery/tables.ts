@@ -76,10 +76,8 @@ export function toTable(info: ResourceInfo, objects: readonly KubeObject[], opts
 function rowObject(info: ResourceInfo, o: KubeObject, include: IncludeObject): TableRow['object'] {
   if (include === 'None') return null;
   if (include === 'Object') {
-    const { kind: _kind, apiVersion: _apiVersion, ...rest } = o;
-    void _kind;
-    void _apiVersion;
-    return { kind: info.kind, apiVersion: apiVersionOf(info), ...rest } as KubeObject;
+    const typeMeta = { kind: info.kind, apiVersion: apiVersionOf(info) };
+    return Object.assign({ ...typeMeta }, o, typeMeta); // kind and apiVersion first, and right
   }
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
 }

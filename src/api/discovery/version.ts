@@ -7,10 +7,18 @@
  * does (../shared/reference/real-clients.md §0 facts 1 and 3).
  */
 
-/** The Kubernetes release satoken emulates. */
+/**
+ * The Kubernetes release satoken emulates.
+ * @example
+ * `kubectl.1.${EMULATED_KUBERNETES.minor}`; // the binary the dispatcher runs: 'kubectl.1.33'
+ */
 export const EMULATED_KUBERNETES = { major: '1', minor: '33', patch: '1' } as const;
 
-/** `v1.33.1+satoken`: semver build metadata, as distributions write it (`v1.34.1+k3s1`). */
+/**
+ * `v1.33.1+satoken`: semver build metadata, as distributions write it (`v1.34.1+k3s1`).
+ * @example
+ * GIT_VERSION; // 'v1.33.1+satoken', what `kubectl version` prints as the server version
+ */
 export const GIT_VERSION = `v${EMULATED_KUBERNETES.major}.${EMULATED_KUBERNETES.minor}.${EMULATED_KUBERNETES.patch}+satoken`;
 
 export interface VersionInfo {

@@ -4,6 +4,7 @@ import { errors } from '../../errors/index.js';
 import {
   AGGREGATED_DISCOVERY_CONTENT_TYPE,
   aggregatedDiscovery,
+  apiGroup,
   apiGroupList,
   apiResourceList,
   apiVersions,
@@ -30,6 +31,11 @@ export function discoveryRouter(emu: Emulator, externalAddress: () => string): R
   r.get('/api', discover('api'));
   r.get('/apis', discover('apis'));
   r.get('/api/v1', (_req, res) => sendJson(res, 200, apiResourceList('', 'v1')));
+  r.get('/apis/:group', (req, res) => {
+    const g = apiGroup(String(req.params.group));
+    if (!g) throw errors.pageNotFound();
+    sendJson(res, 200, g);
+  });
   r.get('/apis/:group/:version', (req, res) => {
     const list = apiResourceList(String(req.params.group), String(req.params.version));
     if (!list) throw errors.pageNotFound();

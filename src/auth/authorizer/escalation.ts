@@ -5,7 +5,7 @@
  * are in system:masters or are granted the `escalate` (roles) or `bind` (bindings) verb.
  */
 import type { PolicyRule, RoleRef, UserInfo } from '../../registry/types.js';
-import { goQuoteList } from './go-format.js';
+import { goQuoteList } from '../../util/go-format.js';
 import { covers } from './policy-comparator.js';
 import type { Authorizer, RuleResolver } from './types.js';
 

@@ -12,7 +12,7 @@
  * on these functions so every denial reads the same.
  */
 import { StatusError } from '../../errors/index.js';
-import { goQuote } from './go-format.js';
+import { goQuote } from '../../util/go-format.js';
 import type { Attributes } from './types.js';
 
 function sanitize(s: string): string {

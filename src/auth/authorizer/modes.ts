@@ -4,7 +4,7 @@
  * pkg/kubeapiserver/authorizer/config.go).
  */
 import type { UserInfo } from '../../registry/types.js';
-import { aggregateMessage } from './go-format.js';
+import { aggregateMessage } from '../../util/go-format.js';
 import type { Attributes, AuthorizationResult, Authorizer, RuleResolver, RulesForResult } from './types.js';
 
 /**

@@ -8,7 +8,7 @@
  *   non-resource rules, never incomplete; resolution errors become `evaluationError`.
  */
 import type { PolicyRule, UserInfo } from '../../registry/types.js';
-import { aggregateMessage } from './go-format.js';
+import { aggregateMessage } from '../../util/go-format.js';
 import { RbacRuleResolver } from './rule-resolver.js';
 import { ruleAllows } from './rule-matching.js';
 import type { Attributes, AuthorizationResult, Authorizer, NonResourceRuleInfo, RbacLister, ResourceRuleInfo, RuleResolver, RulesForResult } from './types.js';

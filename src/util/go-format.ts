@@ -2,8 +2,8 @@
  * Go's `strconv.Quote` (what `%q` prints): a double-quoted string in which `"` and `\` are escaped,
  * printable characters (Unicode letters, marks, numbers, punctuation, symbols and the ASCII space,
  * as `unicode.IsPrint` defines them) stay as they are, and everything else is escaped the Go way
- * (`\n`, `\x00`, `\u00a0`, `\U0001f600`). Used where the kubelet formats with `%q`: the token
- * cache key and the downward API's `key="value"` lines.
+ * (`\n`, `\x00`, `\u00a0`, `\U0001f600`). The one implementation of Go's quoting in satoken:
+ * error messages, the kubelet's token cache key, the downward API's `key="value"` lines.
  * @example
  * goQuote('a"b\n'); // '"a\\"b\\n"'
  */
@@ -34,4 +34,25 @@ function escapeRune(cp: number): string {
 
 function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, '0');
+}
+
+/**
+ * `%q` of a `[]string`: `["a" "b"]`, and `[]` for an empty or missing list.
+ * @example
+ * goQuoteList(['', 'apps']); // '["" "apps"]'
+ */
+export function goQuoteList(list: readonly string[] | undefined): string {
+  return `[${(list ?? []).map(goQuote).join(' ')}]`;
+}
+
+/**
+ * The message of `utilerrors.NewAggregate(errs)`: one error alone as is, several as `[a, b]`
+ * with duplicate messages dropped; empty for none.
+ * @example
+ * aggregateMessage(['x', 'y', 'x']); // '[x, y]'
+ */
+export function aggregateMessage(messages: readonly string[]): string {
+  const unique = [...new Set(messages)];
+  if (unique.length <= 1) return unique[0] ?? '';
+  return `[${unique.join(', ')}]`;
 }

@@ -1,0 +1,82 @@
+/**
+ * The Prometheus text exposition format, version 0.0.4
+ * (https://prometheus.io/docs/instrumenting/exposition_formats/): per family a `# HELP` and a
+ * `# TYPE` line, then one `name{label="value",...} value` line per series. Only counters are
+ * needed here, so only counters are offered.
+ */
+
+/** The `Content-Type` of the text format, as Prometheus' client libraries send it. */
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** HELP text escapes backslash and newline. */
+function escapeHelp(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+/** Label values escape backslash, double quote and newline. */
+function escapeLabelValue(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/**
+ * A counter family: a metric name, its help, its label names, and one monotonically increasing
+ * value per combination of label values.
+ * @example
+ * const c = new Counter('requests_total', 'Requests served.', ['code']);
+ * c.inc({ code: '200' });
+ * c.render(); // '# HELP requests_total Requests served.\n# TYPE requests_total counter\nrequests_total{code="200"} 1\n'
+ */
+export class Counter<L extends string = never> {
+  private readonly series = new Map<string, { labels: Record<string, string>; value: number }>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly L[] = [],
+  ) {
+    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)) throw new TypeError(`invalid metric name ${name}`);
+  }
+
+  /** Adds `by` (default 1, never negative) to the series of these label values. */
+  inc(labels: Record<L, string> = {} as Record<L, string>, by = 1): void {
+    if (!(by >= 0)) throw new RangeError(`a counter only goes up, got ${by}`);
+    const values = this.labelNames.map((n) => labels[n] ?? '');
+    const key = JSON.stringify(values);
+    const s = this.series.get(key);
+    if (s) s.value += by;
+    else this.series.set(key, { labels: Object.fromEntries(this.labelNames.map((n, i) => [n, values[i]!])), value: by });
+  }
+
+  /** The value of one series (0 when never incremented). */
+  get(labels: Record<L, string> = {} as Record<L, string>): number {
+    return this.series.get(JSON.stringify(this.labelNames.map((n) => labels[n] ?? '')))?.value ?? 0;
+  }
+
+  /** The family in the text format. An unlabelled counter shows 0 before its first increment. */
+  render(): string {
+    let out = `# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} counter\n`;
+    if (this.labelNames.length === 0 && this.series.size === 0) return `${out}${this.name} 0\n`;
+    const rows = [...this.series.values()].sort((a, b) => JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels)));
+    for (const s of rows) {
+      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
+      out += `${this.name}${labels.length ? `{${labels.join(',')}}` : ''} ${formatValue(s.value)}\n`;
+    }
+    return out;
+  }
+}
+
+/** Integers print without a decimal point; others as JavaScript prints them. */
+function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  return String(v);
+}
+
+/**
+ * Renders several families into one exposition body.
+ * @example
+ * res.type(PROMETHEUS_CONTENT_TYPE).send(renderFamilies([requests, errors]));
+ */
+export function renderFamilies(families: ReadonlyArray<{ render(): string }>): string {
+  return families.map((f) => f.render()).join('');
+}

@@ -1,0 +1,42 @@
+import type pino from 'pino';
+import type { TokenObserver } from './token-metrics.js';
+
+/** The audit annotation key kube-apiserver sets on a request made with a stale token. */
+export const STALE_TOKEN_ANNOTATION = 'authentication.k8s.io/stale-token';
+
+/**
+ * The annotation's value as pkg/serviceaccount/claims.go writes it.
+ * @example
+ * staleTokenAnnotation('system:serviceaccount:default:app', 120);
+ * // 'subject: system:serviceaccount:default:app, seconds after warning threshold: 120'
+ */
+export function staleTokenAnnotation(sub: string, secondsAfterWarning: number): string {
+  return `subject: ${sub}, seconds after warning threshold: ${secondsAfterWarning}`;
+}
+
+/**
+ * An observer that logs each use of a stale bound token (one used after its `warnafter`, which
+ * kube-apiserver accepts for a year under `--service-account-extend-token-expiration`) as
+ * Kubernetes audits it: one structured warning with the audit annotation, the service account
+ * and the pod. The token itself is never logged.
+ * @example
+ * createEmulator({ logger, observer: staleTokenAudit(logger) });
+ * // {"level":40,"annotations":{"authentication.k8s.io/stale-token":"subject: ..., seconds after warning threshold: 3"},...,"msg":"stale service account token"}
+ */
+export function staleTokenAudit(logger: pino.Logger): TokenObserver {
+  return {
+    stale(sub, secondsAfterWarning, info) {
+      logger.warn(
+        {
+          annotations: { [STALE_TOKEN_ANNOTATION]: staleTokenAnnotation(sub, secondsAfterWarning) },
+          namespace: info.namespace,
+          serviceAccount: info.name,
+          ...(info.podName ? { pod: info.podName } : {}),
+          ...(info.nodeName ? { node: info.nodeName } : {}),
+          secondsAfterWarning,
+        },
+        'stale service account token',
+      );
+    },
+  };
+}

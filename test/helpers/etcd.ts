@@ -1,0 +1,129 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Where Debian's `etcd-server` puts the binary; `ETCD_BIN` overrides it. */
+export const ETCD_BIN = process.env.ETCD_BIN ?? '/usr/bin/etcd';
+const READY_TIMEOUT_MS = 15_000;
+
+/**
+ * One throw-away etcd on 127.0.0.1: its own temp data directory and two free ports (client and
+ * peer). `stop` and `start` keep the data directory and the ports, so a restart finds every
+ * acknowledged write; `destroy` kills it and removes the directory.
+ * @example
+ * const etcd = await startEtcd();
+ * const store = await EtcdStore.connect({ endpoints: [etcd.endpoint] });
+ * await etcd.stop(); // store.ready() turns false
+ * await etcd.start(); // and true again
+ * await etcd.destroy();
+ */
+export interface EtcdServer {
+  /** `http://127.0.0.1:<client port>` */
+  readonly endpoint: string;
+  readonly dataDir: string;
+  start(): Promise<void>;
+  /** SIGKILL by default: what a crash looks like; nothing acknowledged may be lost */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  destroy(): Promise<void>;
+  /** what etcd printed, for failure messages */
+  output(): string;
+}
+
+/**
+ * Fails with a clear message when etcd is missing (CI installs it with .ci/install-etcd.sh), so
+ * the etcd tests fail rather than skip.
+ * @example
+ * beforeAll(() => requireEtcd());
+ */
+export function requireEtcd(): void {
+  if (!existsSync(ETCD_BIN)) {
+    throw new Error(`etcd is not installed at ${ETCD_BIN}: run .ci/install-etcd.sh (apt-get install etcd-server) or set ETCD_BIN`);
+  }
+}
+
+/**
+ * Starts a fresh single-member etcd and waits until it answers `/health`.
+ * @example
+ * const etcd = await startEtcd();
+ */
+export async function startEtcd(): Promise<EtcdServer> {
+  requireEtcd();
+  const dataDir = mkdtempSync(join(tmpdir(), 'satoken-etcd-'));
+  const [clientPort, peerPort] = await freePorts(2);
+  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  const args = [
+    '--name', 'default', '--data-dir', join(dataDir, 'etcd'),
+    '--listen-client-urls', endpoint, '--advertise-client-urls', endpoint,
+    '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer, '--initial-cluster', `default=${peer}`,
+    '--logger', 'zap', '--log-level', 'error',
+  ];
+  let child: ChildProcess | undefined;
+  let out = '';
+  const server: EtcdServer = {
+    endpoint,
+    dataDir,
+    output: () => out,
+    async start() {
+      if (child) return;
+      const proc = spawn(ETCD_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = proc;
+      proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      proc.once('exit', () => {
+        if (child === proc) child = undefined;
+      });
+      await waitHealthy(endpoint, proc, () => out);
+    },
+    async stop(signal = 'SIGKILL') {
+      const proc = child;
+      if (!proc) return;
+      child = undefined;
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill(signal);
+      });
+    },
+    async destroy() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
+
+/**
+ * `n` distinct free ports on 127.0.0.1 (held open together while picking, so they differ).
+ * @example
+ * const [client, peer] = await freePorts(2);
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+      const s = createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
+async function waitHealthy(endpoint: string, proc: ChildProcess, output: () => string): Promise<void> {
+  const deadline = performance.now() + READY_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`etcd exited with ${proc.exitCode}: ${output()}`);
+    const healthy = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) })
+      .then(async (r) => r.ok && ((await r.json()) as { health?: string }).health === 'true')
+      .catch(() => false);
+    if (healthy) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  proc.kill('SIGKILL');
+  throw new Error(`etcd did not become healthy within ${READY_TIMEOUT_MS} ms: ${output()}`);
+}
