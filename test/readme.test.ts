@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
@@ -16,7 +16,9 @@ describe('README', () => {
     expect(block).toBeDefined();
     const expected = [...block!.matchAll(/^\/\/ (.+)$/gm)].map((m) => m[1]);
     const src = resolve(__dirname, '..', 'src', 'index.ts');
-    const dir = mkdtempSync(join(resolve(__dirname, '..', 'node_modules', '.cache'), 'readme-'));
+    const cache = resolve(__dirname, '..', 'node_modules', '.cache');
+    mkdirSync(cache, { recursive: true });
+    const dir = mkdtempSync(join(cache, 'readme-'));
     const file = join(dir, 'example.ts');
     writeFileSync(file, block!.replace("from 'satoken'", `from ${JSON.stringify(pathToFileURL(src).href)}`));
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -25,6 +27,7 @@ describe('README', () => {
       expect(log.mock.calls.map((c) => String(c[0]))).toEqual(expected);
     } finally {
       log.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
