@@ -2,6 +2,7 @@ import { randomUUID, randomInt } from 'node:crypto';
 import type { Clock } from '../clock/index.js';
 import { rfc3339 } from '../clock/index.js';
 import { errors, StatusError } from '../errors/index.js';
+import { objectKey, prefixFor } from '../store/keys.js';
 import { type KeyValueStore, type Watch, type WatchEvent, StoreError } from '../store/types.js';
 import { type AdmissionPlugin, runAdmission } from './admission.js';
 import { type ResourceInfo, RESOURCES, apiVersionOf, kindInfo } from './kinds.js';
@@ -41,12 +42,13 @@ export function generateNameSuffix(): string {
   return s;
 }
 
+/** The object's key in Kubernetes' etcd layout (throws RangeError for names that cannot be keys). */
 export function storageKey(info: ResourceInfo, namespace: string | undefined, name: string): string {
-  return info.namespaced ? `/registry/${info.resource}/${namespace}/${name}` : `/registry/${info.resource}/${name}`;
+  return objectKey(info.resource, info.namespaced ? namespace : undefined, name);
 }
 
 export function storagePrefix(info: ResourceInfo, namespace?: string): string {
-  return info.namespaced && namespace ? `/registry/${info.resource}/${namespace}/` : `/registry/${info.resource}/`;
+  return prefixFor(info.resource, info.namespaced ? namespace : undefined);
 }
 
 const byStoragePrefix = new Map(RESOURCES.map((r) => [r.resource, r]));
@@ -65,7 +67,8 @@ function resourceOfKey(key: string): ResourceInfo | undefined {
  * await reg.create(kindInfo('Namespace')!, '', { metadata: { name: 'team-a' } });
  */
 export class ObjectRegistry {
-  private readonly cache = new Map<string, KubeObject>();
+  /** resource → key → object; lists scan one resource, never the whole cache */
+  private readonly cache = new Map<string, Map<string, KubeObject>>();
   private readonly listeners = new Set<(e: RegistryEvent) => void>();
   private storeWatch: Watch | undefined;
   readonly admission: AdmissionPlugin[];
@@ -81,7 +84,7 @@ export class ObjectRegistry {
   /** Loads the cache and follows the store. */
   async start(): Promise<void> {
     const { items, revision } = await this.opts.store.list('/registry/');
-    for (const o of items) this.cache.set(keyOf(o as KubeObject), o as KubeObject);
+    for (const o of items) this.cacheSet(keyOf(o as KubeObject), o as KubeObject);
     this.storeWatch = this.opts.store.watch('/registry/', (e) => this.apply(e), { sinceRevision: revision });
   }
 
@@ -97,7 +100,13 @@ export class ObjectRegistry {
 
   /** The cached object (do not mutate it), or undefined. */
   peek(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.cache.get(storageKey(info, namespace, name));
+    let key: string;
+    try {
+      key = storageKey(info, namespace, name);
+    } catch {
+      return undefined; // a name that cannot be a key names nothing
+    }
+    return this.cache.get(info.resource)?.get(key);
   }
 
   get(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject {
@@ -111,8 +120,17 @@ export class ObjectRegistry {
     const fields = parseFieldSelector(opts.fieldSelector, info.kind);
     const prefix = storagePrefix(info, namespace);
     const items: KubeObject[] = [];
-    for (const [k, o] of this.cache) if (k.startsWith(prefix) && labels(o) && fields(o)) items.push(o);
-    items.sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+    const keys: string[] = [];
+    for (const [k, o] of this.cache.get(info.resource) ?? []) {
+      if (k.startsWith(prefix) && labels(o) && fields(o)) {
+        items.push(o);
+        keys.push(k);
+      }
+    }
+    if (items.length > 1) {
+      const order = items.map((o, i) => [keys[i]!, o] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      return { items: order.map(([, o]) => o), resourceVersion: String(this.opts.store.revision()) };
+    }
     return { items, resourceVersion: String(this.opts.store.revision()) };
   }
 
@@ -122,6 +140,7 @@ export class ObjectRegistry {
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;
     if (info.namespaced) this.checkNamespace(namespace, info);
     const strategy = strategyFor(info.kind);
+    strategy.prepareForCreate?.(obj);
     strategy.defaults?.(obj);
     await runAdmission(this.admission, { operation: 'CREATE', resource: info, namespace, name: obj.metadata.name ?? obj.metadata.generateName ?? '', object: obj, oldObject: undefined, user: opts.user, dryRun: !!opts.dryRun });
     this.validate(info, obj, undefined);
@@ -154,6 +173,7 @@ export class ObjectRegistry {
     obj.metadata.creationTimestamp = old.metadata.creationTimestamp;
     if (old.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
     const strategy = strategyFor(info.kind);
+    strategy.prepareForUpdate?.(obj, old);
     strategy.defaults?.(obj);
     await runAdmission(this.admission, { operation: 'UPDATE', resource: info, namespace, name, object: obj, oldObject: old, user: opts.user, dryRun: !!opts.dryRun });
     this.validate(info, obj, old);
@@ -203,13 +223,20 @@ export class ObjectRegistry {
     }
   }
 
+  private cacheSet(key: string, obj: KubeObject): void {
+    const resource = key.split('/')[2] ?? '';
+    let m = this.cache.get(resource);
+    if (!m) this.cache.set(resource, (m = new Map()));
+    m.set(key, obj);
+  }
+
   private apply(e: WatchEvent): void {
     const info = resourceOfKey(e.key);
     if (!info) return;
     const obj = e.object as KubeObject;
-    const old = this.cache.get(e.key);
-    if (e.type === 'DELETED') this.cache.delete(e.key);
-    else this.cache.set(e.key, obj);
+    const old = this.cache.get(info.resource)?.get(e.key);
+    if (e.type === 'DELETED') this.cache.get(info.resource)?.delete(e.key);
+    else this.cacheSet(e.key, obj);
     const ev: RegistryEvent = { type: e.type, resource: info, object: obj, old };
     for (const l of this.listeners) {
       try {
@@ -276,7 +303,11 @@ function kindMismatch(obj: KubeObject, info: ResourceInfo): string {
 
 function keyOf(o: KubeObject): string {
   const info = kindInfo(String(o.kind));
-  return info ? storageKey(info, o.metadata.namespace, o.metadata.name ?? '') : '';
+  try {
+    return info ? storageKey(info, o.metadata.namespace, o.metadata.name ?? '') : '';
+  } catch {
+    return '';
+  }
 }
 
 function mapStoreError(e: unknown, info: ResourceInfo, name: string): unknown {

@@ -89,5 +89,4 @@ export function defaultPod(pod: Pod): void {
     if (v.secret) v.secret.defaultMode ??= 0o644;
     if (v.configMap) v.configMap.defaultMode ??= 0o644;
   }
-  pod.status ??= { phase: 'Pending', qosClass: 'BestEffort' };
 }

@@ -12,6 +12,10 @@ export interface Strategy {
   nameValidator: NameValidator;
   /** defaulting applied on create and update */
   defaults?(obj: KubeObject): void;
+  /** PrepareForCreate: reset what clients may not set (status) */
+  prepareForCreate?(obj: KubeObject): void;
+  /** PrepareForUpdate: keep what the main resource may not change (status) */
+  prepareForUpdate?(next: KubeObject, old: KubeObject): void;
   validate?(obj: KubeObject): FieldError[];
   validateUpdate?(next: KubeObject, old: KubeObject): FieldError[];
 }
@@ -96,7 +100,11 @@ const namespace: Strategy = {
 
 const pod: Strategy = {
   nameValidator: dns1123Subdomain,
-  defaults: (obj) => { if ((obj as Pod).spec && typeof (obj as Pod).spec === 'object') defaultPod(obj as Pod); },
+  defaults: (obj) => {
+    if ((obj as Pod).spec && typeof (obj as Pod).spec === 'object') defaultPod(obj as Pod);
+  },
+  prepareForCreate: (obj) => void ((obj as Pod).status = { phase: 'Pending', qosClass: 'BestEffort' }),
+  prepareForUpdate: (next, old) => void ((next as Pod).status = (old as Pod).status),
   validate: (obj) => validatePod(obj as Pod),
   validateUpdate(next, old) {
     const a = (next as Pod).spec;
