@@ -11,8 +11,9 @@ import { errors, isStatusError } from './errors/index.js';
 import { serviceAccountAdmission } from './auth/admission/service-account.js';
 import { nodeRestrictionForTokens } from './auth/admission/node-restriction.js';
 import { serviceAccountAuthenticators } from './auth/authenticators/service-account-tokens.js';
-import { tokenMapAuthenticator } from './auth/authenticators/static-token-file.js';
+import { tokenHash, tokenMapAuthenticator } from './auth/authenticators/static-token-file.js';
 import { objectsOf, resourceByName, resourceOf } from './emulator-objects.js';
+import type { ListenOptions, ListeningEmulator } from './emulator-server.js';
 import { type EmulatorKeys, loadEmulatorKeys, type KeyOptions } from './emulator-keys.js';
 import { BindingIndex, type InvalidationEvent, type TrackedKind } from './registry/binding-index.js';
 import { kindInfo } from './registry/kinds.js';
@@ -93,6 +94,7 @@ export class Emulator {
   private readonly kubelets = new Set<Kubelet>();
   private unhook: (() => void) | undefined;
   private readonly tokenConfig: TokenRequestConfig;
+  private readonly staticTokens: Map<string, UserInfo>;
   private readonly logger: pino.Logger | undefined;
   /** token and request counters, fed by the authenticators; `metrics.render()` is the `/metrics` body */
   readonly metrics = new TokenMetrics();
@@ -137,7 +139,8 @@ export class Emulator {
       markLegacyUsed: (secret, date) => this.legacyUsage.mark(secret, date),
     });
     this.legacyUsage = new LegacyTokenUsageRecorder(registry, (key, err) => opts.logger?.warn({ key, err: String(err) }, 'legacy token last-used label update failed'));
-    this.chain = new BearerTokenChain([...(opts.staticTokens ? [tokenMapAuthenticator(opts.staticTokens, this.apiAudiences)] : []), bound, legacy]);
+    this.staticTokens = opts.staticTokens ?? new Map();
+    this.chain = new BearerTokenChain([tokenMapAuthenticator(this.staticTokens, this.apiAudiences), bound, legacy]);
     if (opts.controllers !== false) {
       const onError = (c: string, key: string, err: unknown) => opts.logger?.warn({ controller: c, key, err: String(err) }, 'controller sync failed');
       this.controllers.push(new ServiceAccountController(registry, onError), new RootCaPublisher(registry, keys.caCert, onError), new LegacyTokenController(registry, keys.source, keys.caCert, onError));
@@ -243,6 +246,25 @@ export class Emulator {
   /** The raw TokenReview call. */
   async tokenReview(body: unknown): Promise<TokenReview> {
     return reviewToken(this.chain, body, this.apiAudiences);
+  }
+
+  /** Adds a static bearer token (as a `--token-auth-file` line would); the user gains `system:authenticated`. */
+  addStaticToken(token: string, user: UserInfo): void {
+    const groups = [...(user.groups ?? []).filter((g) => g !== 'system:authenticated'), 'system:authenticated'];
+    this.staticTokens.set(tokenHash(token), { username: user.username ?? '', uid: user.uid ?? '', groups, extra: user.extra ?? {} });
+  }
+
+  /**
+   * Serves this emulator over HTTP(S) on 127.0.0.1 (the `satoken serve` API), for code under test
+   * that needs a URL, a JWKS URI or a kubeconfig.
+   * @example
+   * const srv = await emu.listen();
+   * await fetch(srv.jwksUri, { ... }); // or write srv.kubeconfig to a file
+   * await srv.close();
+   */
+  async listen(opts: ListenOptions = {}): Promise<ListeningEmulator> {
+    const { listen } = await import('./emulator-server.js');
+    return listen(this, opts);
   }
 
   /** Creates a legacy `kubernetes.io/service-account-token` Secret and returns its token once the controller filled it. */

@@ -1,4 +1,4 @@
-import { aggregateMessage, goQuoteList } from '../util/go-format.js';
+import { aggregateMessage, goQuote, goQuoteList } from '../util/go-format.js';
 import { parseJws, unverifiedIssuer, verifyWithKeys } from './jws.js';
 import type { KeySource } from './key-source.js';
 import type { ServiceAccountInfo } from './service-account-info.js';
@@ -52,7 +52,7 @@ export class JwtAuthenticator {
     const errs = await verifyWithKeys(token, jws.header.alg, keys);
     if (errs) return { kind: 'error', message: aggregateMessage(errs) };
     const payload = jws.payload;
-    if (!this.issuers.has(String(payload.iss))) return { kind: 'error', message: `token issuer ${JSON.stringify(payload.iss)} is invalid` };
+    if (!this.issuers.has(String(payload.iss))) return { kind: 'error', message: `token issuer ${goQuote(String(payload.iss))} is invalid` };
     let tokenAuds = audiencesOf(payload.aud);
     if (tokenAuds.length === 0) tokenAuds = [...this.opts.implicitAudiences];
     const requested = requestedAudiences && requestedAudiences.length ? requestedAudiences : this.opts.implicitAudiences;

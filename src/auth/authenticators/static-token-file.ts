@@ -19,7 +19,7 @@ export function parseTokenFile(text: string, path: string): Map<string, UserInfo
     }
     const [token, name, uid, groups] = cols as [string, string, string, string | undefined];
     const g = groups ? groups.split(',').map((s) => s.trim()).filter(Boolean) : [];
-    tokens.set(hash(token), { username: name, uid, groups: [...g, 'system:authenticated'], extra: {} });
+    tokens.set(tokenHash(token), { username: name, uid, groups: [...g, 'system:authenticated'], extra: {} });
   });
   return tokens;
 }
@@ -53,7 +53,8 @@ function splitCsv(line: string): string[] {
   return out;
 }
 
-function hash(token: string): string {
+/** How token maps key their tokens: SHA-256, base64 (the token itself is never kept). */
+export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('base64');
 }
 
@@ -70,7 +71,7 @@ export function staticTokenAuthenticator(path: string, apiAudiences: readonly st
 
 export function tokenMapAuthenticator(tokens: Map<string, UserInfo>, apiAudiences: readonly string[]): TokenAuthenticator {
   return async (token, audiences) => {
-    const user = tokens.get(hash(token));
+    const user = tokens.get(tokenHash(token));
     if (!user) return undefined;
     const requested = audiences && audiences.length ? audiences : apiAudiences;
     const auds = intersectAudiences(apiAudiences, requested);
