@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from './api/app.js';
+import { rbacEscalationAdmission } from './auth/admission/rbac-escalation.js';
 import { buildAuthorizer, ensureBootstrapPolicy } from './auth/access-control.js';
 import { renderKubeconfig } from './client/kubeconfig.js';
 import type { Emulator } from './emulator.js';
@@ -45,6 +46,7 @@ export async function listen(emu: Emulator, opts: ListenOptions = {}): Promise<L
   emu.addStaticToken(adminToken, { username: 'kubernetes-admin', uid: 'kubernetes-admin', groups: ['system:masters'] });
   await ensureBootstrapPolicy(emu.registry);
   const { authorizer, ruleResolver } = buildAuthorizer({ modes: opts.authorizationModes ?? ['Node', 'RBAC'], registry: emu.registry, clock: emu.rawClock });
+  emu.registry.admission.push(rbacEscalationAdmission({ authorizer, registry: emu.registry }));
   let address = '127.0.0.1:0';
   const https = opts.https !== false;
   const app = createApp({

@@ -15,6 +15,8 @@ import { sendJwks, sendOpenIdConfiguration } from './routes/oidc.js';
 import { handleResource } from './routes/resources.js';
 import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from './routes/reviews.js';
 import { createToken, shortFormNamespace } from './routes/tokens.js';
+import { PROMETHEUS_CONTENT_TYPE } from '../metrics/exposition.js';
+import { countRequests } from '../metrics/request-metrics.js';
 
 export interface AppOptions {
   emulator: Emulator;
@@ -48,6 +50,7 @@ export function createApp(o: AppOptions): express.Express {
   app.disable('etag');
   app.set('query parser', 'simple');
   app.use(requestLog(o.logger));
+  app.use(countRequests(o.emulator.metrics));
   app.use(express.raw({ type: () => true, limit: MAX_BODY_BYTES }));
   const emu = o.emulator;
 
@@ -72,6 +75,7 @@ export function createApp(o: AppOptions): express.Express {
     res.status(200).type('text/plain').send('ok');
   };
   app.get(['/healthz', '/livez', '/readyz'], health);
+  app.get('/metrics', (_req, res) => void res.status(200).type(PROMETHEUS_CONTENT_TYPE).send(emu.metrics.render()));
   app.get(Object.keys(oidc), (req, res) => void oidc[req.path]!(req, res, res.locals.info as RequestInfo));
   app.use(discoveryRouter(emu, () => o.externalAddress));
 

@@ -14,28 +14,37 @@ export interface AuthenticationOptions {
   logger: pino.Logger;
 }
 
-/** Reads CN and O of a verified client certificate (X.509 client-certificate authentication). */
-function certificateUser(req: Request): UserInfo | undefined {
+/**
+ * X.509 client-certificate authentication (staging/src/k8s.io/apiserver/pkg/authentication/request/x509):
+ * no certificate is no opinion; a certificate the client CAs do not verify (unknown signer,
+ * expired) is an error, which makes the request a 401 unless a bearer token authenticates it;
+ * a verified one is the user CN (the last CN, as Go's pkix.Name keeps it) with the O values
+ * as groups.
+ */
+function certificateUser(req: Request): UserInfo | Error | undefined {
   const socket = req.socket as Partial<TLSSocket>;
-  if (!socket.encrypted || !socket.authorized || typeof socket.getPeerCertificate !== 'function') return undefined;
+  if (!socket.encrypted || typeof socket.getPeerCertificate !== 'function') return undefined;
   const cert = socket.getPeerCertificate();
-  const cn = cert?.subject?.CN;
+  if (!cert || Object.keys(cert).length === 0) return undefined;
+  if (!socket.authorized) return new Error(`verifying certificate: ${String(socket.authorizationError ?? 'unauthorized')}`);
+  const cn = cert.subject?.CN;
   if (!cn) return undefined;
   const o = cert.subject.O;
   const groups = Array.isArray(o) ? o : o ? [o] : [];
-  return { username: Array.isArray(cn) ? cn[0] : cn, uid: '', groups: [...groups, 'system:authenticated'], extra: {} };
+  return { username: Array.isArray(cn) ? cn[cn.length - 1]! : cn, uid: '', groups: [...groups, 'system:authenticated'], extra: {} };
 }
 
 /**
  * The authentication filter: a verified client certificate, else a bearer token through the
- * token chain, else anonymous when allowed. A presented but invalid token is a 401 even when
- * anonymous requests are allowed; the reason goes to the log only, as kube-apiserver does.
+ * token chain, else anonymous when allowed. A presented but invalid token, or an unverified
+ * client certificate with no valid token, is a 401 even when anonymous requests are allowed
+ * (`union.NewFailOnError`); the reason goes to the log only, as kube-apiserver does.
  */
 export function authenticate(opts: AuthenticationOptions) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
       const certUser = certificateUser(req);
-      if (certUser) {
+      if (certUser && !(certUser instanceof Error)) {
         res.locals.user = certUser;
         return next();
       }
@@ -48,6 +57,10 @@ export function authenticate(opts: AuthenticationOptions) {
           return next();
         }
         opts.logger.info({ path: req.path, err: r.error }, 'Unable to authenticate the request');
+        throw errors.unauthorized();
+      }
+      if (certUser instanceof Error) {
+        opts.logger.info({ path: req.path, err: certUser.message }, 'Unable to authenticate the request');
         throw errors.unauthorized();
       }
       if (!opts.anonymous) throw errors.unauthorized();

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import { errors } from '../errors/index.js';
 import type { UserInfo } from '../registry/types.js';
 import { forbiddenError, type Attributes, type Authorizer } from '../auth/authorizer/index.js';
+import { internalError } from './impersonation.js';
 import type { RequestInfo } from './request-info.js';
 
 /** The short form `POST /serviceaccounts/<name>/token` is authorized as the real subresource. */
@@ -25,14 +25,20 @@ function attributesFor(info: RequestInfo, req: Request, user: UserInfo): Attribu
   };
 }
 
-/** The authorization filter: Allow passes; Deny and NoOpinion are a 403 with Kubernetes' message (a 500 when an authorizer failed). */
+/**
+ * The authorization filter (staging/src/k8s.io/apiserver/pkg/endpoints/filters/authorization.go):
+ * Allow passes even when an authorizer failed; otherwise a failure is the filter's plain-text
+ * 500, and Deny or NoOpinion a 403 with Kubernetes' message.
+ * @example
+ * app.use(authorize(authorizer));
+ */
 export function authorize(authorizer: Authorizer) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
       const a = attributesFor(res.locals.info as RequestInfo, req, res.locals.user as UserInfo);
       const d = await authorizer.authorize(a);
       if (d.decision === 'Allow') return next();
-      if (d.error) throw errors.internal(d.error.message);
+      if (d.error) return internalError(req, res, d.error.message);
       throw forbiddenError(a, d.reason);
     } catch (e) {
       next(e);

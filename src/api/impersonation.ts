@@ -1,66 +1,140 @@
 import type { NextFunction, Request, Response } from 'express';
-import { errors } from '../errors/index.js';
 import type { UserInfo } from '../registry/types.js';
 import { forbiddenError, type Attributes, type Authorizer } from '../auth/authorizer/index.js';
 import { SERVICE_ACCOUNT_USERNAME_PREFIX } from '../tokens/claims.js';
+import { goQuote } from '../util/go-format.js';
 
 const EXTRA_PREFIX = 'impersonate-extra-';
+const AUTHN_GROUP = 'authentication.k8s.io';
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** One thing the caller asks to act as (Go builds a `v1.ObjectReference` per header value). */
+interface ImpersonationRequest {
+  kind: 'ServiceAccount' | 'User' | 'Group' | 'UserExtra' | 'UID';
+  namespace: string;
+  name: string;
+  apiVersion: string;
+  fieldPath: string;
+}
+
+/** `serviceaccount.SplitUsername`: `[namespace, name]` of a well-formed service-account username. */
+function splitServiceAccountUsername(username: string): [string, string] | undefined {
+  if (!username.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX)) return undefined;
+  const parts = username.slice(SERVICE_ACCOUNT_USERNAME_PREFIX.length).split(':');
+  if (parts.length !== 2) return undefined;
+  const [ns, name] = parts as [string, string];
+  if (ns.length > 63 || !DNS1123_LABEL.test(ns) || name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) return undefined;
+  return [ns, name];
+}
+
+function unescapeExtraKey(key: string): string {
+  try {
+    return decodeURIComponent(key);
+  } catch {
+    return key;
+  }
+}
+
+/** Go's `%v` of the request list: `[{Group  devs    }]`. */
+function describe(requests: readonly ImpersonationRequest[]): string {
+  return `[${requests.map((r) => `{${[r.kind, r.namespace, r.name, '', r.apiVersion, '', r.fieldPath].join(' ')}}`).join(' ')}]`;
+}
+
+/** `buildImpersonationRequests`: the user (or service account) first, then groups, extras, uid. */
+function buildRequests(req: Request): { requests: ImpersonationRequest[]; hasUser: boolean; groupsSpecified: boolean } {
+  const headers = req.headersDistinct;
+  const requests: ImpersonationRequest[] = [];
+  const ref = (kind: ImpersonationRequest['kind'], name: string, more: Partial<ImpersonationRequest> = {}): ImpersonationRequest => ({ kind, namespace: '', name, apiVersion: '', fieldPath: '', ...more });
+  const user = headers['impersonate-user']?.[0] ?? '';
+  if (user) {
+    const sa = splitServiceAccountUsername(user);
+    requests.push(sa ? ref('ServiceAccount', sa[1], { namespace: sa[0] }) : ref('User', user));
+  }
+  const groups = headers['impersonate-group'] ?? [];
+  for (const g of groups) requests.push(ref('Group', g));
+  for (const [header, values] of Object.entries(headers)) {
+    if (!header.startsWith(EXTRA_PREFIX)) continue;
+    const key = unescapeExtraKey(header.slice(EXTRA_PREFIX.length));
+    for (const v of values ?? []) requests.push(ref('UserExtra', v, { apiVersion: `${AUTHN_GROUP}/v1`, fieldPath: key }));
+  }
+  const uid = headers['impersonate-uid']?.[0] ?? '';
+  if (uid) requests.push(ref('UID', uid, { apiVersion: `${AUTHN_GROUP}/v1` }));
+  return { requests, hasUser: !!user, groupsSpecified: groups.length > 0 };
+}
+
+/**
+ * `responsewriters.InternalError`: the plain-text 500 kube-apiserver's filters send (a malformed
+ * impersonation, an authorizer that failed), not a Status: `Internal Server Error: "<uri>": <err>`.
+ * IMPORTANT: src/api/authorization.ts sends its 500s with this too.
+ * @example
+ * return internalError(req, res, 'webhook unreachable');
+ */
+export function internalError(req: Request, res: Response, message: string): void {
+  const text = `Internal Server Error: ${goQuote(req.originalUrl)}: ${message}`.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  res.status(500).set('X-Content-Type-Options', 'nosniff').type('text/plain; charset=utf-8').send(`${text}\n`);
+}
 
 /**
  * The impersonation filter (staging/src/k8s.io/apiserver/pkg/endpoints/filters/impersonation.go):
- * `Impersonate-User`, `-Group`, `-Uid` and `-Extra-<key>` headers, each checked with the
- * `impersonate` verb against users, serviceaccounts, groups, uids and userextras/<key>; the
- * request then runs as the impersonated user (with `system:authenticated` added unless
- * impersonating anonymous).
+ * - `Impersonate-User` (a `system:serviceaccount:<ns>:<name>` name is a service account),
+ *   `-Group` (one value per header line), `-Extra-<key>` and `-Uid`; groups, extras or a uid
+ *   without a user are a plain-text 500 `requested [...] without impersonating a user`;
+ * - each is checked with the `impersonate` verb (users, serviceaccounts, groups, and
+ *   userextras/<key> and uids in authentication.k8s.io); a refusal is the 403 of the first one;
+ * - a service account gets its groups only when no group is given; `system:authenticated` is
+ *   added unless a given group is it or `system:unauthenticated`; impersonating
+ *   `system:anonymous` adds `system:unauthenticated` instead.
+ * @example
+ * app.use(impersonate(authorizer));
  */
 export function impersonate(authorizer: Authorizer) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
-      const userName = req.get('impersonate-user');
-      const groups = headerValues(req, 'impersonate-group');
-      const uid = req.get('impersonate-uid');
-      const extra: Record<string, string[]> = {};
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (k.startsWith(EXTRA_PREFIX)) extra[decodeURIComponent(k.slice(EXTRA_PREFIX.length))] = (Array.isArray(v) ? v : [v ?? '']).flatMap((x) => x.split(',').map((s) => s.trim()));
-      }
-      if (!userName) {
-        if (groups.length || uid || Object.keys(extra).length) {
-          throw errors.badRequest('requested [' + [...groups.map((g) => `{Group ${g}}`)].join(' ') + '] without impersonating a user');
-        }
-        return next();
-      }
+      const { requests, hasUser, groupsSpecified } = buildRequests(req);
+      if (requests.length === 0) return next();
+      if (!hasUser) return internalError(req, res, `requested ${describe(requests)} without impersonating a user`);
       const actor = res.locals.user as UserInfo;
-      const check = async (resource: string, name: string, namespace = '', subresource = '', group = '') => {
-        const a: Attributes = { user: actor, verb: 'impersonate', namespace, apiGroup: group, apiVersion: '', resource, subresource, name, resourceRequest: true, path: req.path };
+      let username = '';
+      let groups: string[] = [];
+      let uid = '';
+      const extra: Record<string, string[]> = {};
+      for (const r of requests) {
+        const a: Attributes = { user: actor, verb: 'impersonate', namespace: r.namespace, apiGroup: '', apiVersion: '', resource: '', subresource: '', name: r.name, resourceRequest: true, path: req.path };
+        switch (r.kind) {
+          case 'ServiceAccount':
+            a.resource = 'serviceaccounts';
+            username = `${SERVICE_ACCOUNT_USERNAME_PREFIX}${r.namespace}:${r.name}`;
+            if (!groupsSpecified) groups = ['system:serviceaccounts', `system:serviceaccounts:${r.namespace}`];
+            break;
+          case 'User':
+            a.resource = 'users';
+            username = r.name;
+            break;
+          case 'Group':
+            a.resource = 'groups';
+            groups.push(r.name);
+            break;
+          case 'UserExtra':
+            Object.assign(a, { apiGroup: AUTHN_GROUP, apiVersion: 'v1', resource: 'userextras', subresource: r.fieldPath });
+            (extra[r.fieldPath] ??= []).push(r.name);
+            break;
+          case 'UID':
+            Object.assign(a, { apiGroup: AUTHN_GROUP, apiVersion: 'v1', resource: 'uids' });
+            uid = r.name;
+            break;
+        }
         const d = await authorizer.authorize(a);
-        if (d.decision === 'Allow') return;
-        if (d.error) throw errors.internal(d.error.message);
-        throw forbiddenError(a, d.reason);
-      };
-      if (userName.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX)) {
-        const [ns, sa] = userName.slice(SERVICE_ACCOUNT_USERNAME_PREFIX.length).split(':');
-        await check('serviceaccounts', sa ?? '', ns ?? '');
-      } else await check('users', userName);
-      for (const g of groups) await check('groups', g);
-      if (uid) await check('uids', uid, '', '', 'authentication.k8s.io');
-      for (const k of Object.keys(extra)) for (const v of extra[k]!) await check('userextras', v, '', k, 'authentication.k8s.io');
-      const finalGroups = [...groups];
-      if (userName.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX)) {
-        const ns = userName.slice(SERVICE_ACCOUNT_USERNAME_PREFIX.length).split(':')[0]!;
-        finalGroups.push('system:serviceaccounts', `system:serviceaccounts:${ns}`);
+        if (d.decision !== 'Allow') throw forbiddenError(a, d.reason);
       }
-      if (userName !== 'system:anonymous' && !finalGroups.includes('system:authenticated')) finalGroups.push('system:authenticated');
+      if (username !== 'system:anonymous') {
+        if (!groups.some((g) => g === 'system:authenticated' || g === 'system:unauthenticated')) groups.push('system:authenticated');
+      } else if (!groups.includes('system:unauthenticated')) groups.push('system:unauthenticated');
       res.locals.impersonator = actor;
-      res.locals.user = { username: userName, uid: uid ?? '', groups: finalGroups, extra } satisfies UserInfo;
+      res.locals.user = { username, uid, groups, extra } satisfies UserInfo;
       next();
     } catch (e) {
       next(e);
     }
   };
-}
-
-function headerValues(req: Request, name: string): string[] {
-  const v = req.headers[name];
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',').map((s) => s.trim())).filter(Boolean);
 }

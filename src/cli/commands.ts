@@ -9,6 +9,8 @@ import { renderReport } from './decode/render.js';
 import { jwksKeySource, verifyOffline, verifyWithServer, type Verdict } from './decode/verify.js';
 import { registerKeyCommands } from './keys-command.js';
 import { registerKubeconfigCommand } from './kubeconfig-command.js';
+import { registerKubeletCommand } from './kubelet-command.js';
+import { registerCompareCommand } from './compare.js';
 import { serve } from './serve.js';
 import type { ServeFlags } from './serve-options.js';
 import { apiRequest } from '../client/api-client.js';
@@ -44,10 +46,12 @@ export function registerCommands(program: Command): void {
     .option('--service-account-jwks-uri <url>', 'jwks_uri published in OIDC discovery')
     .option('--api-audiences <list>', 'comma list of API audiences (default: the issuers)')
     .option('--token-auth-file <file>', 'static tokens, CSV: token,user,uid,"group1,group2"')
+    .option('--client-ca-file <file>', 'PEM bundle of extra CAs accepted for client certificates (the cluster CA always is)')
     .option('--anonymous-auth <bool>', 'allow anonymous requests', 'true')
     .option('--authorization-mode <modes>', 'ordered list of Node, RBAC, ABAC, Webhook, AlwaysAllow, AlwaysDeny', 'Node,RBAC')
     .option('--authorization-policy-file <file>', 'ABAC policy file')
     .option('--authorization-webhook-config-file <file>', 'kubeconfig of the authorization webhook')
+    .option('--legacy-service-account-token-clean-up-period <duration>', 'unused legacy Secret tokens are marked invalid after this long, and deleted after as long again (Go duration, > 0)', '8760h0m0s')
     .option('--public-discovery <bool>', 'serve OIDC discovery and JWKS without credentials (false: RBAC decides, as Kubernetes)', 'true')
     .addOption(new Option('--algorithm <alg>', 'algorithm of a generated signing key').choices(['RS256', 'ES256']).default('RS256'))
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
@@ -115,6 +119,8 @@ export function registerCommands(program: Command): void {
 
   registerKeyCommands(program);
   registerKubeconfigCommand(program);
+  registerKubeletCommand(program);
+  registerCompareCommand(program);
 
   program
     .command('version')

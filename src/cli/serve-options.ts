@@ -16,6 +16,7 @@ export interface ServeFlags {
   serviceAccountJwksUri?: string;
   apiAudiences?: string;
   tokenAuthFile?: string;
+  clientCaFile?: string;
   anonymousAuth: string;
   authorizationMode: string;
   authorizationPolicyFile?: string;
@@ -23,6 +24,7 @@ export interface ServeFlags {
   publicDiscovery: string;
   algorithm: string;
   logLevel: string;
+  legacyServiceAccountTokenCleanUpPeriod?: string;
 }
 
 const MAX_TOKEN_SECONDS = 2 ** 32;
@@ -46,6 +48,24 @@ export function parseMaxExpiration(v: string | undefined): number {
   if (seconds === 0) return 0;
   if (seconds < 3600 || seconds > MAX_TOKEN_SECONDS) throw new CliError('the service-account-max-token-expiration must be between 1 hour and 2^32 seconds');
   return seconds;
+}
+
+/**
+ * `--legacy-service-account-token-clean-up-period` (kube-controller-manager): a Go duration
+ * greater than 0, in days (default 365).
+ * @example
+ * parseCleanUpPeriodDays('8760h'); // 365
+ */
+export function parseCleanUpPeriodDays(v: string | undefined): number {
+  if (v === undefined || v === '') return 365;
+  let ns: bigint;
+  try {
+    ns = parseGoDuration(v);
+  } catch (e) {
+    throw new CliError(`invalid argument "${v}" for "--legacy-service-account-token-clean-up-period" flag: ${(e as Error).message}`);
+  }
+  if (ns <= 0n) throw new CliError(`--legacy-service-account-token-clean-up-period must be greater than 0, got ${v}`);
+  return Number(ns) / 86_400e9;
 }
 
 /** `--secure-port`: 0 picks a free port. */

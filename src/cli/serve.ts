@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { createApp } from '../api/app.js';
 import { buildAuthorizer, ensureBootstrapPolicy } from '../auth/access-control.js';
+import { rbacEscalationAdmission } from '../auth/admission/rbac-escalation.js';
+import { loadClientCaFile } from '../auth/authenticators/client-ca-file.js';
 import { parseTokenFile } from '../auth/authenticators/static-token-file.js';
 import { RealClock } from '../clock/index.js';
 import { renderKubeconfig } from '../client/kubeconfig.js';
@@ -15,7 +17,8 @@ import { KeySet, ensureServingCertificates, ensureSigningKey, loadKeyDirectory, 
 import type { UserInfo } from '../registry/types.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { CliError } from './create-token.js';
-import { type ServeFlags, parseAuthorizationModes, parseBool, parseMaxExpiration, parsePort } from './serve-options.js';
+import { type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort } from './serve-options.js';
+import { staleTokenAudit } from '../metrics/stale-token-audit.js';
 
 export const ADMIN_USER = 'kubernetes-admin';
 const SHUTDOWN_BOUND_MS = 5000;
@@ -60,6 +63,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   const anonymous = parseBool('anonymous-auth', f.anonymousAuth);
   const publicDiscovery = parseBool('public-discovery', f.publicDiscovery);
   const modes = parseAuthorizationModes(f.authorizationMode, f);
+  const cleanUpPeriodDays = parseCleanUpPeriodDays(f.legacyServiceAccountTokenCleanUpPeriod);
   if (f.algorithm !== 'RS256' && f.algorithm !== 'ES256') throw new CliError(`--algorithm must be RS256 or ES256, got ${f.algorithm}`);
   if (extend && maxExpiration > 0 && maxExpiration < 3607) {
     logger.warn(`service-account-extend-token-expiration is true, in order to correctly trigger safe transition logic, service-account-max-token-expiration must be set longer than 3607 seconds (currently ${maxExpiration / 3600}h0m0s)`);
@@ -81,6 +85,12 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   }
   const clock = new RealClock();
   const tls = await ensureServingCertificates(keysDir, { clock });
+  let clientCas: string[] = [];
+  try {
+    if (f.clientCaFile) clientCas = loadClientCaFile(f.clientCaFile);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
   const admin = ensureAdminToken(dataDir);
   const staticTokens = new Map<string, UserInfo>([...parseTokenFile(readFileSync(admin.path, 'utf8'), admin.path)]);
   if (f.tokenAuthFile) {
@@ -101,9 +111,12 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
     extendTokenExpiration: extend,
     staticTokens,
     logger,
+    observer: staleTokenAudit(logger),
+    legacyTokenCleanUpPeriodDays: cleanUpPeriodDays,
   });
   await ensureBootstrapPolicy(emulator.registry);
   const { authorizer, ruleResolver } = buildAuthorizer({ modes, registry: emulator.registry, clock, ...(f.authorizationPolicyFile ? { policyFile: f.authorizationPolicyFile } : {}), ...(f.authorizationWebhookConfigFile ? { webhookConfigFile: f.authorizationWebhookConfigFile } : {}) });
+  emulator.registry.admission.push(rbacEscalationAdmission({ authorizer, registry: emulator.registry }));
   let externalAddress = `${f.bindAddress}:${port}`;
   const app = createApp({
     emulator,
@@ -119,7 +132,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
       return externalAddress;
     },
   });
-  const server: Server = f.http ? createHttpServer(app) : createHttpsServer({ key: tls.key, cert: tls.cert, ca: tls.caCert, requestCert: true, rejectUnauthorized: false }, app);
+  const server: Server = f.http ? createHttpServer(app) : createHttpsServer({ key: tls.key, cert: tls.cert, ca: [tls.caCert, ...clientCas], requestCert: true, rejectUnauthorized: false }, app);
   await new Promise<void>((ok, fail) => {
     server.once('error', (e: NodeJS.ErrnoException) => fail(new CliError(e.code === 'EADDRINUSE' ? `failed to listen on ${f.bindAddress}:${port}: address already in use` : e.message)));
     server.listen(port, f.bindAddress, () => ok());

@@ -28,9 +28,9 @@ function bodyOf(req: Request, kind: string): { metadata?: Record<string, unknown
 function attributesOf(user: UserInfo, spec: ReviewSpec, kind: string): Attributes {
   const ra = spec.resourceAttributes;
   const nra = spec.nonResourceAttributes;
-  if (!ra === !nra) {
-    throw errors.invalid(kind, '', [invalid('spec.resourceAttributes', ra ?? null, 'exactly one of nonResourceAttributes or resourceAttributes must be specified')], 'authorization.k8s.io');
-  }
+  // ValidateSubjectAccessReviewSpec: Go prints the nil attributes as "null"
+  if (ra && nra) throw errors.invalid(kind, '', [invalid('spec.nonResourceAttributes', nra, 'cannot be specified in combination with resourceAttributes')], 'authorization.k8s.io');
+  if (!ra && !nra) throw errors.invalid(kind, '', [invalid('spec.resourceAttributes', 'null', 'exactly one of nonResourceAttributes or resourceAttributes must be specified')], 'authorization.k8s.io');
   if (ra) {
     return { user, verb: ra.verb ?? '', namespace: ra.namespace ?? '', apiGroup: ra.group ?? '', apiVersion: ra.version ?? '', resource: ra.resource ?? '', subresource: ra.subresource ?? '', name: ra.name ?? '', resourceRequest: true, path: '' };
   }
@@ -70,7 +70,11 @@ export async function subjectAccessReview(authorizer: Authorizer, req: Request, 
   sendJson(res, 201, { kind, apiVersion: AUTHZ, metadata: { ...(namespace ? { namespace } : {}), creationTimestamp: null }, spec, status });
 }
 
-/** SelfSubjectRulesReview: what may I do in a namespace? (`kubectl auth can-i --list`) */
+/**
+ * SelfSubjectRulesReview: what may I do in a namespace? (`kubectl auth can-i --list`). As
+ * pkg/registry/authorization/selfsubjectrulesreview/rest.go, the answer is a new object with
+ * only the status: its spec is empty.
+ */
 export async function selfSubjectRulesReview(resolver: RuleResolver, req: Request, res: Response): Promise<void> {
   const b = bodyOf(req, 'SelfSubjectRulesReview');
   const spec = b.spec ?? {};
@@ -78,7 +82,7 @@ export async function selfSubjectRulesReview(resolver: RuleResolver, req: Reques
   const r = await resolver.rulesFor(res.locals.user as UserInfo, spec.namespace);
   const status: Record<string, unknown> = { resourceRules: r.resourceRules, nonResourceRules: r.nonResourceRules, incomplete: r.incomplete };
   if (r.evaluationError) status.evaluationError = r.evaluationError;
-  sendJson(res, 201, { kind: 'SelfSubjectRulesReview', apiVersion: AUTHZ, metadata: { creationTimestamp: null }, spec, status });
+  sendJson(res, 201, { kind: 'SelfSubjectRulesReview', apiVersion: AUTHZ, metadata: { creationTimestamp: null }, spec: {}, status });
 }
 
 /** SelfSubjectReview: who am I? (`kubectl auth whoami`) */
