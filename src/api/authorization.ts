@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { UserInfo } from '../registry/types.js';
-import { forbiddenError, type Attributes, type Authorizer } from '../auth/authorizer/index.js';
+import { forbiddenError, type Attributes, type Authorizer, type FieldRequirement } from '../auth/authorizer/index.js';
 import { internalError } from './impersonation.js';
 import type { RequestInfo } from './request-info.js';
 
@@ -22,7 +22,19 @@ function attributesFor(info: RequestInfo, req: Request, user: UserInfo): Attribu
     name: info.name,
     resourceRequest: info.isResourceRequest,
     path: info.path,
+    ...(info.verb === 'list' || info.verb === 'watch' ? { fieldSelector: fieldRequirements(req.query.fieldSelector) } : {}),
   };
+}
+
+/** The `field=value` / `field!=value` terms of a list or watch's field selector, for the Node authorizer. */
+function fieldRequirements(selector: unknown): FieldRequirement[] {
+  if (typeof selector !== 'string' || selector === '') return [];
+  const out: FieldRequirement[] = [];
+  for (const term of selector.split(',')) {
+    const m = /^\s*([^!=\s]+)\s*(!=|==|=)\s*(.*?)\s*$/.exec(term);
+    if (m) out.push({ field: m[1]!, operator: m[2] === '!=' ? '!=' : '=', value: m[3]! });
+  }
+  return out;
 }
 
 /**

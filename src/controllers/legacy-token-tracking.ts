@@ -30,7 +30,11 @@ export function parseDate(s: string | undefined): number | undefined {
   return new Date(ms).toISOString().slice(0, 10) === s ? ms : undefined;
 }
 
-/** `t.Format("2006-01-02")` in UTC. */
+/**
+ * `t.Format("2006-01-02")` in UTC.
+ * @example
+ * formatDate(Date.parse('2026-03-01T23:59:59-05:00')); // '2026-03-02'
+ */
 export function formatDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }

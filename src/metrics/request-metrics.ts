@@ -6,6 +6,8 @@ import type { TokenMetrics } from './token-metrics.js';
  * `CleanVerb` (staging/src/k8s.io/apiserver/pkg/endpoints/metrics/metrics.go), as the
  * installer's route verbs make it: LIST, WATCH, DELETECOLLECTION, APPLY (a server-side-apply
  * PATCH), else the HTTP method.
+ * @example
+ * reportedVerb('GET', requestInfo('GET', '/api/v1/pods', { watch: 'true' }), undefined); // 'WATCH'
  */
 export function reportedVerb(method: string, info: RequestInfo, contentType: string | undefined): string {
   if (info.isResourceRequest && (info.verb === 'list' || info.verb === 'watch' || info.verb === 'deletecollection')) return info.verb.toUpperCase();
@@ -13,7 +15,11 @@ export function reportedVerb(method: string, info: RequestInfo, contentType: str
   return method.toUpperCase();
 }
 
-/** `CleanScope`: resource (a name, or a create), namespace, cluster, or empty for non-resource paths. */
+/**
+ * `CleanScope`: resource (a name, or a create), namespace, cluster, or empty for non-resource paths.
+ * @example
+ * reportedScope(requestInfo('GET', '/api/v1/namespaces/default/pods', {})); // 'namespace'
+ */
 export function reportedScope(info: RequestInfo): string {
   if (info.name !== '' || info.verb === 'create') return 'resource';
   if (info.namespace !== '') return 'namespace';
