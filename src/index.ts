@@ -4,6 +4,8 @@
  */
 export { createEmulator, Emulator, DEFAULT_ISSUER, type EmulatorOptions, type EmulatorClock, type TokenSpec } from './emulator.js';
 export type { KeyOptions } from './emulator-keys.js';
+export type { TokenMetrics } from './metrics/token-metrics.js';
+export type { Kubelet } from './kubelet/kubelet.js';
 export type { ListenOptions, ListeningEmulator } from './emulator-server.js';
 export { ManualClock, RealClock, type Clock } from './clock/index.js';
 export { StatusError, isStatusError, type Status, type StatusReason } from './errors/index.js';
