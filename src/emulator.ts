@@ -51,8 +51,12 @@ export interface EmulatorOptions {
   reviewCacheSize?: number;
   /** static bearer tokens (`--token-auth-file` contents), token → user */
   staticTokens?: Map<string, UserInfo>;
-  /** run the default-service-account, root-CA and legacy-token controllers (default true) */
-  controllers?: boolean;
+  /**
+   * the default-service-account, root-CA, legacy-token, tracking and clean-up controllers:
+   * `true` (default) runs them, `false` has none, `'manual'` builds them for
+   * {@link Emulator.startControllers} (replicas start them when elected leader)
+   */
+  controllers?: boolean | 'manual';
   logger?: pino.Logger;
   observer?: StaleTokenObserver & { legacy?(sub: string): void };
   /** `--legacy-service-account-token-clean-up-period` in days (default 365; must be > 0) */
@@ -134,6 +138,7 @@ export class Emulator {
       getter: this.getter,
       clock: rawClock,
       index: bindings,
+      inSync: () => registry.inSync(),
       ...(opts.reviewCacheSize !== undefined ? { cacheSize: opts.reviewCacheSize } : {}),
       observer: this.metrics.observer(opts.observer),
       markLegacyUsed: (secret, date) => this.legacyUsage.mark(secret, date),
@@ -166,7 +171,7 @@ export class Emulator {
     for (const ns of BOOTSTRAP_NAMESPACES) {
       if (!registry.peek(kindInfo('Namespace')!, undefined, ns)) await registry.create(kindInfo('Namespace')!, '', { metadata: { name: ns } });
     }
-    for (const c of emu.controllers) c.start();
+    if (opts.controllers !== 'manual') emu.startControllers();
     await emu.idle();
     return emu;
   }
@@ -313,6 +318,16 @@ export class Emulator {
     return k;
   }
 
+  /** Starts the controllers (idempotent): on one replica at a time when several share a store. */
+  startControllers(): void {
+    for (const c of this.controllers) c.start();
+  }
+
+  /** Stops the controllers (idempotent), e.g. when this replica loses leadership. */
+  stopControllers(): void {
+    for (const c of this.controllers) c.stop();
+  }
+
   /** Resolves when every controller and kubelet has caught up. */
   async idle(): Promise<void> {
     for (let i = 0; i < 3; i++) {
@@ -352,7 +367,10 @@ function makeClock(opts: EmulatorOptions): Clock {
 
 /** The registry as the token code's object getter (informer-cache reads). */
 export function registryGetter(registry: ObjectRegistry): TokenObjectGetter {
-  const get = <T>(kind: string, ns: string | undefined, name: string): T => registry.get(kindInfo(kind)!, ns, name) as T;
+  // IMPORTANT: while the store's watch is broken (etcd), never answer from the cache: a deletion
+  // may be missing from it. Read live instead, and fail if the store cannot be read.
+  const get = <T>(kind: string, ns: string | undefined, name: string): T | Promise<T> =>
+    registry.inSync() ? (registry.get(kindInfo(kind)!, ns, name) as T) : (registry.getLive(kindInfo(kind)!, ns, name) as Promise<T>);
   return {
     getServiceAccount: (ns, name) => get('ServiceAccount', ns, name),
     getPod: (ns, name) => get('Pod', ns, name),

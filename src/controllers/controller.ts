@@ -22,7 +22,10 @@ export abstract class Controller {
   /** keys to reconcile at start-up */
   protected abstract initialKeys(): string[];
 
+  /** Starts (or restarts, after `stop()`) following the registry. */
   start(): void {
+    if (this.unsubscribe) return;
+    this.queue.resume();
     this.unsubscribe = this.registry.onEvent((e) => {
       for (const k of this.keysFor(e)) this.queue.add(k);
     });
@@ -31,6 +34,7 @@ export abstract class Controller {
 
   stop(): void {
     this.unsubscribe?.();
+    this.unsubscribe = undefined;
     this.queue.stop();
   }
 

@@ -70,11 +70,13 @@ export class LegacyTokenCleaner extends Controller {
 
   override start(): void {
     super.start();
+    if (this.timer) return;
     this.timer = this.o.clock.setInterval(() => this.queue.add(SWEEP), this.o.syncIntervalMs ?? CLEANER_SYNC_INTERVAL_MS);
   }
 
   override stop(): void {
     this.o.clock.clearInterval(this.timer);
+    this.timer = undefined;
     super.stop();
   }
 

@@ -41,6 +41,11 @@ export class WorkQueue {
     this.stopped = true;
   }
 
+  /** Accepts keys again after `stop()` (a controller that regains leadership). */
+  resume(): void {
+    this.stopped = false;
+  }
+
   private async process(key: string): Promise<void> {
     this.queued.delete(key);
     if (this.stopped) return this.settle();

@@ -109,6 +109,29 @@ export class ObjectRegistry {
     return this.cache.get(info.resource)?.get(key);
   }
 
+  /** Whether the cache is known to hold every change (false while an etcd watch is broken). */
+  inSync(): boolean {
+    return this.opts.store.ready?.() ?? true;
+  }
+
+  /** Reads through to the store, bypassing the cache (used while the cache is not in sync). */
+  async getLive(info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
+    let key: string;
+    try {
+      key = storageKey(info, namespace, name);
+    } catch {
+      throw errors.notFound(info.resource, name, info.group);
+    }
+    let o: KubeObject | undefined;
+    try {
+      o = (await this.opts.store.get(key)) as KubeObject | undefined;
+    } catch (e) {
+      throw mapStoreError(e, info, name);
+    }
+    if (!o) throw errors.notFound(info.resource, name, info.group);
+    return o;
+  }
+
   get(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject {
     const o = this.peek(info, namespace, name);
     if (!o) throw errors.notFound(info.resource, name, info.group);

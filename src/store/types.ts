@@ -69,4 +69,9 @@ export interface KeyValueStore {
    */
   watch(prefix: string, handler: (e: WatchEvent) => void, opts?: WatchOptions): Watch;
   close(): Promise<void>;
+  /**
+   * Whether this store's watch is complete up to now. Stores whose watch can break (etcd)
+   * implement it; the registry then stops trusting its watch-fed cache and reads live.
+   */
+  ready?(): boolean;
 }
