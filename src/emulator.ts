@@ -169,7 +169,12 @@ export class Emulator {
     const emu = new Emulator(clock, registry, bindings, keys, opts);
     if (clock instanceof ManualClock) emu.unhook = clock.addIdleHook(() => emu.idle());
     for (const ns of BOOTSTRAP_NAMESPACES) {
-      if (!registry.peek(kindInfo('Namespace')!, undefined, ns)) await registry.create(kindInfo('Namespace')!, '', { metadata: { name: ns } });
+      if (registry.peek(kindInfo('Namespace')!, undefined, ns)) continue;
+      try {
+        await registry.create(kindInfo('Namespace')!, '', { metadata: { name: ns } });
+      } catch (e) {
+        if (!(isStatusError(e) && e.reason === 'AlreadyExists')) throw e; // another replica made it
+      }
     }
     if (opts.controllers !== 'manual') emu.startControllers();
     await emu.idle();

@@ -24,6 +24,10 @@ export interface ServeFlags {
   publicDiscovery: string;
   algorithm: string;
   logLevel: string;
+  /** `--etcd-servers`: several replicas share one etcd (default: the embedded store in --data-dir) */
+  etcdServers?: string;
+  /** `--etcd-prefix` (default /registry) */
+  etcdPrefix?: string;
   legacyServiceAccountTokenCleanUpPeriod?: string;
 }
 
@@ -92,4 +96,20 @@ export function parseAuthorizationModes(v: string, f: Pick<ServeFlags, 'authoriz
   if (seen.has('Webhook') && !f.authorizationWebhookConfigFile) throw new CliError('authorization-mode Webhook\'s authorization config file not passed');
   if (!seen.has('Webhook') && f.authorizationWebhookConfigFile) throw new CliError('cannot specify --authorization-webhook-config-file without mode Webhook');
   return modes;
+}
+
+/** `--etcd-servers`: a comma list of http(s) URLs, as kube-apiserver takes it. */
+export function parseEtcdServers(v: string): string[] {
+  const urls = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (urls.length === 0) throw new CliError('--etcd-servers must name at least one server');
+  for (const u of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(u);
+    } catch {
+      throw new CliError(`--etcd-servers: ${JSON.stringify(u)} is not a URL`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new CliError(`--etcd-servers: ${JSON.stringify(u)} must be an http or https URL`);
+  }
+  return urls;
 }

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -16,8 +17,11 @@ import { createEmulator, DEFAULT_ISSUER, type Emulator } from '../emulator.js';
 import { KeySet, ensureServingCertificates, ensureSigningKey, loadKeyDirectory, validateIssuers } from '../keys/index.js';
 import type { UserInfo } from '../registry/types.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { EtcdStore } from '../store/etcd-store.js';
+import { elect } from '../store/etcd-lease.js';
+import type { KeyValueStore } from '../store/types.js';
 import { CliError } from './create-token.js';
-import { type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort } from './serve-options.js';
+import { parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort } from './serve-options.js';
 import { staleTokenAudit } from '../metrics/stale-token-audit.js';
 
 export const ADMIN_USER = 'kubernetes-admin';
@@ -100,10 +104,17 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
       throw new CliError((e as Error).message);
     }
   }
-  const store = SqliteStore.open(dataDir);
+  const replicated = !!f.etcdServers;
+  let store: KeyValueStore & { ready?(): boolean };
+  try {
+    store = replicated ? await EtcdStore.connect({ endpoints: parseEtcdServers(f.etcdServers!), prefix: f.etcdPrefix }) : SqliteStore.open(dataDir);
+  } catch (e) {
+    throw new CliError(`cannot open the store: ${(e as Error).message}`);
+  }
   const emulator = await createEmulator({
     clock,
     store,
+    controllers: replicated ? 'manual' : true,
     issuer: issuers,
     ...(f.apiAudiences ? { apiAudiences: f.apiAudiences.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     keys: { keySet, caCert: tls.caCert, allowHttpIssuer: true },
@@ -131,7 +142,23 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
     get externalAddress() {
       return externalAddress;
     },
+    ready: () => store.ready?.() ?? true,
   });
+  // several replicas on one etcd: controllers run on the elected leader only
+  const election = replicated
+    ? elect((store as EtcdStore).client, {
+        name: 'satoken-controllers',
+        identity: `${hostname()}_${randomUUID()}`,
+        onStartedLeading: () => {
+          logger.info('became the controller leader');
+          emulator.startControllers();
+        },
+        onStoppedLeading: () => {
+          logger.info('stopped leading the controllers');
+          emulator.stopControllers();
+        },
+      })
+    : undefined;
   const server: Server = f.http ? createHttpServer(app) : createHttpsServer({ key: tls.key, cert: tls.cert, ca: [tls.caCert, ...clientCas], requestCert: true, rejectUnauthorized: false }, app);
   await new Promise<void>((ok, fail) => {
     server.once('error', (e: NodeJS.ErrnoException) => fail(new CliError(e.code === 'EADDRINUSE' ? `failed to listen on ${f.bindAddress}:${port}: address already in use` : e.message)));
@@ -159,6 +186,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
         });
         server.closeIdleConnections();
       });
+      await election?.stop();
       await emulator.close();
       logger.flush();
     })());

@@ -19,6 +19,8 @@ export {
 } from './types.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { EtcdStore, type EtcdStoreOptions } from './etcd-store.js';
+export { elect, type Election, type ElectionOptions } from './etcd-lease.js';
 export { objectKey, prefixFor } from './keys.js';
 export { DEFAULT_HISTORY_SIZE } from './event-history.js';
 export type { HandlerErrorReporter } from './watch-hub.js';

@@ -1,10 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
+import { type AddressInfo, type Socket, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Where Debian's `etcd-server` puts the binary; `ETCD_BIN` overrides it. */
+/**
+ * Where Debian's `etcd-server` puts the binary; `ETCD_BIN` overrides it.
+ * @example
+ * ETCD_BIN=/opt/etcd/etcd npx vitest run test/store/etcd
+ */
 export const ETCD_BIN = process.env.ETCD_BIN ?? '/usr/bin/etcd';
 const READY_TIMEOUT_MS = 15_000;
 
@@ -112,6 +116,77 @@ export async function freePorts(n: number): Promise<number[]> {
   const ports = servers.map((s) => (s.address() as AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   return ports;
+}
+
+/**
+ * A TCP relay to etcd that a test can cut (every connection reset, new ones refused) and heal:
+ * a network partition between one client and etcd, while etcd and other clients carry on.
+ * @example
+ * const proxy = await startProxy(etcd.endpoint);
+ * const a = await EtcdStore.connect({ endpoints: [proxy.endpoint] });
+ * proxy.cut(); // a.ready() turns false
+ * proxy.heal();
+ */
+export interface TcpProxy {
+  readonly endpoint: string;
+  cut(): void;
+  heal(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a {@link TcpProxy} on a free 127.0.0.1 port in front of `target` (`http://host:port`).
+ * @example
+ * const proxy = await startProxy('http://127.0.0.1:2379');
+ */
+export async function startProxy(target: string): Promise<TcpProxy> {
+  const { hostname, port } = new URL(target);
+  const open = new Set<Socket>();
+  let cut = false;
+  const server = createServer((client) => {
+    if (cut) return void client.destroy();
+    const upstream = connect(Number(port), hostname);
+    for (const [s, other] of [[client, upstream], [upstream, client]] as const) {
+      open.add(s);
+      s.on('error', () => other.destroy());
+      s.on('close', () => {
+        open.delete(s);
+        other.destroy();
+      });
+      s.pipe(other);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const reset = () => {
+    for (const s of open) s.resetAndDestroy();
+  };
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cut() {
+      cut = true;
+      reset();
+    },
+    heal() {
+      cut = false;
+    },
+    close: () => {
+      reset();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * Polls `condition` every 10 ms until it holds; fails after `timeoutMs` with `what`.
+ * @example
+ * await until(() => store.ready(), 'the store to be ready');
+ */
+export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 async function waitHealthy(endpoint: string, proc: ChildProcess, output: () => string): Promise<void> {

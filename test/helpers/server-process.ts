@@ -45,7 +45,7 @@ export async function startServer(args: string[] = [], dir = mkdtempSync(join(tm
     stderr: () => err,
     stop: (signal = 'SIGTERM') =>
       new Promise((ok) => {
-        if (child.exitCode !== null) return ok(child.exitCode);
+        if (child.exitCode !== null || child.signalCode !== null) return ok(child.exitCode);
         child.once('exit', (code) => ok(code));
         child.kill(signal);
       }),
