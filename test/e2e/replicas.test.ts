@@ -81,7 +81,17 @@ describe('three replicas on one etcd', () => {
     for (const r of [replicas[0]!, replicas[2]!]) {
       expect((await apiRequest(conn(r), 'GET', '/api/v1/namespaces/default/serviceaccounts/shared')).status).toBe(200);
     }
-  });
+    // the controllers run on whichever replica leads now (a killed leader's lease expires in 15 s)
+    expect((await apiRequest(conn(replicas[0]!), 'POST', '/api/v1/namespaces', { metadata: { name: 'after-kill' } })).status).toBe(201);
+    const t0 = Date.now();
+    let status = 0;
+    while (Date.now() - t0 < 25_000) {
+      status = (await apiRequest(conn(replicas[2]!), 'GET', '/api/v1/namespaces/after-kill/serviceaccounts/default')).status;
+      if (status === 200) break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    expect(status).toBe(200);
+  }, 40_000);
 
   it('reports not ready while etcd is gone, and recovers without a restart, losing nothing acknowledged', async () => {
     const a = replicas[0]!;
