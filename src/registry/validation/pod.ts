@@ -23,6 +23,10 @@ export function validatePod(pod: Pod): FieldError[] {
       if (!c?.image) errs.push(required(`${field}[${i}].image`, ''));
     });
   }
+  errs.push(...validateSecurityContext(spec.securityContext, 'spec.securityContext'));
+  for (const [field, list] of [['spec.containers', spec.containers], ['spec.initContainers', spec.initContainers]] as const) {
+    (list ?? []).forEach((c, i) => errs.push(...validateSecurityContext(c?.securityContext as Record<string, unknown> | undefined, `${field}[${i}].securityContext`)));
+  }
   const volumeNames = new Set<string>();
   (spec.volumes ?? []).forEach((v, i) => {
     if (!v?.name) errs.push(required(`spec.volumes[${i}].name`, ''));
@@ -50,6 +54,20 @@ function validateProjected(v: Volume, path: string): FieldError[] {
     if (!t.path) errs.push(required(`${p}.path`, ''));
     else errs.push(...validateLocalPath(t.path, `${p}.path`));
   });
+  return errs;
+}
+
+const MAX_ID = 2147483647;
+
+/** Pod- and container-level securityContext ids (ValidatePodSecurityContext / ValidateSecurityContext). */
+function validateSecurityContext(sc: Record<string, unknown> | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!sc || typeof sc !== 'object') return errs;
+  for (const f of ['runAsUser', 'runAsGroup', 'fsGroup']) {
+    const v = sc[f];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_ID) errs.push(invalid(`${path}.${f}`, v, `must be between 0 and ${MAX_ID}, inclusive`));
+  }
   return errs;
 }
 

@@ -24,6 +24,8 @@ const CONFIG_KEY_RE = /^[-._a-zA-Z0-9]+$/;
 const MAX_SECRET_SIZE = 1024 * 1024;
 export const SA_TOKEN_SECRET_TYPE = 'kubernetes.io/service-account-token';
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+/** image pull secrets: the key their JSON must be in (ValidateSecret) */
+const DOCKER_SECRET_KEYS: Record<string, string> = { 'kubernetes.io/dockerconfigjson': '.dockerconfigjson', 'kubernetes.io/dockercfg': '.dockercfg' };
 
 function validateConfigKeys(data: Record<string, unknown> | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
@@ -59,6 +61,18 @@ const secret: Strategy = {
     if (size > MAX_SECRET_SIZE) errs.push(new FieldError('FieldValueTooLong', 'data', '', `must have at most ${MAX_SECRET_SIZE} bytes`));
     if (s.type === SA_TOKEN_SECRET_TYPE && !s.metadata.annotations?.['kubernetes.io/service-account.name']) {
       errs.push(required('metadata.annotations[kubernetes.io/service-account.name]', ''));
+    }
+    const docker = DOCKER_SECRET_KEYS[s.type ?? ''];
+    if (docker) {
+      const raw = s.data?.[docker];
+      if (raw === undefined) errs.push(required(`data[${docker}]`, ''));
+      else {
+        try {
+          JSON.parse(Buffer.from(raw, 'base64').toString('utf8'));
+        } catch (e) {
+          errs.push(invalid(`data[${docker}]`, '<secret contents redacted>', (e as Error).message));
+        }
+      }
     }
     return errs;
   },
