@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { VERSION } from '../version.js';
+import { versionInfo } from '../api/discovery/index.js';
 import { resolveConnection, type ConnectionFlags } from './connection.js';
 import { buildTokenRequest, CliError, createToken, type CreateTokenFlags } from './create-token.js';
 import { inspectToken, NotAJwtError } from './decode/inspect.js';
@@ -127,9 +128,10 @@ export function registerCommands(program: Command): void {
   program
     .command('version')
     .description('print the satoken version and the Kubernetes version it emulates')
+    .addHelpText('after', '\nExamples:\n  satoken version\n  satoken version -o json\n')
     .option('-o, --output <format>', 'json or yaml')
     .action((f: { output?: string }) => {
-      const v = { satoken: VERSION, kubernetes: 'v1.33.1' };
+      const v = { satoken: VERSION, kubernetes: versionInfo().gitVersion.replace(/\+satoken$/, '') };
       process.stdout.write(f.output === 'json' ? `${JSON.stringify(v, null, 2)}\n` : f.output === 'yaml' ? stringify(v) : `satoken ${v.satoken} (emulates Kubernetes ${v.kubernetes})\n`);
     });
 }

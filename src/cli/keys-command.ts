@@ -9,11 +9,15 @@ import { CliError } from './create-token.js';
  * keep verifying and both keys are published in the JWKS.
  */
 export function registerKeyCommands(program: Command): void {
-  const keys = program.command('keys').description('manage the service-account signing keys in the keys directory');
+  const keys = program
+    .command('keys')
+    .description('manage the service-account signing keys in the keys directory')
+    .addHelpText('after', '\nExamples:\n  satoken keys generate --algorithm ES256\n  satoken keys list -o json\n  satoken keys rotate   # then restart serve: new tokens use the new key, old ones keep verifying\n');
   const dirOption = ['--keys-dir <dir>', 'the keys directory', 'keys'] as const;
   keys
     .command('generate')
     .description('create sa.key/sa.pub if missing')
+    .addHelpText('after', '\nExample:\n  satoken keys generate --keys-dir keys --algorithm RS256\n')
     .option(...dirOption)
     .option('--algorithm <alg>', 'RS256 or ES256', 'RS256')
     .action(async (f: { keysDir: string; algorithm: string }) => {
@@ -24,6 +28,7 @@ export function registerKeyCommands(program: Command): void {
   keys
     .command('list')
     .description('list the keys with their key ids (kid)')
+    .addHelpText('after', '\nExample:\n  satoken keys list --keys-dir keys\n')
     .option(...dirOption)
     .option('-o, --output <format>', 'json')
     .action(async (f: { keysDir: string; output?: string }) => {
@@ -40,6 +45,7 @@ export function registerKeyCommands(program: Command): void {
   keys
     .command('rotate')
     .description('new signing key; the old public key keeps verifying (restart serve to pick it up)')
+    .addHelpText('after', '\nExample:\n  satoken keys rotate --keys-dir keys && satoken keys list --keys-dir keys\n')
     .option(...dirOption)
     .option('--algorithm <alg>', 'RS256 or ES256', 'RS256')
     .action(async (f: { keysDir: string; algorithm: string }) => {

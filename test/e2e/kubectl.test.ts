@@ -74,6 +74,20 @@ describe('the real kubectl against satoken serve', () => {
     expect(no).toMatchObject({ status: 1, stdout: 'no\n' });
   });
 
+  it('edits through a patch, and lets admission mount (or not) the projected token', () => {
+    const editor = join(server.dir, 'editor.sh');
+    writeFileSync(editor, '#!/bin/sh\nsed -i "s/^metadata:/metadata:\\n  labels:\\n    edited: \\"yes\\"/" "$1"\n', { mode: 0o755 });
+    const e = run('kubectl', ['edit', 'serviceaccount', 'build-robot'], { ...env, KUBE_EDITOR: editor });
+    expect(e.stderr).toBe('');
+    expect(e.stdout).toBe('serviceaccount/build-robot edited\n');
+    expect(kubectl('get', 'sa', 'build-robot', '-o', 'jsonpath={.metadata.labels.edited}').stdout).toBe('yes');
+    expect(kubectl('run', 'plain', '--image=busybox').status).toBe(0);
+    expect(kubectl('get', 'pod', 'plain', '-o', 'jsonpath={.spec.serviceAccountName} {.spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds}').stdout).toBe('default 3607');
+    const optOut = kubectl('run', 'optout', '--image=busybox', '--overrides={"spec":{"automountServiceAccountToken":false}}');
+    expect(optOut.status).toBe(0);
+    expect(kubectl('get', 'pod', 'optout', '-o', 'jsonpath={.spec.volumes}').stdout).toBe('');
+  });
+
   it('reads the issuer discovery documents with get --raw', () => {
     const jwks = kubectl('get', '--raw', '/openid/v1/jwks');
     expect(JSON.parse(jwks.stdout).keys[0]).toMatchObject({ use: 'sig', kty: 'RSA', alg: 'RS256' });
