@@ -45,7 +45,7 @@ describe('per-kind validation with Kubernetes messages', () => {
 describe('ServiceAccount admission (§7)', () => {
   it('mounts kube-api-access in a pod that names no service account, as default', async () => {
     const [p] = await emu.apply(pod('plain', {}));
-    const spec = (p as { spec: { serviceAccountName: string; volumes: Array<{ name: string }>; containers: Array<{ volumeMounts: unknown[] }> } }).spec;
+    const spec = (p as unknown as { spec: { serviceAccountName: string; volumes: Array<{ name: string }>; containers: Array<{ volumeMounts: unknown[] }> } }).spec;
     expect(spec.serviceAccountName).toBe('default');
     expect(spec.volumes[0]!.name).toMatch(/^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
     expect(spec.containers[0]!.volumeMounts).toEqual([{ name: spec.volumes[0]!.name, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }]);
@@ -59,15 +59,15 @@ describe('ServiceAccount admission (§7)', () => {
     const sa = `sa-${String(saAutomount)}-${String((podSpec as { automountServiceAccountToken?: boolean }).automountServiceAccountToken)}`;
     await emu.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: 'default' }, ...(saAutomount === undefined ? {} : { automountServiceAccountToken: saAutomount }) });
     const [p] = await emu.apply(pod(`p-${sa}`, { serviceAccountName: sa, ...podSpec }));
-    expect(((p as { spec: { volumes?: unknown[] } }).spec.volumes ?? []).length > 0).toBe(mounted);
+    expect(((p as unknown as { spec: { volumes?: unknown[] } }).spec.volumes ?? []).length > 0).toBe(mounted);
   });
 
   it('copies imagePullSecrets from the service account only when the pod has none', async () => {
     await emu.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'puller', namespace: 'default' }, imagePullSecrets: [{ name: 'regcred' }] });
     const [a] = await emu.apply(pod('pull-a', { serviceAccountName: 'puller' }));
     const [b] = await emu.apply(pod('pull-b', { serviceAccountName: 'puller', imagePullSecrets: [{ name: 'own' }] }));
-    expect((a as { spec: { imagePullSecrets: unknown } }).spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
-    expect((b as { spec: { imagePullSecrets: unknown } }).spec.imagePullSecrets).toEqual([{ name: 'own' }]);
+    expect((a as unknown as { spec: { imagePullSecrets: unknown } }).spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    expect((b as unknown as { spec: { imagePullSecrets: unknown } }).spec.imagePullSecrets).toEqual([{ name: 'own' }]);
   });
 
   it('refuses a pod whose service account does not exist, with Kubernetes\' message', async () => {
