@@ -1,10 +1,15 @@
-import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import pino from 'pino';
 import type { Clock } from '../clock/index.js';
 import { errnoCode, runningAsRoot, walkTree } from './fs-walk.js';
 import { errorMessage } from './kubelet-errors.js';
 import { firstElement, payloadPathsWithParents, validatePayload } from './payload-paths.js';
+
+/** `..2006_01_02_15_04_05.<digits>`: the timestamped directories this writer makes */
+/** how long a replaced timestamped directory stays readable (see step 12 of `write`) */
+export const REPLACED_GRACE_MS = 1000;
+const TS_DIR_RE = /^\.\.\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}\.\d+$/;
 
 /**
  * One file of a payload: content, exact mode, and the owner to chown it to (when running as root).
@@ -64,6 +69,8 @@ const NEW_DATA_DIR = '..data_tmp';
  */
 export class AtomicWriter {
   private readonly clock: Clock;
+  /** timestamped directory → when it was replaced in `..data` */
+  private readonly replacedAt = new Map<string, number>();
   private readonly random: () => number;
   private readonly logger: pino.Logger;
 
@@ -91,7 +98,10 @@ export class AtomicWriter {
    * 9. rename `..data_tmp` to `..data`, atomically;
    * 10. create missing user-visible links;
    * 11. remove the user-visible links of `pathsToRemove` (top-level names only);
-   * 12. remove the old timestamped directory.
+   * 12. remove replaced timestamped directories once they have been out of `..data` for
+   *     {@link REPLACED_GRACE_MS}. Upstream removes the old one at once, so a reader that resolved
+   *     `..data` just before the swap gets ENOENT (a tight-loop reader in
+   *     test/kubelet/atomic-reader.test.ts saw it once in 3,000 rotations); satoken keeps it a second.
    * @example
    * const { written, dataDir } = writer.write(payload, () => setVolumeOwnership(dir, 2000));
    */
@@ -133,8 +143,24 @@ export class AtomicWriter {
 
     this.step('error creating visible symlinks', () => this.createUserVisibleFiles(clean.keys()));
     this.step('error removing old visible symlinks', () => this.removeUserVisiblePaths(toRemove));
-    if (oldTsDir) this.step('error removing old data directory', () => rmSync(oldTsPath, { recursive: true, force: true }));
+    if (oldTsDir) this.replacedAt.set(oldTsDir, this.clock.now());
+    this.step('error removing old data directory', () => this.removeReplaced(dataDir));
     return { written: shouldWrite, dataDir };
+  }
+
+  /**
+   * Removes timestamped directories other than `current` that were replaced more than the grace
+   * period ago, or that this writer never saw in `..data` (left by an earlier process).
+   */
+  private removeReplaced(current: string): void {
+    const now = this.clock.now();
+    for (const name of readdirSync(this.targetDir)) {
+      if (name === current || !TS_DIR_RE.test(name)) continue;
+      const at = this.replacedAt.get(name);
+      if (at !== undefined && now - at < REPLACED_GRACE_MS) continue;
+      rmSync(join(this.targetDir, name), { recursive: true, force: true });
+      this.replacedAt.delete(name);
+    }
   }
 
   /** Runs one step; on failure logs `<what>`, runs `undo`, and rethrows. */

@@ -55,7 +55,7 @@ describe('AtomicWriter.write', () => {
     expect(readdirSync(dir).sort()).toEqual(['..data', ts, 'aws', 'ca.crt', 'token'].sort());
   });
 
-  it('publishes a changed payload in a new directory, swaps ..data and removes the old directory', async () => {
+  it('publishes a changed payload in a new directory, swaps ..data and removes the old directory after its grace second', async () => {
     const { dir, clock, writer } = setup();
     const first = writer.write(payload({ token: file('t1') })).dataDir;
     await clock.advance(48 * 60_000);
@@ -64,9 +64,12 @@ describe('AtomicWriter.write', () => {
     expect(second.dataDir).not.toBe(first);
     expect(second.dataDir).toMatch(/^\.\.2024_06_06_11_03_42\./);
     expect(readlinkSync(join(dir, '..data'))).toBe(second.dataDir);
-    expect(tsDirs(dir)).toEqual([second.dataDir]);
+    expect(tsDirs(dir).sort()).toEqual([first, second.dataDir].sort());
     expect(existsSync(join(dir, '..data_tmp'))).toBe(false);
     expect(readFileSync(join(dir, 'token'), 'utf8')).toBe('t2');
+    await clock.advance(1001);
+    writer.write(payload({ token: file('t2') }));
+    expect(tsDirs(dir)).toEqual([second.dataDir]);
   });
 
   it.each([
