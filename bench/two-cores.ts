@@ -1,0 +1,138 @@
+/**
+ * [8] Both cores: two `satoken serve --http` replicas sharing one etcd (`--etcd-servers`) and the
+ * keys directory, each under pod-bound TokenRequest load from this process (32 connections each),
+ * against one replica alone, in alternating rounds. "One core" is one replica's issuance per CPU
+ * second of its process; the goal compares both replicas' summed throughput per wall second with
+ * it. Then invalidation across replicas: a token issued on B and reviewed on both (so both have it
+ * cached) must be rejected by B as soon as the pod's DELETE on A has returned.
+ * Goal: ≥ 1.7 × one core, and no replica accepting an invalidated token after the delete returned.
+ * Needs /usr/bin/etcd (ETCD_BIN) and a build of satoken with `--etcd-servers`; otherwise the goal
+ * is reported NOT IMPLEMENTED.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { etcdAvailable, startEtcd, type Etcd } from './lib/etcd.js';
+import { call, latency, load, type LoadResult } from './lib/load.js';
+import { median, ratio, type Series, sleep } from './lib/measure.js';
+import { CLI, removeDir, scratchDir, startSatoken, type SatokenServer } from './lib/processes.js';
+import { issuanceSpec, prepare, REVIEW_PATH, reviewBody, TOKEN_PATH } from './lib/satoken-requests.js';
+import { benchObjects, NAMESPACE } from './lib/fixture.js';
+import { type BenchContext, fx, n0, rates, verdict } from './lib/report.js';
+
+export const GOAL = 1.7;
+const CONNECTIONS = 32;
+
+function replicasSupported(): string | undefined {
+  if (!etcdAvailable()) return 'no etcd binary (apt-get install etcd-server, or set ETCD_BIN)';
+  const help = spawnSync(process.execPath, [CLI, 'serve', '--help'], { encoding: 'utf8', timeout: 20_000 });
+  if (!help.stdout?.includes('--etcd-servers')) return 'this build of satoken serve has no --etcd-servers (replicas)';
+  return undefined;
+}
+
+const podPath = (name: string) => `/api/v1/namespaces/${NAMESPACE}/pods/${name}`;
+
+/** Waits until `server` can issue a token bound to the pod (its watch cache has the pod). */
+async function waitForPod(server: SatokenServer, pod: string): Promise<void> {
+  const body = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod } } };
+  for (let i = 0; i < 500; i++) {
+    if ((await call('POST', server.url, TOKEN_PATH, body, server.adminToken)).status === 201) return;
+    await sleep(10);
+  }
+  throw new Error(`replica ${server.url} never saw pod ${pod}`);
+}
+
+async function authenticated(server: SatokenServer, token: string): Promise<boolean> {
+  const r = await call('POST', server.url, REVIEW_PATH, JSON.parse(reviewBody(token).toString()), server.adminToken);
+  if (r.status !== 201) throw new Error(`TokenReview on ${server.url}: ${r.status}`);
+  return !!(r.body as { status?: { authenticated?: boolean } }).status?.authenticated;
+}
+
+/**
+ * Deletes pods on A and reviews their B-issued tokens on B right after each delete returns.
+ * Returns how many were still accepted, and how long the worst took to be rejected.
+ */
+async function invalidation(a: SatokenServer, b: SatokenServer, trials: number): Promise<{ stale: number; worstMs: number }> {
+  let stale = 0;
+  let worstMs = 0;
+  for (let i = 0; i < trials; i++) {
+    const pod = { ...(benchObjects(1)[2] as { metadata: { name: string } }) };
+    pod.metadata = { ...pod.metadata, name: `victim-${i}` };
+    const created = await call('POST', a.url, `/api/v1/namespaces/${NAMESPACE}/pods`, pod, a.adminToken);
+    if (created.status !== 201) throw new Error(`creating victim-${i}: ${created.status}`);
+    await waitForPod(b, `victim-${i}`);
+    const tr = await call('POST', b.url, TOKEN_PATH, { spec: { boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: `victim-${i}` } } }, b.adminToken);
+    const token = (tr.body as { status: { token: string } }).status.token;
+    if (!(await authenticated(a, token)) || !(await authenticated(b, token))) throw new Error('a fresh token was rejected');
+    const del = await call('DELETE', a.url, podPath(`victim-${i}`), undefined, a.adminToken);
+    if (del.status !== 200) throw new Error(`deleting victim-${i}: ${del.status}`);
+    const t0 = performance.now();
+    if (await authenticated(b, token)) {
+      stale++;
+      while ((await authenticated(b, token)) && performance.now() - t0 < 5000) await sleep(1);
+      worstMs = Math.max(worstMs, performance.now() - t0);
+    }
+    if (await authenticated(a, token)) stale++;
+  }
+  return { stale, worstMs };
+}
+
+export async function run(ctx: BenchContext): Promise<void> {
+  const r = ctx.report;
+  r.section(`[8] both cores: two replicas on one etcd, issuance over HTTP, ${CONNECTIONS} connections each`);
+  const missing = replicasSupported();
+  if (missing) {
+    r.note(missing);
+    r.goal({ id: 'two-cores', measured: 'n/a', goal: `≥${GOAL}×`, verdict: 'NOT IMPLEMENTED' }, missing);
+    return;
+  }
+  const dir = scratchDir();
+  let etcd: Etcd | undefined;
+  const servers: SatokenServer[] = [];
+  try {
+    etcd = await startEtcd();
+    const flags = ['--http', '--log-level', 'warn', '--etcd-servers', etcd.endpoint, '--keys-dir', join(dir, 'keys')];
+    const a = await startSatoken(flags, { dir: join(dir, 'a') });
+    servers.push(a);
+    const b = await startSatoken(flags, { dir: join(dir, 'b') });
+    servers.push(b);
+    await prepare(a);
+    await waitForPod(b, 'bench-0');
+
+    const durationMs = ctx.quick ? 800 : 1500;
+    const issue = (s: SatokenServer) => load({ ...issuanceSpec(s), durationMs, connections: CONNECTIONS });
+    const check = (res: LoadResult) => {
+      if (res.errors) throw new Error(`${res.errors} unexpected answers, first: ${res.firstError}`);
+      return res;
+    };
+    const one: LoadResult[] = [];
+    const both: Array<[LoadResult, LoadResult]> = [];
+    await issue(a);
+    for (let i = 0; i < (ctx.quick ? 2 : 3); i++) {
+      one.push(check(await issue(a)));
+      const pair = await Promise.all([issue(a), issue(b)]);
+      both.push([check(pair[0]), check(pair[1])]);
+    }
+    const oneSeries: Series = { name: 'one', rounds: one, perS: median(one.map((x) => x.perS)), perCpuS: median(one.map((x) => x.perCpuS)) };
+    const sum = both.map(([x, y]) => ({ ops: x.ops + y.ops, wallS: Math.max(x.wallS, y.wallS), cpuS: x.cpuS + y.cpuS, perS: x.perS + y.perS, perCpuS: (x.ops + y.ops) / (x.cpuS + y.cpuS) }));
+    const bothSeries: Series = { name: 'both', rounds: sum, perS: median(sum.map((x) => x.perS)), perCpuS: median(sum.map((x) => x.perCpuS)) };
+    const l1 = latency(one);
+    const l2 = latency(both.flat());
+    r.line('one replica alone (its per-CPU-s rate is "one core")', `${rates(oneSeries)}  p50 ${fx(l1.p50, 1)} ms  p99 ${fx(l1.p99, 1)} ms`);
+    r.line('two replicas at once (sum of both)', `${rates(bothSeries)}  p50 ${fx(l2.p50, 1)} ms  p99 ${fx(l2.p99, 1)} ms`);
+    const x = median(sum.map((s, i) => s.perS / one[i]!.perCpuS));
+    const busy = (rounds: LoadResult[][]) => median(rounds.map((rs) => rs.reduce((c, x) => c + x.cpuS, 0) / rs[0]!.wallS));
+    const client = (rounds: LoadResult[][]) => median(rounds.map((rs) => rs[0]!.clientCpuS / rs[0]!.wallS));
+    r.note(`cores busy (median): one replica ${fx(busy(one.map((x) => [x])))} + load generator ${fx(client(one.map((x) => [x])))}; two replicas ${fx(busy(both))} + load generator ${fx(client(both))}; of ${cpus().length}`);
+    r.note(`two replicas per wall second vs one replica per wall second: ${fx(ratio(bothSeries, oneSeries, 'wall'))}× (one replica already signs on the libuv pool, so it uses more than one core)`);
+
+    const trials = ctx.quick ? 3 : 5;
+    const inv = await invalidation(a, b, trials);
+    r.line(`invalidation: pod deleted on A, token (issued on B, cached on both) reviewed right after`, inv.stale ? `${inv.stale} stale acceptances in ${trials} trials (worst ${n0(inv.worstMs)} ms until rejected)` : `rejected by both in ${trials}/${trials} trials`);
+    r.goal({ id: 'two-cores', measured: `${fx(x)}×`, goal: `≥${GOAL}× one core, 0 stale`, verdict: verdict(x >= GOAL && inv.stale === 0) }, 'two replicas per wall-s / one replica per CPU-s');
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    await etcd?.destroy();
+    removeDir(dir);
+  }
+}
