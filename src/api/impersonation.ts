@@ -41,8 +41,18 @@ function describe(requests: readonly ImpersonationRequest[]): string {
   return `[${requests.map((r) => `{${[r.kind, r.namespace, r.name, '', r.apiVersion, '', r.fieldPath].join(' ')}}`).join(' ')}]`;
 }
 
+/** whether any header name starts with `impersonate-` (case-insensitive), without building headersDistinct. */
+function hasImpersonationHeader(raw: readonly string[]): boolean {
+  for (let i = 0; i < raw.length; i += 2) {
+    const h = raw[i]!;
+    if (h.length > 12 && (h.charCodeAt(0) | 32) === 105 && h.slice(0, 12).toLowerCase() === 'impersonate-') return true;
+  }
+  return false;
+}
+
 /** `buildImpersonationRequests`: the user (or service account) first, then groups, extras, uid. */
 function buildRequests(req: Request): { requests: ImpersonationRequest[]; hasUser: boolean; groupsSpecified: boolean } {
+  if (!hasImpersonationHeader(req.rawHeaders)) return { requests: [], hasUser: false, groupsSpecified: false };
   const headers = req.headersDistinct;
   const requests: ImpersonationRequest[] = [];
   const ref = (kind: ImpersonationRequest['kind'], name: string, more: Partial<ImpersonationRequest> = {}): ImpersonationRequest => ({ kind, namespace: '', name, apiVersion: '', fieldPath: '', ...more });

@@ -7,6 +7,7 @@ import type pino from 'pino';
  * keys and Authorization headers are never logged.
  */
 export function requestLog(logger: pino.Logger) {
+  if (!logger.isLevelEnabled('info')) return (_req: Request, _res: Response, next: NextFunction): void => next();
   return (req: Request, res: Response, next: NextFunction): void => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {

@@ -17,8 +17,7 @@ import { createEmulator, DEFAULT_ISSUER, type Emulator } from '../emulator.js';
 import { KeySet, ensureServingCertificates, ensureSigningKey, loadKeyDirectory, validateIssuers } from '../keys/index.js';
 import type { UserInfo } from '../registry/types.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { EtcdStore } from '../store/etcd-store.js';
-import { elect } from '../store/etcd-lease.js';
+import type { EtcdStore } from '../store/etcd-store.js';
 import type { KeyValueStore } from '../store/types.js';
 import { CliError } from './create-token.js';
 import { parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort } from './serve-options.js';
@@ -107,7 +106,8 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   const replicated = !!f.etcdServers;
   let store: KeyValueStore & { ready?(): boolean };
   try {
-    store = replicated ? await EtcdStore.connect({ endpoints: parseEtcdServers(f.etcdServers!), prefix: f.etcdPrefix }) : SqliteStore.open(dataDir);
+    // etcd3 costs ~100 ms to import: only replicas load it
+    store = replicated ? await (await import('../store/etcd-store.js')).EtcdStore.connect({ endpoints: parseEtcdServers(f.etcdServers!), prefix: f.etcdPrefix }) : SqliteStore.open(dataDir);
   } catch (e) {
     throw new CliError(`cannot open the store: ${(e as Error).message}`);
   }
@@ -145,7 +145,8 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
     ready: () => store.ready?.() ?? true,
   });
   // several replicas on one etcd: controllers run on the elected leader only
-  const election = replicated
+  const elect = replicated ? (await import('../store/etcd-lease.js')).elect : undefined;
+  const election = elect
     ? elect((store as EtcdStore).client, {
         name: 'satoken-controllers',
         identity: `${hostname()}_${randomUUID()}`,

@@ -1,6 +1,6 @@
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-import { createPrivateKey, createPublicKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
+import type * as X509 from '@peculiar/x509';
+import { X509Certificate, createPrivateKey, createPublicKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
+import { x509 } from './x509-module.js';
 import type { Clock } from '../clock/index.js';
 import { curveOf } from './algorithm.js';
 import { decodePemBlocks, parsePrivateKeyPem } from './pem.js';
@@ -39,11 +39,11 @@ export interface LeafOptions {
  * @example
  * readCertificate(readFileSync('keys/ca.crt', 'utf8')).subject; // 'CN=kubernetes'
  */
-export function readCertificate(pemOrDer: string | Uint8Array): x509.X509Certificate {
-  if (typeof pemOrDer !== 'string') return new x509.X509Certificate(pemOrDer);
+export function readCertificate(pemOrDer: string | Uint8Array): X509.X509Certificate {
+  if (typeof pemOrDer !== 'string') return new (x509().X509Certificate)(pemOrDer);
   const block = decodePemBlocks(pemOrDer).find((b) => b.type === 'CERTIFICATE');
   if (!block) throw new Error('no CERTIFICATE block in the PEM data');
-  return new x509.X509Certificate(block.der);
+  return new (x509().X509Certificate)(block.der);
 }
 
 function serialNumber(): string {
@@ -88,7 +88,7 @@ async function importSigningKey(pem: string): Promise<{ key: CryptoKey; algorith
  */
 export function keyMatchesCertificate(keyPem: string, certPem: string): boolean {
   const fromKey = createPublicKey(parsePrivateKeyPem(keyPem)).export({ type: 'spki', format: 'der' });
-  return Buffer.from(readCertificate(certPem).publicKey.rawData).equals(fromKey);
+  return new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' }).equals(fromKey);
 }
 
 /**
@@ -101,8 +101,8 @@ export function keyMatchesCertificate(keyPem: string, certPem: string): boolean 
 export async function createCertificateAuthority(options: { clock: Clock; commonName?: string; days?: number }): Promise<CertificateAndKey> {
   const keys = await newKeyPair();
   const name = [{ CN: [options.commonName ?? 'kubernetes'] }];
-  const usages = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment | x509.KeyUsageFlags.keyCertSign;
-  const cert = await x509.X509CertificateGenerator.create(
+  const usages = x509().KeyUsageFlags.digitalSignature | x509().KeyUsageFlags.keyEncipherment | x509().KeyUsageFlags.keyCertSign;
+  const cert = await x509().X509CertificateGenerator.create(
     {
       serialNumber: serialNumber(),
       subject: name,
@@ -112,9 +112,9 @@ export async function createCertificateAuthority(options: { clock: Clock; common
       signingKey: keys.privateKey,
       signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
       extensions: [
-        new x509.BasicConstraintsExtension(true, undefined, true),
-        new x509.KeyUsagesExtension(usages, true),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+        new (x509().BasicConstraintsExtension)(true, undefined, true),
+        new (x509().KeyUsagesExtension)(usages, true),
+        await x509().SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
       ],
     },
     crypto,
@@ -137,8 +137,8 @@ export async function issueCertificate(options: LeafOptions): Promise<Certificat
     ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
-  const usages = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment;
-  const cert = await x509.X509CertificateGenerator.create(
+  const usages = x509().KeyUsageFlags.digitalSignature | x509().KeyUsageFlags.keyEncipherment;
+  const cert = await x509().X509CertificateGenerator.create(
     {
       serialNumber: serialNumber(),
       subject: options.subject,
@@ -148,11 +148,11 @@ export async function issueCertificate(options: LeafOptions): Promise<Certificat
       signingKey: signer.key,
       signingAlgorithm: signer.algorithm,
       extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(usages, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage[options.usage]], false),
-        await x509.AuthorityKeyIdentifierExtension.create(ca.publicKey, false, crypto),
-        ...(names.length > 0 ? [new x509.SubjectAlternativeNameExtension(names, false)] : []),
+        new (x509().BasicConstraintsExtension)(false, undefined, true),
+        new (x509().KeyUsagesExtension)(usages, true),
+        new (x509().ExtendedKeyUsageExtension)([x509().ExtendedKeyUsage[options.usage]], false),
+        await x509().AuthorityKeyIdentifierExtension.create(ca.publicKey, false, crypto),
+        ...(names.length > 0 ? [new (x509().SubjectAlternativeNameExtension)(names, false)] : []),
       ],
     },
     crypto,

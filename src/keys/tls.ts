@@ -1,12 +1,10 @@
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-import { webcrypto } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { Clock } from '../clock/index.js';
 import { createFileExclusive, writeFileAtomic } from './atomic-file.js';
-import { createCertificateAuthority, issueCertificate, keyMatchesCertificate, readCertificate } from './certificates.js';
+import { createCertificateAuthority, issueCertificate, keyMatchesCertificate } from './certificates.js';
 
 /** kubeadm's name of the cluster CA certificate (also published as the `kube-root-ca.crt` ConfigMap). */
 export const CA_CERT_FILE = 'ca.crt';
@@ -60,13 +58,18 @@ const exists = (path: string): Promise<boolean> => access(path).then(() => true,
 async function reusable(cert: string, key: string, caCert: string, wanted: readonly string[], clock: Clock): Promise<boolean> {
   try {
     if (!keyMatchesCertificate(key, cert)) return false;
-    const parsed = readCertificate(cert);
-    const ca = readCertificate(caCert);
-    if (!(await parsed.verify({ publicKey: ca.publicKey, signatureOnly: true }, webcrypto))) return false;
+    const parsed = new X509Certificate(cert);
+    const ca = new X509Certificate(caCert);
+    if (!parsed.verify(ca.publicKey)) return false;
     const now = clock.now();
-    if (now < parsed.notBefore.getTime() || now >= parsed.notAfter.getTime()) return false;
-    const san = parsed.getExtension(x509.SubjectAlternativeNameExtension);
-    const have = new Set((san?.names.items ?? []).filter((n) => n.type === 'dns' || n.type === 'ip').map((n) => canonicalHost(n.value)));
+    if (now < Date.parse(parsed.validFrom) || now >= Date.parse(parsed.validTo)) return false;
+    const have = new Set(
+      (parsed.subjectAltName ?? '')
+        .split(', ')
+        .map((n) => /^(?:DNS|IP Address):(.*)$/.exec(n)?.[1])
+        .filter((v): v is string => !!v)
+        .map(canonicalHost),
+    );
     return wanted.every((h) => have.has(h));
   } catch {
     return false;

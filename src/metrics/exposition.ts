@@ -40,16 +40,26 @@ export class Counter<L extends string = never> {
   /** Adds `by` (default 1, never negative) to the series of these label values. */
   inc(labels: Record<L, string> = {} as Record<L, string>, by = 1): void {
     if (!(by >= 0)) throw new RangeError(`a counter only goes up, got ${by}`);
-    const values = this.labelNames.map((n) => labels[n] ?? '');
-    const key = JSON.stringify(values);
+    const key = this.keyOf(labels);
     const s = this.series.get(key);
     if (s) s.value += by;
-    else this.series.set(key, { labels: Object.fromEntries(this.labelNames.map((n, i) => [n, values[i]!])), value: by });
+    else this.series.set(key, { labels: Object.fromEntries(this.labelNames.map((n) => [n, labels[n] ?? ''])), value: by });
+  }
+
+  /** The series key: label values, each followed by NUL; JSON (which never ends in NUL) when a value holds NUL. */
+  private keyOf(labels: Record<L, string>): string {
+    let key = '';
+    for (const n of this.labelNames) {
+      const v = labels[n] ?? '';
+      if (v.includes('\u0000')) return JSON.stringify(this.labelNames.map((m) => labels[m] ?? ''));
+      key += `${v}\u0000`;
+    }
+    return key;
   }
 
   /** The value of one series (0 when never incremented). */
   get(labels: Record<L, string> = {} as Record<L, string>): number {
-    return this.series.get(JSON.stringify(this.labelNames.map((n) => labels[n] ?? '')))?.value ?? 0;
+    return this.series.get(this.keyOf(labels))?.value ?? 0;
   }
 
   /** The family in the text format. An unlabelled counter shows 0 before its first increment. */

@@ -73,7 +73,10 @@ export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAud
 
 function sortedExtra(extra: Record<string, string[]> | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const k of Object.keys(extra ?? {}).sort()) out[k] = extra![k]!;
+  const keys = Object.keys(extra ?? {});
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1]! < keys[i]!;
+  for (const k of sorted ? keys : keys.sort()) out[k] = extra![k]!;
   return out;
 }
 

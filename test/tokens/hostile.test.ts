@@ -86,3 +86,21 @@ describe('hostile tokens get the Kubernetes outcome, never an exception', () => 
     expect((await emu.reviewToken(`${h}.${p}.${sig}`)).error).toBe('invalid bearer token');
   });
 });
+
+describe('every algorithm the keys module signs with also verifies', () => {
+  it.each([['P-384', 'ES384'], ['P-521', 'ES512']])('%s keys sign %s tokens that review as authenticated', async (curve, alg) => {
+    const { generateKeyPairSync: gen } = await import('node:crypto');
+    const { KeySet } = await import('../../src/keys/index.js');
+    const { fixture: make } = await import('../helpers/emulator.js');
+    const e = await make({ keys: { keySet: new KeySet({ signingKey: gen('ec', { namedCurve: curve }).privateKey }) } });
+    try {
+      const t = (await e.requestToken('default', 'build-robot')).status.token;
+      expect(JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString()).alg).toBe(alg);
+      expect((await e.reviewToken(t)).authenticated).toBe(true);
+      const tampered = `${t.slice(0, -4)}${t.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+      expect((await e.reviewToken(tampered)).authenticated).toBeUndefined();
+    } finally {
+      await e.close();
+    }
+  });
+});

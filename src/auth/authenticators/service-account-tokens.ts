@@ -8,7 +8,7 @@ import type { KeySource } from '../../tokens/key-source.js';
 import { LEGACY_ISSUER } from '../../tokens/legacy-claims.js';
 import { validateLegacyClaims } from '../../tokens/legacy-validator.js';
 import type { TokenObjectGetter } from '../../tokens/object-getter.js';
-import { userInfoOf } from '../../tokens/service-account-info.js';
+import { EXTRA_CREDENTIAL_ID, userInfoOf } from '../../tokens/service-account-info.js';
 import type { TokenAuthenticator } from '../../tokens/token-review.js';
 import { ReviewCache } from './review-cache.js';
 
@@ -69,11 +69,11 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
     const hit = trusted ? cache?.get(key) : undefined;
     if (hit) {
       const now = Math.floor(o.clock.now() / 1000);
-      const [namespace = '', name = ''] = hit.sub.split(':').slice(2);
-      const info = { namespace, name, uid: hit.deps[0]! };
-      if (hit.warnAfter && now > hit.warnAfter) o.observer?.stale?.(hit.sub, now - hit.warnAfter, info);
-      else o.observer?.valid?.(info);
-      return hit.result;
+      const id = hit.identity;
+      if (hit.warnAfter && now > hit.warnAfter) o.observer?.stale?.(id.sub, now - hit.warnAfter, id.info);
+      else o.observer?.valid?.(id.info);
+      if (!hit.credentialID) return { user: id.user, audiences: id.audiences };
+      return { user: { ...id.user, extra: { [EXTRA_CREDENTIAL_ID]: [hit.credentialID], ...id.user.extra } }, audiences: id.audiences };
     }
     const r = await bound.authenticate(token, audiences);
     if (r.kind === 'notMine') return undefined;
@@ -81,10 +81,17 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
     const result = { user: userInfoOf(r.info), audiences: r.audiences };
     if (cache && trusted) {
       const kube = r.payload['kubernetes.io'] as KubernetesClaim;
-      const deps = [r.info.uid];
       const boundUid = kube.pod?.uid ?? kube.secret?.uid ?? kube.node?.uid;
-      if (boundUid) deps.push(boundUid);
-      cache.set(key, { result, deps, exp: Number(r.payload.exp ?? 0), sub: String(r.payload.sub ?? ''), ...(kube.warnafter ? { warnAfter: kube.warnafter } : {}) });
+      const { credentialID, ...info } = r.info;
+      const identityKey = JSON.stringify([info.namespace, info.name, info.uid, info.podName, info.podUID, info.nodeName, info.nodeUID, boundUid, r.audiences, String(r.payload.sub ?? '')]);
+      const identity = cache.identity(identityKey, () => ({
+        user: userInfoOf(info),
+        audiences: r.audiences,
+        deps: boundUid ? [info.uid, boundUid] : [info.uid],
+        sub: String(r.payload.sub ?? ''),
+        info,
+      }));
+      cache.set(key, { identity, exp: Number(r.payload.exp ?? 0), ...(credentialID ? { credentialID } : {}), ...(kube.warnafter ? { warnAfter: kube.warnafter } : {}) }, identityKey);
     }
     return result;
   };

@@ -71,6 +71,7 @@ export function staticTokenAuthenticator(path: string, apiAudiences: readonly st
 
 export function tokenMapAuthenticator(tokens: Map<string, UserInfo>, apiAudiences: readonly string[]): TokenAuthenticator {
   return async (token, audiences) => {
+    if (tokens.size === 0) return undefined;
     const user = tokens.get(tokenHash(token));
     if (!user) return undefined;
     const requested = audiences && audiences.length ? audiences : apiAudiences;
