@@ -18,7 +18,7 @@ import { refreshWindow } from '../src/kubelet/refresh-policy.js';
 import type { Pod, TokenRequest } from '../src/registry/types.js';
 import { benchObjects, NAMESPACE, NODE } from './lib/fixture.js';
 import { loopSync } from './lib/measure.js';
-import { seededRandom } from './lib/random.js';
+import { seededRandom } from '../test/helpers/random.js';
 import { type BenchContext, fx, n0, verdict } from './lib/report.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');

@@ -14,7 +14,7 @@ import { planResync } from '../src/kubelet/resync-plan.js';
 import { ResyncQueue } from '../src/kubelet/resync-queue.js';
 import { TokenManager } from '../src/kubelet/token-manager.js';
 import type { TokenRequest } from '../src/registry/types.js';
-import { seededRandom } from './lib/random.js';
+import { seededRandom } from '../test/helpers/random.js';
 import { type BenchContext, fx, n0, verdict } from './lib/report.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');

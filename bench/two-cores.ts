@@ -12,7 +12,8 @@
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { etcdAvailable, startEtcd, type Etcd } from './lib/etcd.js';
+import { existsSync } from 'node:fs';
+import { ETCD_BIN, startEtcd, type EtcdServer as Etcd } from '../test/helpers/etcd.js';
 import { call, latency, load, type LoadResult } from './lib/load.js';
 import { median, ratio, type Series, sleep } from './lib/measure.js';
 import { CLI, removeDir, scratchDir, startSatoken, type SatokenServer } from './lib/processes.js';
@@ -24,7 +25,7 @@ export const GOAL = 1.7;
 const CONNECTIONS = 32;
 
 function replicasSupported(): string | undefined {
-  if (!etcdAvailable()) return 'no etcd binary (apt-get install etcd-server, or set ETCD_BIN)';
+  if (!existsSync(ETCD_BIN)) return 'no etcd binary (apt-get install etcd-server, or set ETCD_BIN)';
   const help = spawnSync(process.execPath, [CLI, 'serve', '--help'], { encoding: 'utf8', timeout: 20_000 });
   if (!help.stdout?.includes('--etcd-servers')) return 'this build of satoken serve has no --etcd-servers (replicas)';
   return undefined;

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { VERSION } from '../version.js';
 import { versionInfo } from '../api/discovery/index.js';
-import { resolveConnection, type ConnectionFlags } from './connection.js';
+import { connectionOptions, resolveConnection, type ConnectionFlags } from './connection.js';
 import { buildTokenRequest, CliError, createToken, type CreateTokenFlags } from './create-token.js';
 import { inspectToken, NotAJwtError } from './decode/inspect.js';
 import { renderReport } from './decode/render.js';
@@ -18,15 +18,6 @@ import { apiRequest } from '../client/api-client.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-function connectionOptions(cmd: Command): Command {
-  return cmd
-    .option('--kubeconfig <file>', 'kubeconfig to use (default: $KUBECONFIG, then .satoken/kubeconfig)')
-    .option('--context <name>', 'kubeconfig context to use')
-    .option('-s, --server <url>', 'address of the API server')
-    .option('--token <token>', 'bearer token for the API server')
-    .option('--certificate-authority <file>', 'CA certificate file for the API server')
-    .option('--insecure-skip-tls-verify', "don't check the server's certificate");
-}
 
 export function registerCommands(program: Command): void {
   program.description('Kubernetes service-account tokens, emulated: TokenRequest, TokenReview, bound tokens, the kubelet refresher, RBAC').version(VERSION, '--version', 'print the version');

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import { join } from 'node:path';
 import { type Connection, KubeconfigError, loadKubeconfig } from '../client/kubeconfig.js';
 import { CliError } from './create-token.js';
@@ -43,4 +44,15 @@ export function resolveConnection(f: ConnectionFlags, env: NodeJS.ProcessEnv = p
   if (f.insecureSkipTlsVerify) conn.insecureSkipTLSVerify = true;
   if (f.namespace) conn.namespace = f.namespace;
   return conn;
+}
+
+/** The connection flags every command that talks to a server takes (kubectl's names). */
+export function connectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--kubeconfig <file>', 'kubeconfig to use (default: $KUBECONFIG, then .satoken/kubeconfig)')
+    .option('--context <name>', 'kubeconfig context to use')
+    .option('-s, --server <url>', 'address of the API server')
+    .option('--token <token>', 'bearer token for the API server')
+    .option('--certificate-authority <file>', 'CA certificate file for the API server')
+    .option('--insecure-skip-tls-verify', "don't check the server's certificate");
 }

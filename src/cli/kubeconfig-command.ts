@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { RealClock } from '../clock/index.js';
 import { renderKubeconfig, type Connection } from '../client/kubeconfig.js';
 import { issueClientCertificate } from '../keys/index.js';
-import { resolveConnection, type ConnectionFlags } from './connection.js';
+import { connectionOptions, resolveConnection, type ConnectionFlags } from './connection.js';
 import { buildTokenRequest, CliError, createToken } from './create-token.js';
 
 interface KubeconfigFlags extends ConnectionFlags {
@@ -23,8 +23,7 @@ interface KubeconfigFlags extends ConnectionFlags {
  * kubeadm's admin.conf), `--service-account NS/NAME` a bound token from TokenRequest.
  */
 export function registerKubeconfigCommand(program: Command): void {
-  program
-    .command('kubeconfig')
+  connectionOptions(program.command('kubeconfig'))
     .description('print (or write with --out) a kubeconfig for a user (client certificate) or a service account (token)')
     .option('--user <name>', 'user name: a client certificate with CN=<name>')
     .option('--group <group>', 'group (O=) of the client certificate, repeatable', (v: string, p: string[]) => [...p, v], [])
@@ -33,10 +32,6 @@ export function registerKubeconfigCommand(program: Command): void {
     .option('--days <n>', 'validity of the client certificate in days', '365')
     .option('--keys-dir <dir>', 'where ca.crt and ca.key are', 'keys')
     .option('--out <file>', 'write the kubeconfig here (mode 0600) instead of printing it')
-    .option('--kubeconfig <file>', 'kubeconfig naming the server (default: $KUBECONFIG, then .satoken/kubeconfig)')
-    .option('-s, --server <url>', 'address of the API server')
-    .option('--certificate-authority <file>', 'CA certificate file for the API server')
-    .option('--insecure-skip-tls-verify', "don't check the server's certificate")
     .addHelpText('after', '\nExamples:\n  satoken kubeconfig --user michelle --group devs --out michelle.kubeconfig\n  satoken kubeconfig --service-account default/build-robot --duration 1h\n')
     .action(async (f: KubeconfigFlags) => {
       if (!!f.user === !!f.serviceAccount) throw new CliError('give exactly one of --user or --service-account', 2);

@@ -6,17 +6,7 @@ import pino from 'pino';
 import { type Clock, rfc3339 } from '../../src/clock/index.js';
 import type { ConfigMap, Pod, Secret, TokenRequest } from '../../src/registry/types.js';
 
-/** A deterministic uniform [0, 1) source (mulberry32), so jitter and directory suffixes vary but repeat. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../helpers/random.js';
 
 /** A TokenRequest API that signs nothing: distinct tokens, `expirationTimestamp = now + expirationSeconds`. */
 export class FakeTokenApi {

@@ -1,4 +1,4 @@
-/** A deterministic uniform [0, 1) source (mulberry32), so jitter varies but runs repeat. */
+/** A deterministic uniform [0, 1) source (mulberry32), so jitter and directory suffixes vary but runs repeat (tests and benchmarks). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
