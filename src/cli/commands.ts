@@ -46,6 +46,7 @@ export function registerCommands(program: Command): void {
     .option('--legacy-service-account-token-clean-up-period <duration>', 'unused legacy Secret tokens are marked invalid after this long, and deleted after as long again (Go duration, > 0)', '8760h0m0s')
     .option('--public-discovery <bool>', 'serve OIDC discovery and JWKS without credentials (false: RBAC decides, as Kubernetes)', 'true')
     .addOption(new Option('--algorithm <alg>', 'algorithm of a generated signing key').choices(['RS256', 'ES256']).default('RS256'))
+    .addOption(new Option('--signing <where>', 'sign tokens on the libuv thread pool (every core, ~15 % more CPU per token) or inline on the event loop (fewest CPU seconds; one core per process, for replicas)').choices(['pool', 'inline']).default('pool'))
     .option('--etcd-servers <urls>', 'comma list of etcd URLs: replicas share objects there (default: the embedded store)')
     .option('--etcd-prefix <prefix>', 'key prefix in etcd', '/registry')
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')

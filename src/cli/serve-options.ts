@@ -23,6 +23,8 @@ export interface ServeFlags {
   authorizationWebhookConfigFile?: string;
   publicDiscovery: string;
   algorithm: string;
+  /** 'pool' or 'inline' (commander checks the choice) */
+  signing?: 'pool' | 'inline';
   logLevel: string;
   /** `--etcd-servers`: several replicas share one etcd (default: the embedded store in --data-dir) */
   etcdServers?: string;

@@ -124,6 +124,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
     logger,
     observer: staleTokenAudit(logger),
     legacyTokenCleanUpPeriodDays: cleanUpPeriodDays,
+    signing: f.signing ?? 'pool',
   });
   await ensureBootstrapPolicy(emulator.registry);
   const { authorizer, ruleResolver } = buildAuthorizer({ modes, registry: emulator.registry, clock, ...(f.authorizationPolicyFile ? { policyFile: f.authorizationPolicyFile } : {}), ...(f.authorizationWebhookConfigFile ? { webhookConfigFile: f.authorizationWebhookConfigFile } : {}) });

@@ -40,10 +40,31 @@ export class Counter<L extends string = never> {
   /** Adds `by` (default 1, never negative) to the series of these label values. */
   inc(labels: Record<L, string> = {} as Record<L, string>, by = 1): void {
     if (!(by >= 0)) throw new RangeError(`a counter only goes up, got ${by}`);
+    this.seriesOf(labels).value += by;
+  }
+
+  /**
+   * A handle on the series of these label values, for hot paths: its `inc` skips building the
+   * series key. The series appears (at its first increment) as with {@link inc}.
+   * @example
+   * const ok = c.child({ code: '200' });
+   * ok.inc();
+   */
+  child(labels: Record<L, string>): { inc(by?: number): void } {
+    let s: { value: number } | undefined;
+    return {
+      inc: (by = 1) => {
+        if (!(by >= 0)) throw new RangeError(`a counter only goes up, got ${by}`);
+        (s ??= this.seriesOf(labels)).value += by;
+      },
+    };
+  }
+
+  private seriesOf(labels: Record<L, string>): { labels: Record<string, string>; value: number } {
     const key = this.keyOf(labels);
-    const s = this.series.get(key);
-    if (s) s.value += by;
-    else this.series.set(key, { labels: Object.fromEntries(this.labelNames.map((n) => [n, labels[n] ?? ''])), value: by });
+    let s = this.series.get(key);
+    if (!s) this.series.set(key, (s = { labels: Object.fromEntries(this.labelNames.map((n) => [n, labels[n] ?? ''])), value: 0 }));
+    return s;
   }
 
   /** The series key: label values, each followed by NUL; JSON (which never ends in NUL) when a value holds NUL. */

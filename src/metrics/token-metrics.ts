@@ -18,6 +18,21 @@ function labelsOfSubject(sub: string): Record<SaLabel, string> {
 
 const labelsOf = (info: ServiceAccountInfo): Record<SaLabel, string> => ({ namespace: info.namespace, serviceaccount: info.name });
 
+type CounterChild = ReturnType<Counter<SaLabel>['child']>;
+
+/**
+ * The series of `info`'s service account. Frozen infos (shared by every cached review of one
+ * identity) keep their handle; others are looked up by labels.
+ */
+function perServiceAccount(counter: Counter<SaLabel>, handles: WeakMap<ServiceAccountInfo, CounterChild>, info: ServiceAccountInfo): CounterChild {
+  let h = handles.get(info);
+  if (!h) {
+    h = counter.child(labelsOf(info));
+    if (Object.isFrozen(info)) handles.set(info, h);
+  }
+  return h;
+}
+
 /**
  * The service-account token metrics of kube-apiserver (pkg/serviceaccount/metrics.go), with
  * their names and help, plus what satoken adds:
@@ -46,6 +61,12 @@ export class TokenMetrics {
     ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component', 'code'],
   );
 
+  /** the per-service-account series of each cached review's (shared) info, found without building a key */
+  private readonly staleAll = this.staleTokens.child({});
+  private readonly validAll = this.validTokens.child({});
+  private readonly staleBySa = new WeakMap<ServiceAccountInfo, CounterChild>();
+  private readonly validBySa = new WeakMap<ServiceAccountInfo, CounterChild>();
+
   /**
    * An observer that counts, then passes each report on to `next` (the caller's own observer).
    * @example
@@ -59,13 +80,13 @@ export class TokenMetrics {
         next.legacy?.(sub);
       },
       stale: (sub, seconds, info) => {
-        this.staleTokens.inc();
-        this.staleTokensBySa.inc(labelsOf(info));
+        this.staleAll.inc();
+        perServiceAccount(this.staleTokensBySa, this.staleBySa, info).inc();
         next.stale?.(sub, seconds, info);
       },
       valid: (info) => {
-        this.validTokens.inc();
-        this.validTokensBySa.inc(labelsOf(info));
+        this.validAll.inc();
+        perServiceAccount(this.validTokensBySa, this.validBySa, info).inc();
         next.valid?.(info);
       },
     };

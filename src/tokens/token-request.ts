@@ -7,7 +7,7 @@ import type { BoundObjectReference, TokenRequest, UserInfo } from '../registry/t
 import { type BoundClaims, type Ref, boundClaims } from './claims.js';
 import type { KeySource } from './key-source.js';
 import type { TokenObjectGetter } from './object-getter.js';
-import { signToken } from './signer.js';
+import { type SigningMode, signToken } from './signer.js';
 
 export const DEFAULT_EXPIRATION_SECONDS = 3600;
 export const MIN_EXPIRATION_SECONDS = 600;
@@ -25,6 +25,8 @@ export interface TokenRequestConfig {
   /** `--service-account-extend-token-expiration` (default true) */
   extendExpiration: boolean;
   maxExtendedExpirationSeconds?: number;
+  /** where signatures are computed (default `inline`) */
+  signing?: SigningMode;
 }
 
 /** What was issued, for the binding registry. */
@@ -108,7 +110,7 @@ export async function createTokenRequest(
   const jti = randomUUID();
   const saRef = { name, uid: sa.metadata.uid ?? '' };
   const claims = boundClaims({ issuer: deps.config.issuers[0]!, namespace, serviceAccount: saRef, audiences, now: nowSec, lifetimeSeconds: lifetime, jti, ...bound.claims, ...(warnAfter ? { warnAfter } : {}) });
-  req.status.token = await signToken(deps.keys, claims);
+  req.status.token = await signToken(deps.keys, claims, deps.config.signing);
   req.status.expirationTimestamp = rfc3339((nowSec + seconds) * 1000);
   const issued: IssuedToken = { jti, namespace, serviceAccount: saRef, issuedAt: nowSec, expiresAt: claims.exp, audiences: [...audiences] };
   if (bound.ref) issued.bound = bound.ref;

@@ -21,6 +21,20 @@ describe('the Prometheus text format', () => {
     expect(c.get({ code: '200', path: '/x\\y\n' })).toBe(3);
   });
 
+  it('a child handle adds to the same series as inc, and makes none until its first increment', () => {
+    const c = new Counter('req_total', 'Reqs.', ['code']);
+    const ok = c.child({ code: '200' });
+    const bare = new Counter('b_total', 'B.').child({});
+    expect(c.render()).toBe('# HELP req_total Reqs.\n# TYPE req_total counter\n');
+    ok.inc();
+    c.inc({ code: '200' });
+    ok.inc(3);
+    expect(c.get({ code: '200' })).toBe(5);
+    expect(() => ok.inc(-1)).toThrow('a counter only goes up, got -1');
+    bare.inc();
+    expect(c.render()).toContain('req_total{code="200"} 5\n');
+  });
+
   it('renders a labelled family with no series as its HELP and TYPE only', () => {
     expect(renderFamilies([new Counter('a_total', 'A.', ['l'])])).toBe('# HELP a_total A.\n# TYPE a_total counter\n');
   });

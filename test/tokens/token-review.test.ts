@@ -143,3 +143,30 @@ describe('stale kubelet tokens (§4.3 step 8)', () => {
     await e2.close();
   });
 });
+
+describe('BearerTokenChain with authenticators that answer at once and later', () => {
+  it('runs them in order, first success wins, errors aggregate across both kinds', async () => {
+    const { BearerTokenChain } = await import('../../src/tokens/token-review.js');
+    const seen: string[] = [];
+    const chain = new BearerTokenChain([
+      (t) => (seen.push(`sync:${t}`), t === 's' ? { user: { username: 'sync' }, audiences: [] } : undefined),
+      async (t) => (seen.push(`async:${t}`), t === 'e' ? { error: 'async says no' } : undefined),
+      (t) => (seen.push(`sync2:${t}`), t === 'e' ? { error: 'sync2 says no' } : t === 'a' ? { user: { username: 'late' }, audiences: ['x'] } : undefined),
+    ]);
+    expect(await chain.authenticate('s')).toEqual({ user: { username: 'sync' }, audiences: [] });
+    expect(seen).toEqual(['sync:s']);
+    expect(await chain.authenticate('a')).toEqual({ user: { username: 'late' }, audiences: ['x'] });
+    expect(await chain.authenticate('e')).toEqual({ error: '[invalid bearer token, async says no, sync2 says no]' });
+    expect(await chain.authenticate('zzz')).toEqual({ error: 'invalid bearer token' });
+    expect(chain.answer('s')).toEqual({ user: { username: 'sync' }, audiences: [] });
+    expect(chain.answer('a')).toBeInstanceOf(Promise);
+  });
+
+  it('an authenticator that throws rejects the review instead of answering', async () => {
+    const { BearerTokenChain, tokenReviewStatus } = await import('../../src/tokens/token-review.js');
+    const boom = new BearerTokenChain([() => {
+      throw new Error('boom');
+    }]);
+    await expect(tokenReviewStatus(boom, 't', undefined, ['api'])).rejects.toThrow('boom');
+  });
+});

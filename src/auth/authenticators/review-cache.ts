@@ -1,14 +1,9 @@
-import * as nodeCrypto from 'node:crypto';
-
-/** node:crypto's one-shot `hash` (Node ≥ 20.12), else createHash. */
-const sha256 = (typeof (nodeCrypto as { hash?: unknown }).hash === 'function'
-  ? (s: string) => (nodeCrypto as unknown as { hash(alg: string, data: string, enc: string): string }).hash('sha256', s, 'base64url')
-  : (s: string) => nodeCrypto.createHash('sha256').update(s).digest('base64url'));
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock/index.js';
 import type { BindingIndex } from '../../registry/binding-index.js';
 import type { UserInfo } from '../../registry/types.js';
 import type { ServiceAccountInfo } from '../../tokens/service-account-info.js';
+import { sha256 } from '../../util/sha256.js';
 
 /** what reviews of all tokens of one (service account, bound object, node, audiences) share. */
 export interface CachedIdentity {
@@ -71,14 +66,26 @@ export class ReviewCache {
     });
   }
 
+  /**
+   * The key of a review: SHA-256 of the token's length, the token, and the audiences, so that no
+   * two (token, audiences) pairs share a key: the length fixes where the token ends, and the
+   * audiences are NUL-separated, or JSON when one of them holds a NUL.
+   */
   static key(token: string, audiences: readonly string[] | undefined): string {
-    return sha256(audiences && audiences.length ? `${token}\0${audiences.join('\0')}` : `${token}\0`);
+    if (!audiences || audiences.length === 0) return sha256(`${token.length}:${token}`, 'base64url');
+    let joined = '';
+    for (const a of audiences) {
+      if (a.includes('\0')) return sha256(`${token.length}:${token}${JSON.stringify(audiences)}`, 'base64url');
+      joined += `\0${a}`;
+    }
+    return sha256(`${token.length}:${token}${joined}`, 'base64url');
   }
 
-  get(key: string): Entry | undefined {
+  /** The live entry under `key` at `nowSeconds` (Unix seconds; default: the clock's). */
+  get(key: string, nowSeconds = Math.floor(this.opts.clock.now() / 1000)): Entry | undefined {
     const e = this.lru.get(key);
     if (!e) return undefined;
-    const now = Math.floor(this.opts.clock.now() / 1000);
+    const now = nowSeconds;
     if (now - LEEWAY_SECONDS > e.exp || !e.identity.deps.every((uid) => this.opts.index.isLive(uid))) {
       this.lru.delete(key);
       return undefined;

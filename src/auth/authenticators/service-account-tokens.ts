@@ -9,8 +9,8 @@ import { LEGACY_ISSUER } from '../../tokens/legacy-claims.js';
 import { validateLegacyClaims } from '../../tokens/legacy-validator.js';
 import type { TokenObjectGetter } from '../../tokens/object-getter.js';
 import { EXTRA_CREDENTIAL_ID, userInfoOf } from '../../tokens/service-account-info.js';
-import type { TokenAuthenticator } from '../../tokens/token-review.js';
-import { ReviewCache } from './review-cache.js';
+import type { TokenAuthenticator, TokenAuthResult } from '../../tokens/token-review.js';
+import { type CachedIdentity, ReviewCache } from './review-cache.js';
 
 export interface ServiceAccountAuthOptions {
   issuers: readonly string[];
@@ -63,37 +63,47 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
     },
   });
 
-  const boundAuth: TokenAuthenticator = async (token, audiences) => {
-    const key = cache ? ReviewCache.key(token, audiences) : '';
-    const trusted = o.inSync?.() ?? true;
-    const hit = trusted ? cache?.get(key) : undefined;
-    if (hit) {
-      const now = Math.floor(o.clock.now() / 1000);
-      const id = hit.identity;
-      if (hit.warnAfter && now > hit.warnAfter) o.observer?.stale?.(id.sub, now - hit.warnAfter, id.info);
-      else o.observer?.valid?.(id.info);
-      if (!hit.credentialID) return { user: id.user, audiences: id.audiences };
-      return { user: { ...id.user, extra: { [EXTRA_CREDENTIAL_ID]: [hit.credentialID], ...id.user.extra } }, audiences: id.audiences };
-    }
+  /** A cached review's answer: no promise, no signature, only the liveness checks `get` made. */
+  const fromCache = (hit: NonNullable<ReturnType<ReviewCache['get']>>, now: number): TokenAuthResult => {
+    const id = hit.identity;
+    if (hit.warnAfter && now > hit.warnAfter) o.observer?.stale?.(id.sub, now - hit.warnAfter, id.info);
+    else o.observer?.valid?.(id.info);
+    if (!hit.credentialID) return { user: id.user, audiences: id.audiences };
+    // credential-id sorts before the node and pod extras, so the extra stays in key order
+    return { user: { username: id.user.username, uid: id.user.uid, groups: id.user.groups, extra: Object.freeze({ [EXTRA_CREDENTIAL_ID]: [hit.credentialID], ...id.user.extra }) }, audiences: id.audiences };
+  };
+
+  const verify = async (token: string, audiences: readonly string[] | undefined, key: string | undefined): Promise<TokenAuthResult | undefined> => {
     const r = await bound.authenticate(token, audiences);
     if (r.kind === 'notMine') return undefined;
     if (r.kind === 'error') return { error: r.message };
     const result = { user: userInfoOf(r.info), audiences: r.audiences };
-    if (cache && trusted) {
+    if (cache && key !== undefined && (o.inSync?.() ?? true)) {
       const kube = r.payload['kubernetes.io'] as KubernetesClaim;
       const boundUid = kube.pod?.uid ?? kube.secret?.uid ?? kube.node?.uid;
       const { credentialID, ...info } = r.info;
       const identityKey = JSON.stringify([info.namespace, info.name, info.uid, info.podName, info.podUID, info.nodeName, info.nodeUID, boundUid, r.audiences, String(r.payload.sub ?? '')]);
-      const identity = cache.identity(identityKey, () => ({
-        user: userInfoOf(info),
-        audiences: r.audiences,
-        deps: boundUid ? [info.uid, boundUid] : [info.uid],
-        sub: String(r.payload.sub ?? ''),
-        info,
-      }));
+      const identity = cache.identity(identityKey, () =>
+        frozen({
+          user: userInfoOf(info),
+          audiences: r.audiences,
+          deps: boundUid ? [info.uid, boundUid] : [info.uid],
+          sub: String(r.payload.sub ?? ''),
+          info,
+        }),
+      );
       cache.set(key, { identity, exp: Number(r.payload.exp ?? 0), ...(credentialID ? { credentialID } : {}), ...(kube.warnafter ? { warnAfter: kube.warnafter } : {}) }, identityKey);
     }
     return result;
+  };
+
+  const boundAuth: TokenAuthenticator = (token, audiences) => {
+    // the cache is bypassed while the object cache may have missed a deletion
+    if (!cache || !(o.inSync?.() ?? true)) return verify(token, audiences, undefined);
+    const key = ReviewCache.key(token, audiences);
+    const now = Math.floor(o.clock.now() / 1000);
+    const hit = cache.get(key, now);
+    return hit ? fromCache(hit, now) : verify(token, audiences, key);
   };
   const legacyAuth: TokenAuthenticator = async (token, audiences) => {
     const r = await legacy.authenticate(token, audiences);
@@ -103,4 +113,20 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
     return { user: { ...u, extra: {} }, audiences: r.audiences };
   };
   return [boundAuth, legacyAuth];
+}
+
+/**
+ * Freezes what every cached review of one identity shares (the user, its groups and extra
+ * values, the audiences, the dependencies), so that a caller changing an answer it got cannot
+ * change the answers others get.
+ */
+function frozen(id: CachedIdentity): CachedIdentity {
+  for (const v of Object.values(id.user.extra)) Object.freeze(v);
+  Object.freeze(id.user.extra);
+  Object.freeze(id.user.groups);
+  Object.freeze(id.user);
+  Object.freeze(id.audiences);
+  Object.freeze(id.deps);
+  Object.freeze(id.info);
+  return Object.freeze(id);
 }

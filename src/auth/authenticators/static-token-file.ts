@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import type { UserInfo } from '../../registry/types.js';
+import { sha256 } from '../../util/sha256.js';
 import { intersectAudiences } from '../../tokens/jwt-authenticator.js';
 import type { TokenAuthenticator } from '../../tokens/token-review.js';
 
@@ -55,7 +55,7 @@ function splitCsv(line: string): string[] {
 
 /** How token maps key their tokens: SHA-256, base64 (the token itself is never kept). */
 export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('base64');
+  return sha256(token, 'base64');
 }
 
 /**
@@ -70,7 +70,7 @@ export function staticTokenAuthenticator(path: string, apiAudiences: readonly st
 }
 
 export function tokenMapAuthenticator(tokens: Map<string, UserInfo>, apiAudiences: readonly string[]): TokenAuthenticator {
-  return async (token, audiences) => {
+  return (token, audiences) => {
     if (tokens.size === 0) return undefined;
     const user = tokens.get(tokenHash(token));
     if (!user) return undefined;
