@@ -1,0 +1,88 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { series } from '../../src/api/app.js';
+import type { Emulator } from '../../src/emulator.js';
+import { admin, appFixture, jane } from '../helpers/app.js';
+
+let emu: Emulator;
+let app: express.Express;
+beforeAll(async () => {
+  ({ emu, app } = await appFixture());
+});
+afterAll(() => emu.close());
+
+const REVIEWS = '/apis/authentication.k8s.io/v1/tokenreviews';
+
+describe('the fixed paths', () => {
+  it('answer JSON with the media type alone, as kube-apiserver (no charset), and a Content-Length', async () => {
+    const res = await request(app).post(REVIEWS).set(admin).send({ spec: { token: 'garbage' } });
+    expect(res.status).toBe(201);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
+    expect(res.body.status).toEqual({ user: {}, error: 'invalid bearer token' });
+  });
+
+  it('take one trailing slash, as express routes do, and are case-sensitive, as Kubernetes', async () => {
+    expect((await request(app).post(`${REVIEWS}/`).set(admin).send({ spec: { token: 'x' } })).status).toBe(201);
+    expect((await request(app).post(REVIEWS.toUpperCase()).set(admin).send({ spec: { token: 'x' } })).status).toBe(404);
+  });
+
+  it('refuse other methods with 405, after authorization', async () => {
+    const res = await request(app).get(REVIEWS).set(admin);
+    expect(res.status).toBe(405);
+    expect(res.body.reason).toBe('MethodNotAllowed');
+    expect((await request(app).put(REVIEWS).set(jane).send({})).status).toBe(403);
+  });
+
+  it('serve health on GET and HEAD only', async () => {
+    expect((await request(app).get('/healthz').set(admin)).text).toBe('ok');
+    const head = await request(app).head('/readyz').set(admin);
+    expect(head.status).toBe(200);
+    expect(head.text ?? '').toBe('');
+    expect((await request(app).post('/livez').set(admin).send({})).status).toBe(404);
+  });
+
+  it('still go through authentication: a bad token is a 401 before any handler', async () => {
+    const res = await request(app).post(REVIEWS).set({ Authorization: 'Bearer nope' }).send({ spec: { token: 'x' } });
+    expect(res.status).toBe(401);
+    expect(res.body.reason).toBe('Unauthorized');
+  });
+});
+
+describe('series', () => {
+  const trace = (name: string, seen: string[]) => (_req: Request, _res: Response, next: NextFunction) => {
+    seen.push(name);
+    next();
+  };
+
+  it('runs the steps in order, then the next layer', async () => {
+    const seen: string[] = [];
+    const a = express();
+    a.use(series(trace('a', seen), trace('b', seen), trace('c', seen)));
+    a.use((_req, res) => void res.send(seen.join()));
+    expect((await request(a).get('/')).text).toBe('a,b,c');
+  });
+
+  it('stops at next(err) and at a throw, handing the error to express', async () => {
+    const seen: string[] = [];
+    const a = express();
+    a.use(
+      series(
+        trace('a', seen),
+        (req, _res, next) => (req.path === '/fail' ? next(new Error('failed')) : next()),
+        (req, _res, next) => {
+          if (req.path === '/throw') throw new Error('thrown');
+          next();
+        },
+        trace('last', seen),
+      ),
+    );
+    a.use((_req: Request, res: Response) => void res.send('reached'));
+    a.use((err: Error, _req: Request, res: Response, _next: NextFunction) => void res.status(500).send(err.message));
+    expect((await request(a).get('/fail')).text).toBe('failed');
+    expect((await request(a).get('/throw')).text).toBe('thrown');
+    expect(seen).toEqual(['a', 'a']);
+    expect((await request(a).get('/ok')).text).toBe('reached');
+  });
+});
