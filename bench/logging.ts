@@ -43,7 +43,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       const l = latency(runs[i]!.slice(1));
       return `p50 ${fx(l.p50, 1)} ms  p99 ${fx(l.p99, 1)} ms`;
     };
-    await new Promise((ok) => setTimeout(ok, 200));
+    await info.stop(); // serve buffers its log (flushed each second and at exit): count after it is gone
     const lines = readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes('"msg":"request"')).length;
     const requests = runs[1]!.reduce((n, x) => n + x.ops, 0);
     r.line('baseline: --log-level silent', `${rates(off!)}  ${lat(0)}`);
