@@ -1,6 +1,6 @@
 /**
- * [8] Both cores: two `satoken serve --http` replicas sharing one etcd (`--etcd-servers`) and the
- * keys directory, each under pod-bound TokenRequest load from this process (32 connections each),
+ * [8] Both cores: two `satoken serve --http --signing inline` replicas (one core each) sharing one
+ * etcd (`--etcd-servers`) and the keys directory, each under pod-bound TokenRequest load from this process (32 connections each),
  * against one replica alone, in alternating rounds. "One core" is one replica's issuance per CPU
  * second of its process; the goal compares both replicas' summed throughput per wall second with
  * it. Then invalidation across replicas: a token issued on B and reviewed on both (so both have it
@@ -92,7 +92,7 @@ export async function run(ctx: BenchContext): Promise<void> {
   const servers: SatokenServer[] = [];
   try {
     etcd = await startEtcd();
-    const flags = ['--http', '--log-level', 'warn', '--etcd-servers', etcd.endpoint, '--keys-dir', join(dir, 'keys')];
+    const flags = ['--http', '--log-level', 'warn', '--signing', 'inline', '--etcd-servers', etcd.endpoint, '--keys-dir', join(dir, 'keys')];
     const a = await startSatoken(flags, { dir: join(dir, 'a') });
     servers.push(a);
     const b = await startSatoken(flags, { dir: join(dir, 'b') });
@@ -125,7 +125,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     const busy = (rounds: LoadResult[][]) => median(rounds.map((rs) => rs.reduce((c, x) => c + x.cpuS, 0) / rs[0]!.wallS));
     const client = (rounds: LoadResult[][]) => median(rounds.map((rs) => rs[0]!.clientCpuS / rs[0]!.wallS));
     r.note(`cores busy (median): one replica ${fx(busy(one.map((x) => [x])))} + load generator ${fx(client(one.map((x) => [x])))}; two replicas ${fx(busy(both))} + load generator ${fx(client(both))}; of ${cpus().length}`);
-    r.note(`two replicas per wall second vs one replica per wall second: ${fx(ratio(bothSeries, oneSeries, 'wall'))}× (one replica already signs on the libuv pool, so it uses more than one core)`);
+    r.note(`two replicas per wall second vs one replica per wall second: ${fx(ratio(bothSeries, oneSeries, 'wall'))}× (replicas sign inline, so each uses about one core)`);
 
     const trials = ctx.quick ? 3 : 5;
     const inv = await invalidation(a, b, trials);
