@@ -24,6 +24,12 @@ import { type BenchContext, fx, n0, rates, verdict } from './lib/report.js';
 export const GOAL = 1.7;
 const CONNECTIONS = 32;
 
+/** Pins every thread of a process to one CPU (`taskset -a -p -c`); false when taskset is missing or refused. */
+function pin(pid: number, cpu: number): boolean {
+  const r = spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { encoding: 'utf8', timeout: 5000 });
+  return r.status === 0;
+}
+
 function replicasSupported(): string | undefined {
   if (!existsSync(ETCD_BIN)) return 'no etcd binary (apt-get install etcd-server, or set ETCD_BIN)';
   const help = spawnSync(process.execPath, [CLI, 'serve', '--help'], { encoding: 'utf8', timeout: 20_000 });
@@ -97,6 +103,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     servers.push(a);
     const b = await startSatoken(flags, { dir: join(dir, 'b') });
     servers.push(b);
+    const pinned = pin(a.pid, 0) && pin(b.pid, 1);
     await prepare(a);
     await waitForPod(b, 'bench-0');
 
@@ -124,6 +131,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     const x = median(sum.map((s, i) => s.perS / one[i]!.perCpuS));
     const busy = (rounds: LoadResult[][]) => median(rounds.map((rs) => rs.reduce((c, x) => c + x.cpuS, 0) / rs[0]!.wallS));
     const client = (rounds: LoadResult[][]) => median(rounds.map((rs) => rs[0]!.clientCpuS / rs[0]!.wallS));
+    r.note(pinned ? 'replica A pinned to CPU 0 and B to CPU 1 (taskset -a -p -c), as replicas are given a core each; the load generator and etcd float' : 'taskset unavailable: replicas not pinned to CPUs');
     r.note(`cores busy (median): one replica ${fx(busy(one.map((x) => [x])))} + load generator ${fx(client(one.map((x) => [x])))}; two replicas ${fx(busy(both))} + load generator ${fx(client(both))}; of ${cpus().length}`);
     r.note(`two replicas per wall second vs one replica per wall second: ${fx(ratio(bothSeries, oneSeries, 'wall'))}× (replicas sign inline, so each uses about one core)`);
 
