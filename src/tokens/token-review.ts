@@ -19,6 +19,9 @@ export type TokenAuthResult = { user: UserInfo; audiences: string[] } | { error:
  * const chain = new BearerTokenChain([staticTokens, boundTokens, legacyTokens]);
  * await chain.authenticate(token, ['vault']);
  */
+/** what the loopback authenticator says of every token it does not know */
+const INVALID = 'invalid bearer token';
+
 export class BearerTokenChain {
   constructor(private readonly authenticators: readonly TokenAuthenticator[]) {}
 
@@ -28,15 +31,15 @@ export class BearerTokenChain {
 
   /** {@link authenticate}, without a promise when every authenticator asked answered at once. */
   answer(token: string, audiences?: readonly string[]): TokenAuthResult | Promise<TokenAuthResult> {
-    const errs = ['invalid bearer token'];
+    let errs: string[] | undefined;
     for (let i = 0; i < this.authenticators.length; i++) {
       const r = this.authenticators[i]!(token, audiences);
-      if (r instanceof Promise) return r.then((x) => this.rest(token, audiences, errs, i, x));
+      if (r instanceof Promise) return r.then((x) => this.rest(token, audiences, errs ?? [INVALID], i, x));
       if (!r) continue;
       if ('user' in r) return r;
-      errs.push(r.error);
+      (errs ??= [INVALID]).push(r.error);
     }
-    return { error: aggregateMessage(errs) };
+    return { error: aggregateMessage(errs ?? [INVALID]) };
   }
 
   /** The chain after authenticator `i` answered `r` asynchronously. */

@@ -44,6 +44,23 @@ describe('a cached review answers only for the token and audiences it was made f
   });
 });
 
+describe('the API audiences and explicit audiences have separate entries', () => {
+  it('a token for the API audiences, cached by a review without audiences, does not answer for "vault"', async () => {
+    const t = (await emu.requestToken('default', 'build-robot', { boundObjectRef: POD })).status.token;
+    expect((await emu.reviewToken(t)).authenticated).toBe(true);
+    expect((await emu.reviewToken(t)).authenticated).toBe(true); // a hit
+    expect((await emu.reviewToken(t, ['vault'])).error).toContain('token audiences');
+  });
+
+  it('a "vault" token, cached by a review for "vault", does not answer a review without audiences', async () => {
+    const t = (await emu.requestToken('default', 'build-robot', { audiences: ['vault'], boundObjectRef: POD })).status.token;
+    expect((await emu.reviewToken(t, ['vault'])).authenticated).toBe(true);
+    expect((await emu.reviewToken(t, ['vault'])).authenticated).toBe(true); // a hit
+    expect((await emu.reviewToken(t)).error).toContain('token audiences');
+    expect((await emu.reviewToken(t, [emu.issuer])).error).toContain('token audiences');
+  });
+});
+
 describe('answers from the cache cannot change the cache', () => {
   it('the shared arrays of a cached answer are frozen, and later answers are intact', async () => {
     const t = (await emu.requestToken('default', 'build-robot', { boundObjectRef: POD })).status.token;

@@ -67,26 +67,27 @@ export class ReviewCache {
   }
 
   /**
-   * The key of a review: SHA-256 of the token's length, the token, and the audiences, so that no
-   * two (token, audiences) pairs share a key: the length fixes where the token ends, and the
-   * audiences are NUL-separated, or JSON when one of them holds a NUL.
+   * The key of a review: SHA-256 of the token (fixed length), then the audiences as they are,
+   * each after a NUL, or as JSON when one of them holds a NUL; so no two (token, audiences)
+   * pairs share a key. Hashing the token alone spares copying it into a longer string.
+   * `undefined` audiences (the caller's API audiences) key by the digest alone.
    */
   static key(token: string, audiences: readonly string[] | undefined): string {
-    if (!audiences || audiences.length === 0) return sha256(`${token.length}:${token}`, 'base64url');
-    let joined = '';
+    const digest = sha256(token, 'base64url');
+    if (!audiences || audiences.length === 0) return digest;
+    let joined = digest;
     for (const a of audiences) {
-      if (a.includes('\0')) return sha256(`${token.length}:${token}${JSON.stringify(audiences)}`, 'base64url');
+      if (a.includes('\0')) return `${digest}${JSON.stringify(audiences)}`;
       joined += `\0${a}`;
     }
-    return sha256(`${token.length}:${token}${joined}`, 'base64url');
+    return joined;
   }
 
   /** The live entry under `key` at `nowSeconds` (Unix seconds; default: the clock's). */
   get(key: string, nowSeconds = Math.floor(this.opts.clock.now() / 1000)): Entry | undefined {
     const e = this.lru.get(key);
     if (!e) return undefined;
-    const now = nowSeconds;
-    if (now - LEEWAY_SECONDS > e.exp || !e.identity.deps.every((uid) => this.opts.index.isLive(uid))) {
+    if (nowSeconds - LEEWAY_SECONDS > e.exp || !this.live(e.identity.deps)) {
       this.lru.delete(key);
       return undefined;
     }
@@ -99,7 +100,7 @@ export class ReviewCache {
   }
 
   set(key: string, entry: CachedReview, identityKey: string): void {
-    if (!entry.identity.deps.every((uid) => this.opts.index.isLive(uid))) return;
+    if (!this.live(entry.identity.deps)) return;
     let shared = this.identities.get(identityKey);
     if (!shared) this.identities.set(identityKey, (shared = { key: identityKey, identity: entry.identity, refs: 0 }));
     shared.refs++;
@@ -109,6 +110,12 @@ export class ReviewCache {
       if (!s) this.byUid.set(uid, (s = new Set()));
       s.add(key);
     }
+  }
+
+  /** whether every object a review depends on is still the one it saw (by UID) */
+  private live(deps: readonly string[]): boolean {
+    for (let i = 0; i < deps.length; i++) if (!this.opts.index.isLive(deps[i]!)) return false;
+    return true;
   }
 
   get size(): number {

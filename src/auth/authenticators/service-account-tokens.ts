@@ -100,7 +100,8 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
   const boundAuth: TokenAuthenticator = (token, audiences) => {
     // the cache is bypassed while the object cache may have missed a deletion
     if (!cache || !(o.inSync?.() ?? true)) return verify(token, audiences, undefined);
-    const key = ReviewCache.key(token, audiences);
+    // the API audiences (the usual request) are keyed by the digest alone: a short, flat key
+    const key = ReviewCache.key(token, audiences === o.apiAudiences ? undefined : audiences);
     const now = Math.floor(o.clock.now() / 1000);
     const hit = cache.get(key, now);
     return hit ? fromCache(hit, now) : verify(token, audiences, key);
