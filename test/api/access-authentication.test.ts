@@ -85,6 +85,14 @@ describe('X.509 client certificates', () => {
     expect(res.status).toBe(401);
   });
 
+  it('without the clientAuth extended key usage are a 401, as Go verifies them for ExtKeyUsageClientAuth', async () => {
+    const serverOnly = await issueCertificate({ caCert: ca.cert, caKey: ca.key, subject: [{ O: ['system:masters'] }, { CN: ['mallory'] }], usage: 'serverAuth', clock, days: 1 });
+    const res = await tls(request(server).post(WHOAMI), serverOnly).send(whoamiBody);
+    expect(res.status).toBe(401);
+    const withToken = await tls(request(server).post(WHOAMI), serverOnly).set(admin).send(whoamiBody);
+    expect(withToken.body.status.userInfo.username).toBe('kubernetes-admin');
+  });
+
   it('are optional: without one the bearer token decides', async () => {
     const res = await tls(request(server).post(WHOAMI), undefined).set(admin).send(whoamiBody);
     expect(res.body.status.userInfo).toEqual({ username: 'kubernetes-admin', uid: 'admin', groups: ['system:masters', 'system:authenticated'] });
