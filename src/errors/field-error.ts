@@ -2,6 +2,8 @@
  * field.Error from apimachinery/pkg/util/validation/field: a typed error at a field path,
  * rendered as Kubernetes renders it (`spec.x: Invalid value: 3: must be positive`).
  */
+import { goQuote } from '../util/go-format.js';
+
 export type FieldErrorType = 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueDuplicate' | 'FieldValueTooLong' | 'FieldValueTooMany';
 
 export class FieldError {
@@ -37,11 +39,15 @@ export class FieldError {
   }
 }
 
-/** Go's %#v-ish rendering used by field.Error: strings quoted, numbers bare. */
+/**
+ * The value as field.Error's ErrorBody renders it: strings with %q, numbers and booleans bare, a
+ * nil value as the string "null" (quoted, as Go substitutes the string before quoting), anything
+ * else as JSON (Go prints %#v there, which has no JSON equivalent).
+ */
 export function formatValue(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  if (v === null || v === undefined) return 'null';
+  if (v === null || v === undefined) return goQuote('null');
   return JSON.stringify(v);
 }
 
