@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, the real clients the end-to-end tests drive besides kubectl:
+# the kubernetes Python client and PyJWT (test/e2e/python-client.test.ts, test/e2e/pyjwt.test.ts,
+# run with /usr/bin/python3), Go and go-oidc v2 (test/e2e/go-oidc.test.ts, built in GOPATH mode
+# against /usr/share/gocode). Only the packages not yet installed are asked for, so a second run
+# does nothing. Idempotent and quiet: prints nothing on success, apt's output on failure.
+set -euo pipefail
+PACKAGES=(python3-kubernetes python3-jwt golang-go golang-github-coreos-go-oidc-dev)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" != installed ]; then
+    missing+=("$p")
+  fi
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO=(sudo -n)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq >/dev/null
+# apt and debconf write notices to stderr even when all goes well (debconf's "delaying package
+# configuration" without apt-utils): keep them and show them only if the install fails
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+  cat "$log" >&2
+  exit 1
+fi
+if ! /usr/bin/python3 -c 'import kubernetes.client, jwt' >/dev/null 2>&1; then
+  echo "install-clients: python3-kubernetes/python3-jwt installed but /usr/bin/python3 cannot import them" >&2
+  exit 1
+fi
+if ! go version >/dev/null 2>&1; then
+  echo "install-clients: golang-go installed but go does not run" >&2
+  exit 1
+fi
+if [ ! -d /usr/share/gocode/src/github.com/coreos/go-oidc ]; then
+  echo "install-clients: golang-github-coreos-go-oidc-dev installed but /usr/share/gocode/src/github.com/coreos/go-oidc is missing" >&2
+  exit 1
+fi
