@@ -114,7 +114,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   let store: KeyValueStore & { ready?(): boolean };
   try {
     // etcd3 costs ~100 ms to import: only replicas load it
-    store = replicated ? await (await import('../store/etcd-store.js')).EtcdStore.connect({ endpoints: parseEtcdServers(f.etcdServers!), prefix: f.etcdPrefix }) : SqliteStore.open(dataDir);
+    store = replicated ? await (await import('../store/etcd-store.js')).EtcdStore.connect({ endpoints: parseEtcdServers(f.etcdServers!), prefix: f.etcdPrefix, onPeerLag: (lag) => logger.warn({ revision: lag.revision, replicas: lag.laggards }, 'a write returned before every replica had applied it') }) : SqliteStore.open(dataDir);
   } catch (e) {
     throw new CliError(`cannot open the store: ${(e as Error).message}`);
   }

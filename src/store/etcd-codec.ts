@@ -38,6 +38,21 @@ export class EtcdKeys {
     return etcdKey.toString() === this.root;
   }
 
+  /**
+   * Where replicas sharing this prefix say how far their watch has got (etcd-peers.ts):
+   * `<prefix>/~peers/`. No resource is named `~peers` (resource names are DNS labels), so
+   * these keys never collide with an object's.
+   */
+  get peersPrefix(): string {
+    return `${this.root}~peers/`;
+  }
+
+  /** Keys this store keeps for itself (the progress key and the peers' keys): never objects. */
+  isInternalKey(etcdKey: Buffer | string): boolean {
+    const k = etcdKey.toString();
+    return k === this.root || k.startsWith(this.peersPrefix);
+  }
+
   fromEtcd(etcdKey: string): string {
     return `${ROOT}/${etcdKey.slice(this.root.length)}`;
   }

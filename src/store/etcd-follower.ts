@@ -2,7 +2,7 @@ import type { Etcd3, IWatchResponse, Watcher } from 'etcd3';
 import type { EncodedEvent } from './encoded-event.js';
 import { unavailable } from './etcd-client.js';
 import { type EtcdKeys, kvInfo, revisionOf } from './etcd-codec.js';
-import { type Snapshot, difference, encodeChange, readSnapshot } from './etcd-snapshot.js';
+import { type PeerEntry, type Snapshot, difference, encodeChange, readSnapshot } from './etcd-snapshot.js';
 import { storeErrors } from './store-errors.js';
 import { StoreError } from './types.js';
 
@@ -16,6 +16,17 @@ export interface FollowerSink {
   apply(e: EncodedEvent): void;
   /** after a relist at `revision`: the changes that turn the old state into the listed one */
   relisted(revision: number, changes: EncodedEvent[]): void;
+}
+
+/**
+ * Told about the replicas' progress keys (etcd-peers.ts), which share the store's prefix and so
+ * arrive through this watch, and about how far the sink has been brought.
+ */
+export interface PeerListener {
+  /** the replicas' keys as a list found them: everything known before is replaced */
+  listed(peers: readonly PeerEntry[]): void;
+  observed(etcdKey: string, value: string | undefined, modRevision: number): void;
+  appliedUpTo(revision: number): void;
 }
 
 interface Waiter {
@@ -50,7 +61,9 @@ export class EtcdFollower {
   private mirror: Snapshot = new Map();
   private waiters: Waiter[] = [];
   private watcher: Watcher | undefined;
+  /** every revision the watch delivered, the store's own keys included */
   private seen = 0;
+  private objects = 0;
   /** after a reconnection: the revision of the progress write the watch must deliver first */
   private catchUp = 0;
   private connected = false;
@@ -62,11 +75,15 @@ export class EtcdFollower {
     private readonly keys: EtcdKeys,
     private readonly sink: FollowerSink,
     private readonly timeoutMs: number,
+    private readonly peers?: PeerListener,
   ) {}
 
-  /** the highest revision delivered to the sink (or listed) */
+  /**
+   * the highest revision of an object change delivered to the sink, or of the last list: the
+   * store's own keys (progress, peers) take revisions too, but are nothing a watcher could see
+   */
   get revision(): number {
-    return this.seen;
+    return this.objects;
   }
 
   get ready(): boolean {
@@ -74,9 +91,11 @@ export class EtcdFollower {
   }
 
   async start(): Promise<void> {
-    const { entries, revision } = await readSnapshot(this.client, this.keys);
+    const { entries, revision, peers } = await readSnapshot(this.client, this.keys);
     this.mirror = entries;
     this.seen = revision;
+    this.objects = revision;
+    this.peers?.listed(peers);
     await this.follow();
   }
 
@@ -145,11 +164,18 @@ export class EtcdFollower {
   }
 
   private onData(res: IWatchResponse, pin: () => void): void {
+    let objects = false;
     for (const ev of res.events) {
       const { key, modRevision, created } = kvInfo(this.keys, ev.kv);
       if (modRevision < this.seen) continue;
       this.seen = modRevision;
       if (this.keys.isProgressKey(ev.kv.key)) continue;
+      if (this.keys.isInternalKey(ev.kv.key)) {
+        this.peers?.observed(ev.kv.key.toString('utf8'), ev.type === 'Delete' ? undefined : ev.kv.value.toString('utf8'), modRevision);
+        continue;
+      }
+      objects = true;
+      this.objects = modRevision;
       const last = ev.type === 'Delete' ? (ev.prev_kv?.value.toString('utf8') ?? this.mirror.get(key)?.value) : ev.kv.value.toString('utf8');
       if (ev.type === 'Delete') this.mirror.delete(key);
       else this.mirror.set(key, { value: last!, modRevision });
@@ -158,6 +184,9 @@ export class EtcdFollower {
     }
     pin();
     this.release();
+    // only object changes are worth telling the peers about: telling them is itself a write
+    // they all see, which must not make them tell in turn
+    if (objects) this.peers?.appliedUpTo(this.seen);
   }
 
   /** Writes the progress key; the follower is ready again once the watch delivered that write. */
@@ -182,14 +211,17 @@ export class EtcdFollower {
     this.watcher = undefined;
     while (!this.closed) {
       try {
-        const { entries, revision } = await readSnapshot(this.client, this.keys);
+        const { entries, revision, peers } = await readSnapshot(this.client, this.keys);
         if (this.closed) return;
+        this.peers?.listed(peers);
         const changes = difference(this.mirror, entries, revision);
         this.mirror = entries;
         this.seen = revision;
+        this.objects = revision;
         this.catchUp = 0;
         this.sink.relisted(revision, changes);
         this.release();
+        this.peers?.appliedUpTo(revision);
         await this.follow();
         if (!this.watcher) continue; // canceled again right after etcd confirmed it
         this.resyncing = false;

@@ -23,21 +23,32 @@ export interface Entry {
  */
 export type Snapshot = Map<string, Entry>;
 
+/** A replica's progress key as a list found it (etcd-peers.ts). */
+export interface PeerEntry {
+  etcdKey: string;
+  value: string;
+  modRevision: number;
+}
+
 /**
- * Reads every key under the store's etcd prefix in one linearizable range, skipping the
- * follower's progress key (the prefix root itself).
+ * Reads every key under the store's etcd prefix in one linearizable range: the objects, and
+ * apart from them the replicas' progress keys (the follower's own progress key is skipped).
  * @example
  * const { entries, revision } = await readSnapshot(client, new EtcdKeys('/registry'));
  */
-export async function readSnapshot(client: Etcd3, keys: EtcdKeys): Promise<{ entries: Snapshot; revision: number }> {
+export async function readSnapshot(client: Etcd3, keys: EtcdKeys): Promise<{ entries: Snapshot; revision: number; peers: PeerEntry[] }> {
   const res = await client.getAll().prefix(keys.root).exec().catch((e: unknown) => Promise.reject(unavailable(e)));
   const entries: Snapshot = new Map();
+  const peers: PeerEntry[] = [];
   for (const kv of res.kvs) {
-    if (keys.isProgressKey(kv.key)) continue;
+    if (keys.isInternalKey(kv.key)) {
+      if (!keys.isProgressKey(kv.key)) peers.push({ etcdKey: kv.key.toString('utf8'), value: kv.value.toString('utf8'), modRevision: revisionOf(kv.mod_revision) });
+      continue;
+    }
     const { key, modRevision } = kvInfo(keys, kv);
     entries.set(key, { value: kv.value.toString('utf8'), modRevision });
   }
-  return { entries, revision: revisionOf(res.header.revision) };
+  return { entries, revision: revisionOf(res.header.revision), peers };
 }
 
 /**

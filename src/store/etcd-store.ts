@@ -3,6 +3,7 @@ import { type EncodedEvent, stamp } from './encoded-event.js';
 import { type EtcdConnectionOptions, DEFAULT_REQUEST_TIMEOUT_MS, createEtcdClient, unavailable } from './etcd-client.js';
 import { EtcdKeys, decodeValue, encodeValue, revisionOf } from './etcd-codec.js';
 import { EtcdFollower } from './etcd-follower.js';
+import { EtcdPeers, type PeerLag } from './etcd-peers.js';
 import { DEFAULT_HISTORY_SIZE, EventHistory, assertNotCompacted } from './event-history.js';
 import { storeErrors } from './store-errors.js';
 import type { KeyValueStore, ListResult, StoredObject, Watch, WatchEvent, WatchOptions } from './types.js';
@@ -20,6 +21,15 @@ export interface EtcdStoreOptions extends EtcdConnectionOptions {
   historySize?: number;
   /** told about watch handlers that throw (default: ignored) */
   onHandlerError?: HandlerErrorReporter;
+  /**
+   * how long an update or delete waits for the other replicas on this prefix to apply it before
+   * returning anyway (default 2,000 ms; etcd-peers.ts)
+   */
+  peerAckTimeoutMs?: number;
+  /** how long a replica that stopped renewing is still waited for (lease TTL, default 5 s) */
+  peerTtlSeconds?: number;
+  /** told when an update or delete returned before every replica had applied it */
+  onPeerLag?: (lag: PeerLag) => void;
 }
 
 /** A write issued from inside a watch handler, which writes resolving after `parent` wait for. */
@@ -41,14 +51,17 @@ interface NestedWrite {
  * revision; a write issued from inside a handler is awaited too by writes at or after the event
  * that handler was given. The binding index (registry/binding-index.ts via
  * registry/object-registry.ts) relies on this to invalidate tokens before a delete returns.
- * Writes by other replicas arrive through the same watch, in revision order.
+ * Writes by other replicas arrive through the same watch, in revision order. An update or a
+ * delete also waits until every other replica on the prefix has applied it (etcd-peers.ts), so
+ * a token invalidated through one replica is rejected by all of them before the write returns;
+ * a replica that cannot keep up delays the write by at most `peerAckTimeoutMs`.
  *
  * - `get` and `list` read etcd itself (linearizable), never a cache: with etcd unreachable they
  *   fail with Unavailable rather than answer from stale memory; so does every write. As with
  *   kube-apiserver's etcd timeouts, a write that fails with Unavailable may still have been
  *   applied; it then reaches the handlers through the watch like any other change.
- * - `revision()` is the highest revision the watch has delivered (or listed): what the
- *   handlers' view reflects.
+ * - `revision()` is the highest revision of an object change the watch has delivered (or of
+ *   the last list): what the handlers' view reflects.
  * - `watch(prefix, h, { sinceRevision })` replays from an in-memory history of the last
  *   `historySize` changes since this client connected; before that it fails with Gone,
  *   `too old resource version: <rv> (<oldest resumable>)`, as the watch cache says.
@@ -67,6 +80,8 @@ interface NestedWrite {
 export class EtcdStore implements KeyValueStore {
   private readonly hub: WatchHub;
   private readonly follower: EtcdFollower;
+  /** the other replicas on this prefix, and how far each has got */
+  readonly peers: EtcdPeers;
   private readonly historySize: number;
   private readonly nested = new Set<NestedWrite>();
   private history: EventHistory;
@@ -89,7 +104,12 @@ export class EtcdStore implements KeyValueStore {
         for (const e of changes) this.hub.publish(e);
       },
     };
-    this.follower = new EtcdFollower(client, keys, sink, opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+    this.peers = new EtcdPeers(client, keys, {
+      ...(opts.peerAckTimeoutMs !== undefined ? { timeoutMs: opts.peerAckTimeoutMs } : {}),
+      ...(opts.peerTtlSeconds !== undefined ? { ttlSeconds: opts.peerTtlSeconds } : {}),
+      ...(opts.onPeerLag ? { onLag: opts.onPeerLag } : {}),
+    });
+    this.follower = new EtcdFollower(client, keys, sink, opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, this.peers);
   }
 
   /**
@@ -102,8 +122,10 @@ export class EtcdStore implements KeyValueStore {
     const client = createEtcdClient(opts);
     try {
       const store = new EtcdStore(client, new EtcdKeys(opts.prefix ?? '/registry'), opts);
+      await store.peers.start();
       await store.follower.start();
       store.floor = store.follower.revision;
+      store.peers.appliedUpTo(store.follower.revision);
       return store;
     } catch (e) {
       client.close();
@@ -131,7 +153,7 @@ export class EtcdStore implements KeyValueStore {
     const range = this.keys.rangeOf(prefix);
     if (range === undefined) return { items: [], revision: this.revision() };
     const res = await this.call(this.client.getAll().prefix(range).exec());
-    const rows = res.kvs.filter((kv) => !this.keys.isProgressKey(kv.key)).map((kv) => ({ key: this.keys.fromEtcd(kv.key.toString('utf8')), kv })).filter((r) => r.key.startsWith(prefix));
+    const rows = res.kvs.filter((kv) => !this.keys.isInternalKey(kv.key)).map((kv) => ({ key: this.keys.fromEtcd(kv.key.toString('utf8')), kv })).filter((r) => r.key.startsWith(prefix));
     rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { items: rows.map((r) => read(r.kv, revisionOf(r.kv.mod_revision))), revision: revisionOf(res.header.revision) };
   }
@@ -141,11 +163,11 @@ export class EtcdStore implements KeyValueStore {
   }
 
   async update(key: string, obj: StoredObject, expectedRevision?: string): Promise<StoredObject> {
-    return this.write(key, obj, (k) => this.guarded(k, expectedRevision).then(this.client.put(k).value(encodeValue(obj))).else(this.client.get(k)).commit(), (res) => preconditionFailed(key, res, expectedRevision));
+    return this.write(key, obj, (k) => this.guarded(k, expectedRevision).then(this.client.put(k).value(encodeValue(obj))).else(this.client.get(k)).commit(), (res) => preconditionFailed(key, res, expectedRevision), true);
   }
 
   async delete(key: string, expectedRevision?: string): Promise<StoredObject> {
-    return this.write(key, undefined, (k) => this.guarded(k, expectedRevision).then({ request_delete_range: { key: Buffer.from(k), prev_kv: true } }).else(this.client.get(k)).commit(), (res) => preconditionFailed(key, res, expectedRevision));
+    return this.write(key, undefined, (k) => this.guarded(k, expectedRevision).then({ request_delete_range: { key: Buffer.from(k), prev_kv: true } }).else(this.client.get(k)).commit(), (res) => preconditionFailed(key, res, expectedRevision), true);
   }
 
   watch(prefix: string, handler: (e: WatchEvent) => void, opts: WatchOptions = {}): Watch {
@@ -169,15 +191,17 @@ export class EtcdStore implements KeyValueStore {
     if (this.closed) return;
     this.closed = true;
     this.hub.close();
+    await this.peers.close();
     await this.follower.close();
     this.client.close();
   }
 
   /**
    * Runs one write transaction, then waits until the watch delivered it and until every write
-   * that handlers issued for events up to it (and, in turn, for theirs) has been delivered too.
+   * that handlers issued for events up to it (and, in turn, for theirs) has been delivered too;
+   * for an update or delete (`everywhere`), also until every other replica has applied it.
    */
-  private async write(key: string, obj: StoredObject | undefined, txn: (etcdKey: string) => Promise<ITxnResponse>, failed: (res: ITxnResponse) => Error): Promise<StoredObject> {
+  private async write(key: string, obj: StoredObject | undefined, txn: (etcdKey: string) => Promise<ITxnResponse>, failed: (res: ITxnResponse) => Error, everywhere = false): Promise<StoredObject> {
     this.ensureOpen();
     const parent = this.handling;
     const etcdKey = this.keys.toEtcd(key);
@@ -197,6 +221,7 @@ export class EtcdStore implements KeyValueStore {
     }
     const { revision, object } = await committed;
     await this.settle(revision);
+    if (everywhere) await this.peers.waitFor(revision);
     return object;
   }
 

@@ -131,6 +131,8 @@ export interface TcpProxy {
   readonly endpoint: string;
   cut(): void;
   heal(): void;
+  /** holds everything etcd sends to the client for `ms` (0: none), in order: a slow link or a busy replica */
+  delay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -143,6 +145,7 @@ export async function startProxy(target: string): Promise<TcpProxy> {
   const { hostname, port } = new URL(target);
   const open = new Set<Socket>();
   let cut = false;
+  let delayMs = 0;
   const server = createServer((client) => {
     if (cut) return void client.destroy();
     const upstream = connect(Number(port), hostname);
@@ -153,7 +156,24 @@ export async function startProxy(target: string): Promise<TcpProxy> {
         open.delete(s);
         other.destroy();
       });
-      s.pipe(other);
+      if (s === client) {
+        s.pipe(other);
+        continue;
+      }
+      // etcd -> client, each chunk released `delayMs` after it came but never before the one
+      // ahead of it (timers due later fire later)
+      let last = 0;
+      let pending = 0;
+      s.on('data', (chunk: Buffer) => {
+        if (delayMs === 0 && pending === 0) return void other.write(chunk);
+        const at = Math.max(performance.now() + delayMs, last);
+        last = at;
+        pending++;
+        setTimeout(() => {
+          pending--;
+          if (!other.destroyed) other.write(chunk);
+        }, Math.max(0, at - performance.now()));
+      });
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -168,6 +188,9 @@ export async function startProxy(target: string): Promise<TcpProxy> {
     },
     heal() {
       cut = false;
+    },
+    delay(ms: number) {
+      delayMs = ms;
     },
     close: () => {
       reset();
