@@ -5,7 +5,9 @@ import { errors, StatusError } from '../errors/index.js';
 import { objectKey, prefixFor } from '../store/keys.js';
 import { type KeyValueStore, type Watch, type WatchEvent, StoreError } from '../store/types.js';
 import { type AdmissionPlugin, runAdmission } from './admission.js';
+import { ContinueTokenError, decodeContinue, encodeContinue } from './continue-token.js';
 import { type ResourceInfo, RESOURCES, apiVersionOf, kindInfo } from './kinds.js';
+import { ContinueExpiredError, type Entry, ListSnapshots, takePage, tooLargeResourceVersion } from './pagination.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { KubeObject, UserInfo } from './types.js';
 import { strategyFor } from './validation/strategies.js';
@@ -19,6 +21,24 @@ export interface RequestOptions {
 export interface ListOptions {
   labelSelector?: string;
   fieldSelector?: string;
+  /** at most this many items, and a continue token when more remain (0 or absent: every item) */
+  limit?: number;
+  /** a token from a previous page's `continue`: resume after that page's last key */
+  continue?: string;
+  /**
+   * The request's resourceVersion, only to refuse it next to `continue` as Kubernetes does
+   * (`"0"` is tolerated); lists are otherwise served from the latest state, as before.
+   */
+  resourceVersion?: string;
+}
+
+/** A list's items and list metadata (`continue` and `remainingItemCount` only on a page that has more after it). */
+export interface ObjectList {
+  items: KubeObject[];
+  resourceVersion: string;
+  continue?: string;
+  /** keys left after this page; only when no selector filtered the list, as in Kubernetes */
+  remainingItemCount?: number;
 }
 
 export interface DeleteOptions extends RequestOptions {
@@ -71,10 +91,15 @@ export class ObjectRegistry {
   private readonly cache = new Map<string, Map<string, KubeObject>>();
   private readonly listeners = new Set<(e: RegistryEvent) => void>();
   private storeWatch: Watch | undefined;
+  /** the revision the cache was loaded at, and per resource the revision of its last change since */
+  private loadedAt = 0;
+  private readonly changedAt = new Map<string, number>();
+  private readonly snapshots: ListSnapshots;
   readonly admission: AdmissionPlugin[];
 
   constructor(private readonly opts: { store: KeyValueStore; clock: Clock; admission?: AdmissionPlugin[] }) {
     this.admission = opts.admission ?? [];
+    this.snapshots = new ListSnapshots(opts.clock);
   }
 
   get store(): KeyValueStore {
@@ -85,6 +110,7 @@ export class ObjectRegistry {
   async start(): Promise<void> {
     const { items, revision } = await this.opts.store.list('/registry/');
     for (const o of items) this.cacheSet(keyOf(o as KubeObject), o as KubeObject);
+    this.loadedAt = revision;
     this.storeWatch = this.opts.store.watch('/registry/', (e) => this.apply(e), { sinceRevision: revision });
   }
 
@@ -138,10 +164,40 @@ export class ObjectRegistry {
     return o;
   }
 
-  list(info: ResourceInfo, namespace: string | undefined, opts: ListOptions = {}): { items: KubeObject[]; resourceVersion: string } {
+  /**
+   * The objects of one resource (in one namespace, or all), sorted by storage key (namespace,
+   * then name) as Kubernetes lists them, with the store's current revision as resourceVersion.
+   *
+   * With `limit` > 0 this is a page, cut as kube-apiserver's etcd3 store cuts one: at most
+   * `limit` matching items; when any key follows the last of them, `continue` holds a token
+   * (Kubernetes' encoding, see continue-token.ts) and, without selectors, `remainingItemCount`
+   * the number of keys left. With selectors, pages are filled up to `limit` with matching items
+   * and the last page may be empty.
+   *
+   * `continue` resumes after the previous page's last key. What the later pages show:
+   * - Consistent, as Kubernetes: while the first page's list state is known, later pages are cut
+   *   from it and report its resourceVersion, so objects created, changed or deleted meanwhile
+   *   do not show (nor vanish). It is known when this registry kept a snapshot of it (every page
+   *   with more after it keeps one, for five minutes of the registry's clock, 64 at most) or when
+   *   no object of the resource has changed since that revision (then the current state is that
+   *   state; this also lets another replica continue a list, if its cache was loaded by then).
+   * - Otherwise (the snapshot expired, or lives in another process or died with a restart, and
+   *   the resource changed or this process loaded its cache after that revision):
+   *   410 Expired with Kubernetes' "too old to display a consistent list" message and, in the
+   *   Status' `metadata.continue`, a token at revision -1. Such a token, like Kubernetes' own,
+   *   resumes by key at the current state (an inconsistent list: changes made since the first
+   *   page may show), and its pages report the current resourceVersion.
+   * A token from a revision beyond the store's is a 504 (Too large resource version).
+   * @example
+   * const first = reg.list(kindInfo('ServiceAccount')!, 'default', { limit: 2 });
+   * const next = reg.list(kindInfo('ServiceAccount')!, 'default', { limit: 2, continue: first.continue });
+   */
+  list(info: ResourceInfo, namespace: string | undefined, opts: ListOptions = {}): ObjectList {
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(opts.fieldSelector, info.kind);
     const prefix = storagePrefix(info, namespace);
+    const limit = opts.limit !== undefined && opts.limit > 0 ? opts.limit : 0;
+    if (limit || opts.continue) return this.listPage(info, prefix, (o) => labels(o) && fields(o), limit, opts);
     const items: KubeObject[] = [];
     const keys: string[] = [];
     for (const [k, o] of this.cache.get(info.resource) ?? []) {
@@ -155,6 +211,52 @@ export class ObjectRegistry {
       return { items: order.map(([, o]) => o), resourceVersion: String(this.opts.store.revision()) };
     }
     return { items, resourceVersion: String(this.opts.store.revision()) };
+  }
+
+  private listPage(info: ResourceInfo, prefix: string, match: (o: KubeObject) => boolean, limit: number, opts: ListOptions): ObjectList {
+    const current = this.opts.store.revision();
+    let entries: readonly Entry[] | undefined;
+    let rv = current;
+    let start: string | undefined;
+    if (opts.continue) {
+      let token: { key: string; rv: number };
+      try {
+        token = decodeContinue(opts.continue, prefix);
+      } catch (e) {
+        if (e instanceof ContinueTokenError) throw errors.badRequest(`invalid continue token: ${e.message}`);
+        throw e;
+      }
+      if (opts.resourceVersion && opts.resourceVersion !== '0') throw errors.badRequest('specifying resource version is not allowed when using continue');
+      start = token.key;
+      if (token.rv > current) throw tooLargeResourceVersion(token.rv, current);
+      if (token.rv > 0) {
+        rv = token.rv;
+        entries = this.snapshots.get(prefix, rv);
+        if (!entries && !this.unchangedSince(info, rv)) throw new ContinueExpiredError(encodeContinue(token.key, prefix, -1));
+      }
+    }
+    entries ??= this.sortedEntries(info, prefix);
+    const unfiltered = !opts.labelSelector?.trim() && !opts.fieldSelector?.trim();
+    const page = takePage(entries, start, limit, match, unfiltered);
+    const out: ObjectList = { items: page.items, resourceVersion: String(rv) };
+    if (page.next !== undefined) {
+      this.snapshots.put(prefix, rv, entries);
+      out.continue = encodeContinue(page.next, prefix, rv);
+      if (page.remaining !== undefined) out.remainingItemCount = page.remaining;
+    }
+    return out;
+  }
+
+  /** Whether the cache still holds the resource exactly as it was at revision `rv`. */
+  private unchangedSince(info: ResourceInfo, rv: number): boolean {
+    return rv >= this.loadedAt && (this.changedAt.get(info.resource) ?? 0) <= rv;
+  }
+
+  /** Every cached object under `prefix`, sorted by key. */
+  private sortedEntries(info: ResourceInfo, prefix: string): Entry[] {
+    const out: Entry[] = [];
+    for (const [k, o] of this.cache.get(info.resource) ?? []) if (k.startsWith(prefix)) out.push([k, o]);
+    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
   async create(info: ResourceInfo, namespace: string, input: KubeObject, opts: RequestOptions = {}): Promise<KubeObject> {
@@ -258,6 +360,7 @@ export class ObjectRegistry {
     if (!info) return;
     const obj = e.object as KubeObject;
     const old = this.cache.get(info.resource)?.get(e.key);
+    this.changedAt.set(info.resource, Math.max(this.changedAt.get(info.resource) ?? 0, e.revision));
     if (e.type === 'DELETED') this.cache.get(info.resource)?.delete(e.key);
     else this.cacheSet(e.key, obj);
     const ev: RegistryEvent = { type: e.type, resource: info, object: obj, old };

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { errors } from '../../errors/index.js';
 import type { Emulator } from '../../emulator.js';
 import { type ResourceInfo, apiVersionOf, resourceInfo } from '../../registry/kinds.js';
+import type { ObjectList } from '../../registry/object-registry.js';
 import type { KubeObject } from '../../registry/types.js';
 import { toTable, wantsTable } from '../discovery/index.js';
 import { decodeBody, formatOf } from '../media.js';
@@ -33,9 +34,13 @@ export async function handleResource(ctx: ResourceContext, info: RequestInfo, re
     case 'get':
       return send(req, res, 200, r, reg.get(r, ns || undefined, info.name));
     case 'list': {
-      const list = reg.list(r, ns || undefined, { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector });
-      if (wantsTable(req.get('accept'))) return sendJson(res, 200, toTable(r, list.items, { now: ctx.emulator.clock.now(), includeObject: includeObject(q), resourceVersion: list.resourceVersion }));
-      return sendJson(res, 200, { kind: r.listKind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: list.resourceVersion }, items: list.items });
+      const list = reg.list(r, ns || undefined, { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, limit: parseLimit(req.query.limit), continue: first(req.query.continue), resourceVersion: first(req.query.resourceVersion) });
+      const metadata = listMeta(list);
+      if (wantsTable(req.get('accept'))) {
+        const table = toTable(r, list.items, { now: ctx.emulator.clock.now(), includeObject: includeObject(q), resourceVersion: list.resourceVersion });
+        return sendJson(res, 200, { ...table, metadata });
+      }
+      return sendJson(res, 200, { kind: r.listKind, apiVersion: apiVersionOf(r), metadata, items: list.items });
     }
     case 'watch':
       return serveWatch(ctx.emulator, r, ns || undefined, req, res);
@@ -84,6 +89,31 @@ export async function handleResource(ctx: ResourceContext, info: RequestInfo, re
     default:
       throw errors.methodNotAllowed();
   }
+}
+
+/** ListMeta in Go's member order: resourceVersion, continue, remainingItemCount (the last two only on a page with more after it). */
+function listMeta(list: ObjectList): { resourceVersion: string; continue?: string; remainingItemCount?: number } {
+  if (list.continue === undefined) return { resourceVersion: list.resourceVersion };
+  return list.remainingItemCount === undefined ? { resourceVersion: list.resourceVersion, continue: list.continue } : { resourceVersion: list.resourceVersion, continue: list.continue, remainingItemCount: list.remainingItemCount };
+}
+
+/** A query parameter's first value, as Go's url.Values.Get reads it. */
+function first(v: unknown): string | undefined {
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === 'string' ? s : undefined;
+}
+
+/**
+ * `?limit=` as kube-apiserver decodes ListOptions.Limit (strconv.ParseInt, base 10, 64 bits);
+ * a value that is not an integer is a 400 with Go's message. Absent, zero or negative: no limit.
+ */
+function parseLimit(v: unknown): number {
+  if (v === undefined) return 0;
+  const s = Array.isArray(v) ? String(v[0] ?? '') : String(v);
+  if (!/^[+-]?\d+$/.test(s)) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(s)}: invalid syntax`);
+  const n = BigInt(s);
+  if (n > 2n ** 63n - 1n || n < -(2n ** 63n)) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(s)}: value out of range`);
+  return Number(n);
 }
 
 function includeObject(q: Record<string, string | undefined>): 'None' | 'Metadata' | 'Object' {
