@@ -15,20 +15,9 @@ done
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO=(sudo -n)
-fi
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -qq >/dev/null
-# apt and debconf write notices to stderr even when all goes well (debconf's "delaying package
-# configuration" without apt-utils): keep them and show them only if the install fails
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-if ! "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
-  cat "$log" >&2
-  exit 1
-fi
+# shellcheck source=apt-install.sh
+source "$(dirname "$0")/apt-install.sh"
+apt_install "${missing[@]}"
 if ! /usr/bin/python3 -c 'import kubernetes.client, jwt' >/dev/null 2>&1; then
   echo "install-clients: python3-kubernetes/python3-jwt installed but /usr/bin/python3 cannot import them" >&2
   exit 1

@@ -8,13 +8,9 @@ ETCD=/usr/bin/etcd
 if [ -x "$ETCD" ]; then
   exit 0
 fi
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO=(sudo -n)
-fi
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -qq >/dev/null
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends etcd-server >/dev/null
+# shellcheck source=apt-install.sh
+source "$(dirname "$0")/apt-install.sh"
+apt_install etcd-server
 if ! "$ETCD" --version >/dev/null 2>&1; then
   echo "install-etcd: etcd-server installed but $ETCD does not run" >&2
   exit 1
