@@ -50,6 +50,12 @@ export interface EmulatorOptions {
   store?: KeyValueStore;
   /** cached successful reviews (default 10,000; 0 disables) */
   reviewCacheSize?: number;
+  /**
+   * issued tokens the binding registry lists (`tokensFor`, invalidation events) at most (default
+   * 1,000,000, ~550 MB); past it the soonest-expiring are no longer listed, but still rejected
+   * when their objects go
+   */
+  maxIndexedTokens?: number;
   /** static bearer tokens (`--token-auth-file` contents), token → user */
   staticTokens?: Map<string, UserInfo>;
   /**
@@ -170,7 +176,10 @@ export class Emulator {
     const registry = new ObjectRegistry({ store, clock });
     registry.admission.push(serviceAccountAdmission(registry));
     await registry.start();
-    const bindings = new BindingIndex(registry, clock);
+    const bindings = new BindingIndex(registry, clock, {
+      ...(opts.maxIndexedTokens !== undefined ? { maxTokens: opts.maxIndexedTokens } : {}),
+      onFull: (max) => opts.logger?.warn({ maxIndexedTokens: max }, 'the binding registry is full: the tokens expiring soonest are no longer listed by tokensFor or invalidation events (they are still rejected when their objects go)'),
+    });
     bindings.start();
     const keys = await loadEmulatorKeys(opts.keys ?? {}, clock);
     const emu = new Emulator(clock, registry, bindings, keys, opts);

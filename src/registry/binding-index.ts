@@ -24,6 +24,8 @@ export interface InvalidationEvent {
 
 /** Tokens stay indexed until their `exp` plus the 60 s leeway has passed. */
 const LEEWAY_SECONDS = 60;
+/** ~0.55 kB each (npm run bench -- --only memory): about 550 MB of heap at the default cap. */
+export const DEFAULT_MAX_INDEXED_TOKENS = 1_000_000;
 
 /**
  * The binding registry: which issued tokens hang on which object (service account, pod, secret,
@@ -32,6 +34,12 @@ const LEEWAY_SECONDS = 60;
  * IMPORTANT: it learns of deletions from the registry's synchronous event stream, so by the time
  * a delete call returns, `isLive(uid)` is false and subscribers have been told. The review cache
  * in auth/authenticators/service-account-tokens.ts depends on this to never serve a dead token.
+ *
+ * Rejection depends only on which UIDs are alive, never on the per-token entries, which serve
+ * `tokensFor` and the `tokens` of invalidation events. Those are capped (`maxTokens`): a load
+ * test issuing thousands of tokens a second for an hour would otherwise hold millions; past the
+ * cap the entries expiring soonest are dropped (`onFull` is told once), and a dropped token is
+ * still rejected when its objects go, only no longer listed.
  * @example
  * const index = new BindingIndex(registry, clock); index.start();
  * index.onInvalidated((e) => console.log(e.object.name, e.tokens.length));
@@ -43,9 +51,14 @@ export class BindingIndex {
   private readonly listeners = new Set<(e: InvalidationEvent) => void>();
   private unsubscribe: (() => void) | undefined;
 
+  private full = false;
+  /** entries dropped to stay under the cap */
+  dropped = 0;
+
   constructor(
     private readonly registry: ObjectRegistry,
     private readonly clock: Clock,
+    private readonly opts: { maxTokens?: number; onFull?: (maxTokens: number) => void } = {},
   ) {}
 
   start(): void {
@@ -68,6 +81,15 @@ export class BindingIndex {
       m.set(t.jti, t);
     }
     this.expiry.push(t.expiresAt + LEEWAY_SECONDS, t);
+    const max = this.opts.maxTokens ?? DEFAULT_MAX_INDEXED_TOKENS;
+    while (this.expiry.size > max) {
+      if (!this.forget(this.expiry.pop()!)) continue; // its object was deleted: already gone
+      this.dropped++;
+      if (!this.full) {
+        this.full = true;
+        this.opts.onFull?.(max);
+      }
+    }
   }
 
   /** Whether an object with this UID exists now. */
@@ -125,13 +147,16 @@ export class BindingIndex {
     }
   }
 
-  private forget(t: IssuedToken): void {
+  /** Removes a token's entries; whether it still had any. */
+  private forget(t: IssuedToken): boolean {
+    let had = false;
     for (const uid of dependencies(t)) {
       const m = this.byUid.get(uid);
       if (!m) continue;
-      m.delete(t.jti);
+      had = m.delete(t.jti) || had;
       if (m.size === 0) this.byUid.delete(uid);
     }
+    return had;
   }
 
   private prune(): void {

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 import type { InvalidationEvent } from '../../src/registry/binding-index.js';
@@ -53,5 +54,32 @@ describe('the binding registry', () => {
     for (let i = 0; i < 3; i++) expect((await emu.reviewToken(tr.status.token)).authenticated).toBe(true);
     await emu.delete('Secret', 'default', 'creds');
     expect((await emu.reviewToken(tr.status.token)).authenticated).toBeUndefined();
+  });
+});
+
+describe('the binding registry under a cap (maxIndexedTokens)', () => {
+  it('lists the newest tokens up to the cap, warns once, and still rejects every token when its pod goes', async () => {
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line).msg as string) });
+    const capped = await fixture({ maxIndexedTokens: 3, logger });
+    try {
+      const pod = { boundObjectRef: { kind: 'Pod', name: 'web-0' } } as const;
+      const tokens: string[] = [];
+      for (let i = 0; i < 5; i++) tokens.push((await capped.requestToken('default', 'build-robot', pod)).status.token);
+      const jti = (t: string) => JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()).jti as string;
+      // equal expiry: the oldest two went first
+      expect(capped.tokensFor('Pod', 'default', 'web-0').map((t) => t.jti).sort()).toEqual(tokens.slice(2).map(jti).sort());
+      expect(capped.bindings.dropped).toBe(2);
+      expect(warnings.filter((w) => w.includes('binding registry'))).toEqual([expect.stringContaining('the binding registry is full')]);
+      for (const t of tokens) expect((await capped.reviewToken(t)).authenticated).toBe(true); // all cached now
+      const events: InvalidationEvent[] = [];
+      capped.onInvalidated((e) => events.push(e));
+      await capped.delete('Pod', 'default', 'web-0');
+      expect(events).toHaveLength(1);
+      expect(events[0]!.tokens).toHaveLength(3);
+      for (const t of tokens) expect((await capped.reviewToken(t)).error).toBe('[invalid bearer token, service account token has been invalidated]');
+    } finally {
+      await capped.close();
+    }
   });
 });
