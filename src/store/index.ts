@@ -20,6 +20,7 @@ export {
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 export { EtcdStore, type EtcdStoreOptions } from './etcd-store.js';
+export { DEFAULT_PEER_ACK_TIMEOUT_MS, type PeerLag } from './etcd-peers.js';
 export { elect, type Election, type ElectionOptions } from './etcd-lease.js';
 export { objectKey, prefixFor } from './keys.js';
 export { DEFAULT_HISTORY_SIZE } from './event-history.js';
