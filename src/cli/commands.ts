@@ -49,6 +49,9 @@ export function registerCommands(program: Command): void {
     .addOption(new Option('--signing <where>', 'sign tokens on the libuv thread pool (every core, ~15 % more CPU per token) or inline on the event loop (fewest CPU seconds; one core per process, for replicas)').choices(['pool', 'inline']).default('pool'))
     .option('--etcd-servers <urls>', 'comma list of etcd URLs: replicas share objects there (default: the embedded store)')
     .option('--etcd-prefix <prefix>', 'key prefix in etcd', '/registry')
+    .option('--etcd-cafile <file>', 'SSL Certificate Authority file used to secure etcd communication.')
+    .option('--etcd-certfile <file>', 'SSL certification file used to secure etcd communication.')
+    .option('--etcd-keyfile <file>', 'SSL key file used to secure etcd communication.')
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
     .addHelpText('after', '\nExamples:\n  satoken serve\n  satoken serve --secure-port 0 --data-dir /tmp/sat --service-account-issuer https://127.0.0.1:6443\n  export KUBECONFIG=.satoken/kubeconfig; kubectl create token default\n')
     .action(async (f: ServeFlags) => {

@@ -1,3 +1,7 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { keyMatchesCertificate } from '../keys/certificates.js';
+import { decodePemBlocks } from '../keys/pem.js';
 import { parseGoDuration } from './go-duration.js';
 import { CliError } from './create-token.js';
 
@@ -30,6 +34,12 @@ export interface ServeFlags {
   etcdServers?: string;
   /** `--etcd-prefix` (default /registry) */
   etcdPrefix?: string;
+  /** `--etcd-cafile`: PEM CA bundle that etcd's serving certificate must chain to (default: Node's trusted CAs) */
+  etcdCafile?: string;
+  /** `--etcd-certfile`: PEM client certificate presented to etcd (with --etcd-keyfile) */
+  etcdCertfile?: string;
+  /** `--etcd-keyfile`: PEM private key of --etcd-certfile */
+  etcdKeyfile?: string;
   legacyServiceAccountTokenCleanUpPeriod?: string;
 }
 
@@ -100,7 +110,10 @@ export function parseAuthorizationModes(v: string, f: Pick<ServeFlags, 'authoriz
   return modes;
 }
 
-/** `--etcd-servers`: a comma list of http(s) URLs, as kube-apiserver takes it. */
+/**
+ * `--etcd-servers`: a comma list of http(s) URLs, as kube-apiserver takes it, all with the same
+ * scheme (one connection setting covers every member: TLS or not).
+ */
 export function parseEtcdServers(v: string): string[] {
   const urls = v.split(',').map((s) => s.trim()).filter(Boolean);
   if (urls.length === 0) throw new CliError('--etcd-servers must name at least one server');
@@ -113,5 +126,76 @@ export function parseEtcdServers(v: string): string[] {
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new CliError(`--etcd-servers: ${JSON.stringify(u)} must be an http or https URL`);
   }
+  const schemes = new Set(urls.map((u) => new URL(u).protocol));
+  if (schemes.size > 1) throw new CliError('--etcd-servers: the URLs must be all http or all https');
   return urls;
+}
+
+/**
+ * The PEM contents of `--etcd-cafile`, `--etcd-certfile` and `--etcd-keyfile` (kube-apiserver's
+ * flags; empty means unset), for EtcdStore's `tls`; undefined when none is set. Checked before
+ * anything else starts, each failure one line naming the flag:
+ * - they secure the connection to `--etcd-servers`: without it, or with http URLs, they are
+ *   refused (kube-apiserver ignores them for http URLs; here a TLS flag that does nothing is
+ *   taken for a mistake);
+ * - the certificate and the key come together (etcd's client TLS config, which kube-apiserver
+ *   uses: `KeyFile and CertFile must both be present`), and the key must be the certificate's;
+ * - each file must be readable (Go's `open <path>: no such file or directory`) and hold what it
+ *   should: certificates for the CA and the certificate file, an unencrypted private key;
+ * - https servers without `--etcd-cafile` are fine: etcd's serving certificate must then chain
+ *   to a CA Node trusts by default (its bundled roots, plus NODE_EXTRA_CA_CERTS), as
+ *   kube-apiserver falls back to the system's roots.
+ * @example
+ * const tls = loadEtcdTls({ etcdCafile: 'pki/etcd/ca.crt', etcdCertfile: 'pki/apiserver-etcd-client.crt', etcdKeyfile: 'pki/apiserver-etcd-client.key' }, ['https://10.0.0.1:2379']);
+ */
+export function loadEtcdTls(f: Pick<ServeFlags, 'etcdCafile' | 'etcdCertfile' | 'etcdKeyfile'>, servers: string[] | undefined): { ca?: Buffer; cert?: Buffer; key?: Buffer } | undefined {
+  const given = ([['--etcd-cafile', f.etcdCafile], ['--etcd-certfile', f.etcdCertfile], ['--etcd-keyfile', f.etcdKeyfile]] as const).filter(([, v]) => !!v).map(([name]) => name);
+  if (given.length === 0) return undefined;
+  const flags = given.length === 1 ? `${given[0]} needs` : `${given.slice(0, -1).join(', ')} and ${given.at(-1)} need`;
+  if (!servers) throw new CliError(`${flags} --etcd-servers: they secure the connection to etcd, and without --etcd-servers the embedded store is used`);
+  const plain = servers.find((u) => u.startsWith('http:'));
+  if (plain) throw new CliError(`${flags} https --etcd-servers, got ${plain}`);
+  if (!f.etcdCertfile !== !f.etcdKeyfile) throw new CliError(`--etcd-certfile and --etcd-keyfile must both be present [key: ${f.etcdKeyfile ?? ''}, cert: ${f.etcdCertfile ?? ''}]`);
+  const tls: { ca?: Buffer; cert?: Buffer; key?: Buffer } = {};
+  if (f.etcdCafile) {
+    tls.ca = readFlagFile('--etcd-cafile', f.etcdCafile);
+    certificatesIn('--etcd-cafile', f.etcdCafile, tls.ca, 'no certificate found in the CA file');
+  }
+  if (f.etcdCertfile && f.etcdKeyfile) {
+    tls.cert = readFlagFile('--etcd-certfile', f.etcdCertfile);
+    tls.key = readFlagFile('--etcd-keyfile', f.etcdKeyfile);
+    certificatesIn('--etcd-certfile', f.etcdCertfile, tls.cert, 'tls: failed to find any PEM data in certificate input');
+    let matches: boolean;
+    try {
+      matches = keyMatchesCertificate(tls.key.toString('utf8'), tls.cert.toString('utf8'));
+    } catch (e) {
+      throw new CliError(`--etcd-keyfile ${f.etcdKeyfile}: ${(e as Error).message}`);
+    }
+    if (!matches) throw new CliError(`--etcd-keyfile ${f.etcdKeyfile}: tls: private key does not match public key of --etcd-certfile ${f.etcdCertfile}`);
+  }
+  return tls;
+}
+
+/** A flag's file, or a one-line error in Go's words (`open <path>: no such file or directory`). */
+function readFlagFile(flag: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? `open ${path}: no such file or directory` : code === 'EACCES' ? `open ${path}: permission denied` : code === 'EISDIR' ? `read ${path}: is a directory` : (e as Error).message;
+    throw new CliError(`${flag}: ${reason}`);
+  }
+}
+
+/** Fails unless `pem` holds at least one certificate, and every certificate in it parses. */
+function certificatesIn(flag: string, path: string, pem: Buffer, none: string): void {
+  const blocks = decodePemBlocks(pem.toString('utf8')).filter((b) => b.type === 'CERTIFICATE');
+  if (blocks.length === 0) throw new CliError(`${flag} ${path}: ${none}`);
+  for (const b of blocks) {
+    try {
+      new X509Certificate(b.der);
+    } catch (e) {
+      throw new CliError(`${flag} ${path}: ${(e as Error).message}`);
+    }
+  }
 }

@@ -20,7 +20,7 @@ import { SqliteStore } from '../store/sqlite-store.js';
 import type { EtcdStore } from '../store/etcd-store.js';
 import type { KeyValueStore } from '../store/types.js';
 import { CliError } from './create-token.js';
-import { parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort } from './serve-options.js';
+import { loadEtcdTls, parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort } from './serve-options.js';
 import { staleTokenAudit } from '../metrics/stale-token-audit.js';
 
 export const ADMIN_USER = 'kubernetes-admin';
@@ -33,6 +33,20 @@ export interface RunningServer {
   kubeconfigPath: string;
   emulator: Emulator;
   close(): Promise<void>;
+}
+
+/**
+ * grpc-js (under etcd3) passes the host of each https etcd URL as the TLS ServerName, and Node
+ * warns once per process (DEP0123) when that is an IP address, which is how etcd members are
+ * usually listed (kubeadm: `https://127.0.0.1:2379`). The warning, about grpc-js and not the
+ * user's setup, would be the one stray stderr line of a TLS replica; this drops it and only it.
+ */
+function muteIpServernameWarning(): void {
+  const emit = process.emitWarning.bind(process) as (warning: string | Error, ...rest: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const code = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { code?: unknown }).code : rest[1];
+    if (code !== 'DEP0123') emit(warning, ...rest);
+  }) as typeof process.emitWarning;
 }
 
 /** The admin's bearer token lives in `<data-dir>/tokens.csv` (the `--token-auth-file` format). */
@@ -75,6 +89,8 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   const modes = parseAuthorizationModes(f.authorizationMode, f);
   const cleanUpPeriodDays = parseCleanUpPeriodDays(f.legacyServiceAccountTokenCleanUpPeriod);
   if (f.algorithm !== 'RS256' && f.algorithm !== 'ES256') throw new CliError(`--algorithm must be RS256 or ES256, got ${f.algorithm}`);
+  const etcdEndpoints = f.etcdServers ? parseEtcdServers(f.etcdServers) : undefined;
+  const etcdTls = loadEtcdTls(f, etcdEndpoints);
   if (extend && maxExpiration > 0 && maxExpiration < 3607) {
     logger.warn(`service-account-extend-token-expiration is true, in order to correctly trigger safe transition logic, service-account-max-token-expiration must be set longer than 3607 seconds (currently ${maxExpiration / 3600}h0m0s)`);
   }
@@ -110,13 +126,24 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
       throw new CliError((e as Error).message);
     }
   }
-  const replicated = !!f.etcdServers;
+  const replicated = etcdEndpoints !== undefined;
+  if (etcdEndpoints?.some((u) => u.startsWith('https:'))) muteIpServernameWarning();
   let store: KeyValueStore & { ready?(): boolean };
   try {
     // etcd3 costs ~100 ms to import: only replicas load it
-    store = replicated ? await (await import('../store/etcd-store.js')).EtcdStore.connect({ endpoints: parseEtcdServers(f.etcdServers!), prefix: f.etcdPrefix, onPeerLag: (lag) => logger.warn({ revision: lag.revision, replicas: lag.laggards }, 'a write returned before every replica had applied it') }) : SqliteStore.open(dataDir);
+    store = replicated
+      ? await (await import('../store/etcd-store.js')).EtcdStore.connect({
+          endpoints: etcdEndpoints,
+          ...(etcdTls ? { tls: etcdTls } : {}),
+          prefix: f.etcdPrefix,
+          onPeerLag: (lag) => logger.warn({ revision: lag.revision, replicas: lag.laggards }, 'a write returned before every replica had applied it'),
+        })
+      : SqliteStore.open(dataDir);
   } catch (e) {
-    throw new CliError(`cannot open the store: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    // https without --etcd-cafile: only the CAs Node trusts by default vouch for etcd
+    const hint = replicated && !etcdTls?.ca && /serving certificate is not trusted/.test(message) ? '; without --etcd-cafile only the CAs Node trusts by default (and NODE_EXTRA_CA_CERTS) are accepted' : '';
+    throw new CliError(`cannot open the store: ${message}${hint}`);
   }
   const emulator = await createEmulator({
     clock,

@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { type AddressInfo, type Socket, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RealClock } from '../../src/clock/index.js';
+import { type CertificateAndKey, createCertificateAuthority, issueCertificate } from '../../src/keys/certificates.js';
 
 /**
  * Where Debian's `etcd-server` puts the binary; `ETCD_BIN` overrides it.
@@ -13,9 +16,9 @@ export const ETCD_BIN = process.env.ETCD_BIN ?? '/usr/bin/etcd';
 const READY_TIMEOUT_MS = 15_000;
 
 /**
- * One throw-away etcd on 127.0.0.1: its own temp data directory and two free ports (client and
- * peer). `stop` and `start` keep the data directory and the ports, so a restart finds every
- * acknowledged write; `destroy` kills it and removes the directory.
+ * One throw-away etcd member on 127.0.0.1: its own temp data directory and two free ports
+ * (client and peer). `stop` and `start` keep the data directory and the ports, so a restart
+ * finds every acknowledged write; `destroy` kills it and removes the directory.
  * @example
  * const etcd = await startEtcd();
  * const store = await EtcdStore.connect({ endpoints: [etcd.endpoint] });
@@ -24,15 +27,79 @@ const READY_TIMEOUT_MS = 15_000;
  * await etcd.destroy();
  */
 export interface EtcdServer {
-  /** `http://127.0.0.1:<client port>` */
+  /** `http://127.0.0.1:<client port>`, or `https://...` when started with TLS */
   readonly endpoint: string;
+  /** the member's name in its cluster (`default` for a single member) */
+  readonly name: string;
   readonly dataDir: string;
   start(): Promise<void>;
   /** SIGKILL by default: what a crash looks like; nothing acknowledged may be lost */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** whether the process is running */
+  running(): boolean;
+  /**
+   * the value of an unlabelled Prometheus metric from the member's `/metrics`, e.g.
+   * `etcd_debugging_mvcc_watcher_total` (how many watchers its clients hold open)
+   */
+  metric(name: string): Promise<number | undefined>;
   destroy(): Promise<void>;
   /** what etcd printed, for failure messages */
   output(): string;
+}
+
+/**
+ * Certificates for an etcd with client TLS, all made with satoken's own certificate functions
+ * (src/keys/certificates.ts, EC P-256 keys): a CA, a server certificate for 127.0.0.1 (etcd's
+ * clients check the IP SAN), a client certificate signed by that CA, and an unrelated CA with its
+ * own client certificate, for tests of what etcd refuses.
+ * @example
+ * const pki = await createEtcdPki();
+ * const etcd = await startEtcd({ tls: pki });
+ * await EtcdStore.connect({ endpoints: [etcd.endpoint], tls: { ca: Buffer.from(pki.ca.cert), cert: Buffer.from(pki.client.cert), key: Buffer.from(pki.client.key) } });
+ */
+export interface EtcdPki {
+  ca: CertificateAndKey;
+  /** serverAuth, IP SAN 127.0.0.1 */
+  server: CertificateAndKey;
+  /** clientAuth, CN `satoken` */
+  client: CertificateAndKey;
+  /** a CA etcd does not know */
+  otherCa: CertificateAndKey;
+  /** clientAuth, signed by `otherCa` */
+  otherClient: CertificateAndKey;
+}
+
+/**
+ * Makes an {@link EtcdPki} (EC keys: well under a second).
+ * @example
+ * const pki = await createEtcdPki();
+ */
+export async function createEtcdPki(): Promise<EtcdPki> {
+  const clock = new RealClock();
+  const ca = await createCertificateAuthority({ clock, commonName: 'etcd-ca' });
+  const otherCa = await createCertificateAuthority({ clock, commonName: 'some-other-ca' });
+  const leaf = (issuer: CertificateAndKey, cn: string, usage: 'serverAuth' | 'clientAuth') =>
+    issueCertificate({ caCert: issuer.cert, caKey: issuer.key, subject: [{ CN: [cn] }], usage, ...(usage === 'serverAuth' ? { ipAddresses: ['127.0.0.1'], dnsNames: ['localhost'] } : {}), clock, days: 1 });
+  return {
+    ca,
+    server: await leaf(ca, 'etcd-server', 'serverAuth'),
+    client: await leaf(ca, 'satoken', 'clientAuth'),
+    otherCa,
+    otherClient: await leaf(otherCa, 'satoken', 'clientAuth'),
+  };
+}
+
+/**
+ * Options of {@link startEtcd} and {@link startEtcdCluster}.
+ * @example
+ * await startEtcd({ tls: await createEtcdPki() });
+ */
+export interface EtcdStartOptions {
+  /**
+   * serve clients over TLS only (https URLs), with the server certificate, trusting `ca` for
+   * client certificates and requiring one (`--client-cert-auth`); peers keep plain http
+   */
+  tls?: EtcdPki;
 }
 
 /**
@@ -51,25 +118,139 @@ export function requireEtcd(): void {
  * Starts a fresh single-member etcd and waits until it answers `/health`.
  * @example
  * const etcd = await startEtcd();
+ * const secure = await startEtcd({ tls: await createEtcdPki() }); // secure.endpoint is https://127.0.0.1:<port>
  */
-export async function startEtcd(): Promise<EtcdServer> {
+export async function startEtcd(opts: EtcdStartOptions = {}): Promise<EtcdServer> {
   requireEtcd();
-  const dataDir = mkdtempSync(join(tmpdir(), 'satoken-etcd-'));
   const [clientPort, peerPort] = await freePorts(2);
-  const endpoint = `http://127.0.0.1:${clientPort}`;
-  const peer = `http://127.0.0.1:${peerPort}`;
+  const server = defineMember({ name: 'default', clientPort: clientPort!, peerPort: peerPort!, cluster: [{ name: 'default', peerPort: peerPort! }], token: 'satoken-test', ...opts });
+  try {
+    await server.start();
+  } catch (e) {
+    await server.destroy();
+    throw e;
+  }
+  return server;
+}
+
+/**
+ * Several etcd members forming one cluster on 127.0.0.1.
+ * @example
+ * const cluster = await startEtcdCluster(3);
+ * const store = await EtcdStore.connect({ endpoints: cluster.endpoints });
+ * await cluster.members[0]!.stop(); // SIGKILL: the other two keep a quorum
+ * await cluster.destroy();
+ */
+export interface EtcdCluster {
+  readonly members: readonly EtcdServer[];
+  /** every member's client URL, in member order */
+  readonly endpoints: string[];
+  /**
+   * the member that is the raft leader now, found through each live member's status (etcd's
+   * JSON gateway, which over TLS would need a server certificate usable as a client one: use it
+   * on plain http clusters)
+   */
+  leader(): Promise<EtcdServer>;
+  /** hands the raft leadership to `member` (etcd's MoveLeader, asked of the current leader) and waits until it leads */
+  transferLeadership(member: EtcdServer): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * Starts `size` members (`m0`, `m1`, ...) as a new cluster (`--initial-cluster` naming every
+ * member, `--initial-cluster-state new`, a token of its own), each with a client and a peer port
+ * of its own and its own data directory, and waits until every member answers `/health` (which
+ * needs an elected leader). A stopped member restarted later rejoins from its data directory.
+ * @example
+ * const cluster = await startEtcdCluster(3);
+ */
+export async function startEtcdCluster(size = 3, opts: EtcdStartOptions = {}): Promise<EtcdCluster> {
+  requireEtcd();
+  const ports = await freePorts(2 * size);
+  const cluster = Array.from({ length: size }, (_, i) => ({ name: `m${i}`, peerPort: ports[2 * i + 1]! }));
+  const token = `satoken-test-${process.pid}-${ports[0]}`;
+  const members = cluster.map((m, i) => defineMember({ ...m, clientPort: ports[2 * i]!, cluster, token, ...opts }));
+  const destroy = async () => {
+    await Promise.all(members.map((m) => m.destroy()));
+  };
+  try {
+    // together: a member of a new cluster is healthy only once a quorum has elected a leader
+    await Promise.all(members.map((m) => m.start()));
+  } catch (e) {
+    await destroy();
+    throw e;
+  }
+  const leader = async () => {
+    for (const m of members) {
+      if (!m.running()) continue;
+      const status = await memberStatus(m.endpoint, opts.tls).catch(() => undefined);
+      if (status && status.leader === status.header.member_id) return m;
+    }
+    throw new Error('no live member says it is the leader');
+  };
+  return {
+    members,
+    endpoints: members.map((m) => m.endpoint),
+    leader,
+    async transferLeadership(member) {
+      const current = await leader();
+      if (current === member) return;
+      const target = (await memberStatus(member.endpoint, opts.tls)).header.member_id;
+      await getJson(current.endpoint, '/v3/maintenance/transfer-leadership', opts.tls, 'POST', JSON.stringify({ targetID: target }));
+      const deadline = performance.now() + 5000;
+      while ((await leader().catch(() => undefined)) !== member) {
+        if (performance.now() > deadline) throw new Error(`${member.name} did not become the leader`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    destroy,
+  };
+}
+
+interface MemberConfig extends EtcdStartOptions {
+  name: string;
+  clientPort: number;
+  peerPort: number;
+  /** every member of the cluster this one starts in */
+  cluster: Array<{ name: string; peerPort: number }>;
+  token: string;
+}
+
+function defineMember(cfg: MemberConfig): EtcdServer {
+  const dataDir = mkdtempSync(join(tmpdir(), 'satoken-etcd-'));
+  const scheme = cfg.tls ? 'https' : 'http';
+  const endpoint = `${scheme}://127.0.0.1:${cfg.clientPort}`;
+  const peer = `http://127.0.0.1:${cfg.peerPort}`;
   const args = [
-    '--name', 'default', '--data-dir', join(dataDir, 'etcd'),
+    '--name', cfg.name, '--data-dir', join(dataDir, 'etcd'),
     '--listen-client-urls', endpoint, '--advertise-client-urls', endpoint,
-    '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer, '--initial-cluster', `default=${peer}`,
+    '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
+    '--initial-cluster', cfg.cluster.map((m) => `${m.name}=http://127.0.0.1:${m.peerPort}`).join(','),
+    '--initial-cluster-state', 'new', '--initial-cluster-token', cfg.token,
     '--logger', 'zap', '--log-level', 'error',
   ];
+  if (cfg.tls) {
+    const dir = join(dataDir, 'tls');
+    mkdirSync(dir, { mode: 0o700 });
+    const file = (name: string, pem: string) => {
+      writeFileSync(join(dir, name), pem, { mode: 0o600 });
+      return join(dir, name);
+    };
+    args.push('--cert-file', file('server.crt', cfg.tls.server.cert), '--key-file', file('server.key', cfg.tls.server.key), '--trusted-ca-file', file('ca.crt', cfg.tls.ca.cert), '--client-cert-auth');
+  }
   let child: ChildProcess | undefined;
   let out = '';
   const server: EtcdServer = {
     endpoint,
+    name: cfg.name,
     dataDir,
     output: () => out,
+    running: () => child !== undefined,
+    async metric(name: string) {
+      const text = await request(endpoint, '/metrics', cfg.tls);
+      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+      return line === undefined ? undefined : Number(line.slice(name.length + 1));
+    },
     async start() {
       if (child) return;
       const proc = spawn(ETCD_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -79,7 +260,7 @@ export async function startEtcd(): Promise<EtcdServer> {
       proc.once('exit', () => {
         if (child === proc) child = undefined;
       });
-      await waitHealthy(endpoint, proc, () => out);
+      await waitHealthy(endpoint, proc, () => out, cfg.tls);
     },
     async stop(signal = 'SIGKILL') {
       const proc = child;
@@ -96,7 +277,6 @@ export async function startEtcd(): Promise<EtcdServer> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  await server.start();
   return server;
 }
 
@@ -212,12 +392,44 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
   }
 }
 
-async function waitHealthy(endpoint: string, proc: ChildProcess, output: () => string): Promise<void> {
+/**
+ * The body of `path` on a member's client URL; over TLS with the PKI's CA and client certificate
+ * (fetch cannot present one).
+ */
+async function request(endpoint: string, path: string, tls: EtcdPki | undefined, method = 'GET', body: string | undefined = method === 'POST' ? '{}' : undefined): Promise<string> {
+  if (!tls) {
+    const r = await fetch(`${endpoint}${path}`, { method, body, signal: AbortSignal.timeout(1000) });
+    if (!r.ok) throw new Error(`${path}: ${r.status}`);
+    return r.text();
+  }
+  return new Promise<string>((resolve, reject) => {
+    const req = httpsRequest(`${endpoint}${path}`, { method, ca: tls.ca.cert, cert: tls.client.cert, key: tls.client.key, timeout: 1000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`${path}: ${res.statusCode}`))));
+    });
+    req.on('timeout', () => req.destroy(new Error(`${path}: timed out`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function getJson<T>(endpoint: string, path: string, tls: EtcdPki | undefined, method = 'GET', body?: string): Promise<T> {
+  return JSON.parse(await request(endpoint, path, tls, method, body)) as T;
+}
+
+/** A member's `Maintenance.Status` through etcd's JSON gateway: who it is and who leads. */
+function memberStatus(endpoint: string, tls: EtcdPki | undefined): Promise<{ header: { member_id: string }; leader: string }> {
+  return getJson(endpoint, '/v3/maintenance/status', tls, 'POST');
+}
+
+async function waitHealthy(endpoint: string, proc: ChildProcess, output: () => string, tls: EtcdPki | undefined): Promise<void> {
   const deadline = performance.now() + READY_TIMEOUT_MS;
   while (performance.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`etcd exited with ${proc.exitCode}: ${output()}`);
-    const healthy = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) })
-      .then(async (r) => r.ok && ((await r.json()) as { health?: string }).health === 'true')
+    const healthy = await getJson<{ health?: string }>(endpoint, '/health', tls)
+      .then((r) => r.health === 'true')
       .catch(() => false);
     if (healthy) return;
     await new Promise((r) => setTimeout(r, 50));
