@@ -18,14 +18,27 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+type Fixture = Awaited<ReturnType<typeof appFixture>>;
+
 /** Runs `fn` against an app with the given authorization modes, then closes the emulator. */
-async function withApp(opts: Parameters<typeof appFixture>[0], fn: (app: Awaited<ReturnType<typeof appFixture>>['app']) => Promise<void>): Promise<void> {
+async function withApp(opts: Parameters<typeof appFixture>[0], fn: (app: Fixture['app'], emu: Fixture['emu']) => Promise<void>): Promise<void> {
   const { emu, app } = await appFixture(opts);
   try {
-    await fn(app);
+    await fn(app, emu);
   } finally {
     await emu.close();
   }
+}
+
+/** Waits for `pending` while moving the emulator's manual clock on, so that waits between webhook retries pass. */
+async function driving<T>(emu: Fixture['emu'], pending: PromiseLike<T>): Promise<T> {
+  let done = false;
+  const result = Promise.resolve(pending).finally(() => (done = true));
+  while (!done) {
+    await new Promise((r) => setTimeout(r, 5));
+    await emu.clock.advance(250);
+  }
+  return result;
 }
 
 describe('--authorization-mode=AlwaysAllow', () => {
@@ -94,7 +107,7 @@ describe('--authorization-mode=Webhook,RBAC with --authorization-webhook-config-
         if (user === 'jane' && ra?.resource === 'secrets' && ra.verb === 'delete') status = { allowed: false, denied: true, reason: 'never delete secrets' };
         if (user === 'jane' && ra?.resource === 'configmaps') return void res.writeHead(500).end('boom');
         res.setHeader('Content-Type', 'application/json');
-        res.end(JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', status }));
+        res.end(JSON.stringify({ apiVersion: 'authorization.k8s.io/v1beta1', kind: 'SubjectAccessReview', status }));
       });
     });
     await new Promise<void>((ok) => webhook.listen(0, '127.0.0.1', ok));
@@ -109,8 +122,8 @@ describe('--authorization-mode=Webhook,RBAC with --authorization-webhook-config-
       const get = await request(app).get(`${SECRETS}/creds`).set(jane);
       expect(get.status).toBe(200);
       expect(asked[0]).toEqual({
-        kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null },
-        spec: { resourceAttributes: { namespace: 'default', verb: 'get', version: 'v1', resource: 'secrets', name: 'creds' }, user: 'jane', groups: ['devs', 'system:authenticated'], uid: 'jane' },
+        kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1beta1', metadata: { creationTimestamp: null },
+        spec: { resourceAttributes: { namespace: 'default', verb: 'get', version: 'v1', resource: 'secrets', name: 'creds' }, user: 'jane', group: ['devs', 'system:authenticated'], uid: 'jane' },
         status: { allowed: false },
       });
       const del = await request(app).delete(`${SECRETS}/creds`).set(jane);
@@ -122,9 +135,11 @@ describe('--authorization-mode=Webhook,RBAC with --authorization-webhook-config-
     });
   });
 
-  it('answers a failed webhook call with the filter\'s plain-text 500 when nobody else allows', async () => {
-    await withApp({ modes: ['Webhook', 'RBAC'], webhookConfigFile: config }, async (app) => {
-      const res = await request(app).get('/api/v1/namespaces/default/configmaps').set(jane);
+  it('answers a failed webhook call, after its retries, with the filter\'s plain-text 500 when nobody else allows', async () => {
+    await withApp({ modes: ['Webhook', 'RBAC'], webhookConfigFile: config }, async (app, emu) => {
+      asked.length = 0;
+      const res = await driving(emu, request(app).get('/api/v1/namespaces/default/configmaps').set(jane));
+      expect(asked.length).toBe(5);
       expect(res.status).toBe(500);
       expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
       expect(res.text).toBe('Internal Server Error: "/api/v1/namespaces/default/configmaps": an error on the server ("boom") has prevented the request from succeeding\n');

@@ -51,8 +51,56 @@ describe('parseAbacPolicy', () => {
     expect((err as Error).message).toMatch(new RegExp(`^error reading policy file /etc/abac.jsonl, line ${lineNo}: `));
   });
 
-  it('quotes the bad line and the cause', () => {
-    expect(() => parseAbacPolicy('{"apiVersion":"x/v1","kind":"Policy"}', 'p')).toThrow('error reading policy file p, line 1: {"apiVersion":"x/v1","kind":"Policy"}: no kind "Policy" is registered for version "x/v1"');
+  it('quotes the bad line and the cause, naming the abac scheme as apimachinery does', () => {
+    expect(() => parseAbacPolicy('{"apiVersion":"x/v1","kind":"Policy"}', 'p')).toThrow(
+      'error reading policy file p, line 1: {"apiVersion":"x/v1","kind":"Policy"}: no kind "Policy" is registered for version "x/v1" in scheme "pkg/apis/abac/register.go:33"',
+    );
+  });
+
+  const V1BETA1 = '"apiVersion":"abac.authorization.kubernetes.io/v1beta1","kind":"Policy"';
+  it.each<[string, string, string]>([
+    ['JSON cut short', '{"user":', "couldn't get version/kind; json parse error: unexpected end of JSON input"],
+    ['a bad character', '{user: "a"}', "couldn't get version/kind; json parse error: invalid character 'u' looking for beginning of object key string"],
+    ['text after the object', '{"user":"a"} x', "couldn't get version/kind; json parse error: invalid character 'x' after top-level value"],
+    [
+      'an array (not JSON to the recognizer, so YAML)',
+      '[1]',
+      'couldn\'t get version/kind; json parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }',
+    ],
+    ['an apiVersion that is not a string', '{"apiVersion":1}', "couldn't get version/kind; json parse error: json: cannot unmarshal number into Go struct field .apiVersion of type string"],
+    ['an apiVersion with two slashes', '{"apiVersion":"a/b/c","kind":"Policy"}', 'unexpected GroupVersion string: a/b/c'],
+    ['a group without a version', '{"apiVersion":"other/","kind":"Policy"}', 'Object \'apiVersion\' is missing in \'{"apiVersion":"other/","kind":"Policy"}\''],
+    ['a spec field of the wrong type, named by its struct and path', `{${V1BETA1},"spec":{"user":7}}`, 'json: cannot unmarshal number into Go struct field PolicySpec.spec.user of type string'],
+    ['the first wrong field in the line, not in the struct', `{${V1BETA1},"spec":{"resource":1,"user":2}}`, 'json: cannot unmarshal number into Go struct field PolicySpec.spec.resource of type string'],
+    ['an array for a bool', `{${V1BETA1},"spec":{"readonly":[]}}`, 'json: cannot unmarshal array into Go struct field PolicySpec.spec.readonly of type bool'],
+    ['a spec that is not an object', `{${V1BETA1},"spec":5}`, 'json: cannot unmarshal number into Go struct field Policy.spec of type v1beta1.PolicySpec'],
+    ['a v0 field of the wrong type', '{"user":5}', 'json: cannot unmarshal number into Go struct field Policy.user of type string'],
+    ['a v1beta1 line without a kind (decoded as v1beta1, which does not convert to v0)', '{"apiVersion":"abac.authorization.kubernetes.io/v1beta1","spec":{"user":"a"}}', 'converting (v1beta1.Policy) to (v0.Policy): unknown conversion'],
+    ['an unknown kind without a version (read as v0)', '{"kind":"Rule","user":"a"}', 'no kind "Rule" is registered for version "abac.authorization.kubernetes.io/v0" in scheme "pkg/apis/abac/register.go:33"'],
+  ])('fails in Go\'s words on %s', (_name, text, why) => {
+    expect(() => parseAbacPolicy(text, 'p')).toThrow(`error reading policy file p, line 1: ${text}: ${why}`);
+  });
+
+  it.each<[string, string, Partial<ReturnType<typeof parseAbacPolicy>[number]>]>([
+    ['a v0 line ignores fields v0 does not have, whatever their type', '{"user":"a","apiGroup":5,"nonResourcePath":[]}', { user: 'a', apiGroup: '*', nonResourcePath: '*' }],
+    ['"null" is an empty v0 policy: every authenticated user, everything', 'null', { user: '', group: 'system:authenticated', apiGroup: '*', namespace: '*', resource: '*', nonResourcePath: '*' }],
+    ['a line that does not start with { is YAML', 'user: alice', { user: 'alice', group: '', namespace: '*' }],
+    ['apiVersion and kind are found whatever their case', '{"APIVERSION":"abac.authorization.kubernetes.io/v1beta1","Kind":"Policy","spec":{"user":"bob"}}', { user: 'bob', group: '', apiGroup: '', namespace: '' }],
+    ['spec members are matched exactly', `{${V1BETA1},"spec":{"User":"bob","user":"carol"}}`, { user: 'carol' }],
+    ['a repeated member decodes over the earlier one', `{${V1BETA1},"spec":{"user":"a"},"spec":{"group":"g","readonly":true},"spec":null}`, { user: 'a', group: 'g', readonly: true }],
+    ['an explicit v0 line', '{"apiVersion":"abac.authorization.kubernetes.io/v0","kind":"Policy","user":"old"}', { user: 'old', apiGroup: '*' }],
+    ['a group with an empty version takes v0', '{"apiVersion":"abac.authorization.kubernetes.io/","kind":"Policy","user":"x"}', { user: 'x', apiGroup: '*' }],
+  ])('reads %s', (_name, text, expected) => {
+    expect(parseAbacPolicy(text)[0]).toMatchObject(expected);
+  });
+
+  it('stops at a line of 64 KiB or more, as bufio.Scanner does, after the lines before it', () => {
+    const long = `{"user":"${'a'.repeat(64 * 1024)}"}`;
+    expect(() => parseAbacPolicy(`{"user":"ok"}\n${long}\n`, 'p')).toThrow(/^error reading policy file p: bufio\.Scanner: token too long$/);
+    expect(() => parseAbacPolicy(`{\n${long}`, 'p')).toThrow(/line 1:/);
+    const fits = `{"user":"${'a'.repeat(64 * 1024 - 12)}"}`;
+    expect(Buffer.byteLength(fits)).toBe(64 * 1024 - 1);
+    expect(parseAbacPolicy(`${fits}\n`)[0]!.user.length).toBe(64 * 1024 - 12);
   });
 });
 
@@ -90,6 +138,16 @@ describe('AbacAuthorizer', () => {
       { verbs: ['get', 'list', 'watch'], nonResourceURLs: ['/version'] },
       { verbs: ['get', 'list', 'watch'], nonResourceURLs: ['/api*'] },
     ]);
+  });
+
+  it('fails on a missing file as os.Open does', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'abac-')), 'missing.jsonl');
+    expect(() => AbacAuthorizer.fromFile(path)).toThrow(`open ${path}: no such file or directory`);
+  });
+
+  it('fails on a directory when reading it, as bufio.Scanner does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'abac-'));
+    expect(() => AbacAuthorizer.fromFile(dir)).toThrow(`error reading policy file ${dir}: read ${dir}: is a directory`);
   });
 
   it('reads a policy file from disk', async () => {
