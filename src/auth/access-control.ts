@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Clock } from '../clock/index.js';
 import { isStatusError } from '../errors/index.js';
 import { kindInfo } from '../registry/kinds.js';
@@ -14,7 +13,6 @@ import {
   authorizerChain,
   bootstrapClusterRoleBindings,
   bootstrapClusterRoles,
-  parseAbacPolicy,
   unionRuleResolvers,
   type Authorizer,
   type NodeGraph,
@@ -50,6 +48,11 @@ export interface AccessControlOptions {
   clock: Clock;
   policyFile?: string;
   webhookConfigFile?: string;
+  /** `--authorization-webhook-version` (v1beta1, Kubernetes' default, or v1) */
+  webhookVersion?: 'v1' | 'v1beta1';
+  /** `--authorization-webhook-cache-authorized-ttl` / `-unauthorized-ttl`, in ms (5 min / 30 s) */
+  webhookAuthorizedTtlMs?: number;
+  webhookUnauthorizedTtlMs?: number;
 }
 
 /**
@@ -88,14 +91,22 @@ export function buildAuthorizer(o: AccessControlOptions): { authorizer: Authoriz
         break;
       }
       case 'ABAC': {
-        const a = new AbacAuthorizer(parseAbacPolicy(readFileSync(o.policyFile!, 'utf8'), o.policyFile));
+        const a = AbacAuthorizer.fromFile(o.policyFile!);
         authorizers.push(a);
         resolvers.push(a);
         break;
       }
-      case 'Webhook':
-        authorizers.push(WebhookAuthorizer.fromKubeconfig(o.webhookConfigFile!, { clock: o.clock }));
+      case 'Webhook': {
+        const a = WebhookAuthorizer.fromKubeconfig(o.webhookConfigFile!, {
+          clock: o.clock,
+          ...(o.webhookVersion ? { version: o.webhookVersion } : {}),
+          ...(o.webhookAuthorizedTtlMs !== undefined ? { authorizedTTL: o.webhookAuthorizedTtlMs } : {}),
+          ...(o.webhookUnauthorizedTtlMs !== undefined ? { unauthorizedTTL: o.webhookUnauthorizedTtlMs } : {}),
+        });
+        authorizers.push(a);
+        resolvers.push(a); // incomplete, as Kubernetes: the webhook cannot list rules
         break;
+      }
       default:
         throw new Error(`authorization-mode "${mode}" is not a valid mode`);
     }

@@ -25,6 +25,12 @@ export interface ServeFlags {
   authorizationMode: string;
   authorizationPolicyFile?: string;
   authorizationWebhookConfigFile?: string;
+  /** `--authorization-webhook-version`: v1beta1 (default) or v1 (commander checks the choice) */
+  authorizationWebhookVersion?: 'v1' | 'v1beta1';
+  /** `--authorization-webhook-cache-authorized-ttl`, a Go duration (default 5m0s) */
+  authorizationWebhookCacheAuthorizedTtl?: string;
+  /** `--authorization-webhook-cache-unauthorized-ttl`, a Go duration (default 30s) */
+  authorizationWebhookCacheUnauthorizedTtl?: string;
   publicDiscovery: string;
   algorithm: string;
   /** 'pool' or 'inline' (commander checks the choice) */
@@ -82,6 +88,22 @@ export function parseCleanUpPeriodDays(v: string | undefined): number {
   }
   if (ns <= 0n) throw new CliError(`--legacy-service-account-token-clean-up-period must be greater than 0, got ${v}`);
   return Number(ns) / 86_400e9;
+}
+
+/**
+ * A webhook cache TTL flag: a Go duration, not negative, in milliseconds.
+ * @example
+ * parseWebhookTtlMs('authorization-webhook-cache-authorized-ttl', '5m0s'); // 300000
+ */
+export function parseWebhookTtlMs(flag: string, v: string): number {
+  let ns: bigint;
+  try {
+    ns = parseGoDuration(v);
+  } catch (e) {
+    throw new CliError(`invalid argument "${v}" for "--${flag}" flag: ${(e as Error).message}`);
+  }
+  if (ns < 0n) throw new CliError(`--${flag} must not be negative, got ${v}`);
+  return Number(ns / 1_000_000n);
 }
 
 /** `--secure-port`: 0 picks a free port. */

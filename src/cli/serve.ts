@@ -20,7 +20,7 @@ import { SqliteStore } from '../store/sqlite-store.js';
 import type { EtcdStore } from '../store/etcd-store.js';
 import type { KeyValueStore } from '../store/types.js';
 import { CliError } from './create-token.js';
-import { loadEtcdTls, parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort } from './serve-options.js';
+import { loadEtcdTls, parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort, parseWebhookTtlMs } from './serve-options.js';
 import { staleTokenAudit } from '../metrics/stale-token-audit.js';
 
 export const ADMIN_USER = 'kubernetes-admin';
@@ -87,6 +87,10 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   const anonymous = parseBool('anonymous-auth', f.anonymousAuth);
   const publicDiscovery = parseBool('public-discovery', f.publicDiscovery);
   const modes = parseAuthorizationModes(f.authorizationMode, f);
+  const webhookTtls = {
+    authorized: parseWebhookTtlMs('authorization-webhook-cache-authorized-ttl', f.authorizationWebhookCacheAuthorizedTtl ?? '5m0s'),
+    unauthorized: parseWebhookTtlMs('authorization-webhook-cache-unauthorized-ttl', f.authorizationWebhookCacheUnauthorizedTtl ?? '30s'),
+  };
   const cleanUpPeriodDays = parseCleanUpPeriodDays(f.legacyServiceAccountTokenCleanUpPeriod);
   if (f.algorithm !== 'RS256' && f.algorithm !== 'ES256') throw new CliError(`--algorithm must be RS256 or ES256, got ${f.algorithm}`);
   const etcdEndpoints = f.etcdServers ? parseEtcdServers(f.etcdServers) : undefined;
@@ -161,7 +165,16 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
     signing: f.signing ?? 'pool',
   });
   await ensureBootstrapPolicy(emulator.registry);
-  const { authorizer, ruleResolver } = buildAuthorizer({ modes, registry: emulator.registry, clock, ...(f.authorizationPolicyFile ? { policyFile: f.authorizationPolicyFile } : {}), ...(f.authorizationWebhookConfigFile ? { webhookConfigFile: f.authorizationWebhookConfigFile } : {}) });
+  const { authorizer, ruleResolver } = buildAuthorizer({
+    modes,
+    registry: emulator.registry,
+    clock,
+    ...(f.authorizationPolicyFile ? { policyFile: f.authorizationPolicyFile } : {}),
+    ...(f.authorizationWebhookConfigFile ? { webhookConfigFile: f.authorizationWebhookConfigFile } : {}),
+    ...(f.authorizationWebhookVersion ? { webhookVersion: f.authorizationWebhookVersion } : {}),
+    webhookAuthorizedTtlMs: webhookTtls.authorized,
+    webhookUnauthorizedTtlMs: webhookTtls.unauthorized,
+  });
   emulator.registry.admission.push(rbacEscalationAdmission({ authorizer, registry: emulator.registry }));
   let externalAddress = `${f.bindAddress}:${port}`;
   const app = createApp({

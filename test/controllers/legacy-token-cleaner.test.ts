@@ -143,7 +143,7 @@ describe('--legacy-service-account-token-clean-up-period', () => {
   it.each([
     ['0', '--legacy-service-account-token-clean-up-period must be greater than 0, got 0'],
     ['-1h', '--legacy-service-account-token-clean-up-period must be greater than 0, got -1h'],
-    ['a year', 'invalid argument "a year" for "--legacy-service-account-token-clean-up-period" flag: time: unknown unit in duration "a year"'],
+    ['a year', 'invalid argument "a year" for "--legacy-service-account-token-clean-up-period" flag: time: invalid duration "a year"'],
   ])('refuses %j', (v, message) => {
     expect(() => parseCleanUpPeriodDays(v)).toThrow(message);
   });
