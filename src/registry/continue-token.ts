@@ -12,6 +12,8 @@
  * encoding/json (the scanner's syntax errors, then UnmarshalTypeError for mistyped members).
  */
 
+import { goJsonStringify, goTypes, goUnmarshal, parseGoJson } from '../util/go-json.js';
+
 /** The one token version Kubernetes has defined. */
 export const CONTINUE_TOKEN_VERSION = 'meta.k8s.io/v1';
 
@@ -40,7 +42,7 @@ export interface DecodedContinue {
  */
 export function encodeContinue(key: string, keyPrefix: string, rv: number): string {
   if (!key.startsWith(keyPrefix) || key === keyPrefix) throw new RangeError(`key ${JSON.stringify(key)} is not under ${JSON.stringify(keyPrefix)}`);
-  const json = goJsonString({ v: CONTINUE_TOKEN_VERSION, rv, start: key.slice(keyPrefix.length) });
+  const json = goJsonStringify({ v: CONTINUE_TOKEN_VERSION, rv, start: key.slice(keyPrefix.length) });
   return Buffer.from(json, 'utf8').toString('base64url');
 }
 
@@ -86,11 +88,6 @@ function cleanPath(p: string): string {
   return `/${out.join('/')}`;
 }
 
-/** JSON as Go's encoding/json writes strings: also escapes <, >, & and U+2028/U+2029. */
-function goJsonString(v: unknown): string {
-  return JSON.stringify(v).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const SEXTET = new Int8Array(256).fill(-1);
 for (let i = 0; i < B64URL.length; i++) SEXTET[B64URL.charCodeAt(i)] = i;
@@ -125,216 +122,11 @@ function decodeRawUrlBase64(s: string): Buffer {
   }
 }
 
-/** A parsed JSON value that keeps number literals as written (Go converts them per target type). */
-type JsonValue = { t: 'object'; members: Array<[string, JsonValue]> } | { t: 'array' } | { t: 'string'; v: string } | { t: 'number'; text: string } | { t: 'bool' } | { t: 'null' };
+/** storage.continueToken as encoding/json decodes it (member names matched case-insensitively). */
+const TOKEN_TYPE = goTypes.struct('storage.continueToken', { v: goTypes.string, rv: goTypes.int64, start: goTypes.string }, { fold: true });
 
-class JsonSyntaxError extends Error {}
-
-/** Go's encoding/json scanner, as a recursive descent over bytes, with its error texts. */
-class GoJsonScanner {
-  private i = 0;
-  constructor(private readonly b: Buffer) {}
-
-  parseTop(): JsonValue {
-    const v = this.value();
-    this.ws();
-    if (this.i < this.b.length) this.fail('after top-level value');
-    return v;
-  }
-
-  private ws(): void {
-    while (this.i < this.b.length) {
-      const c = this.b[this.i]!;
-      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return;
-      this.i++;
-    }
-  }
-
-  private peek(): number {
-    if (this.i >= this.b.length) throw new JsonSyntaxError('unexpected end of JSON input');
-    return this.b[this.i]!;
-  }
-
-  private fail(context: string): never {
-    throw new JsonSyntaxError(`invalid character ${quoteChar(this.b[this.i]!)} ${context}`);
-  }
-
-  /**
-   * The byte at the cursor, inside a token where the input may not end: Go's scanner reads the
-   * end of input as a space, so it fails there with the token's own message about ' '.
-   */
-  private within(context: string): number {
-    if (this.i >= this.b.length) throw new JsonSyntaxError(`invalid character ' ' ${context}`);
-    return this.b[this.i]!;
-  }
-
-  private value(): JsonValue {
-    this.ws();
-    const c = this.peek();
-    if (c === 0x7b) return this.object();
-    if (c === 0x5b) return this.array();
-    if (c === 0x22) return { t: 'string', v: this.string() };
-    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return { t: 'number', text: this.number() };
-    if (c === 0x74) return this.literal('true', { t: 'bool' });
-    if (c === 0x66) return this.literal('false', { t: 'bool' });
-    if (c === 0x6e) return this.literal('null', { t: 'null' });
-    return this.fail('looking for beginning of value');
-  }
-
-  private object(): JsonValue {
-    this.i++;
-    const members: Array<[string, JsonValue]> = [];
-    this.ws();
-    if (this.peek() === 0x7d) {
-      this.i++;
-      return { t: 'object', members };
-    }
-    for (;;) {
-      this.ws();
-      if (this.peek() !== 0x22) this.fail('looking for beginning of object key string');
-      const key = this.string();
-      this.ws();
-      if (this.peek() !== 0x3a) this.fail('after object key');
-      this.i++;
-      members.push([key, this.value()]);
-      this.ws();
-      const c = this.peek();
-      this.i++;
-      if (c === 0x7d) return { t: 'object', members };
-      if (c !== 0x2c) {
-        this.i--;
-        this.fail('after object key:value pair');
-      }
-    }
-  }
-
-  private array(): JsonValue {
-    this.i++;
-    this.ws();
-    if (this.peek() === 0x5d) {
-      this.i++;
-      return { t: 'array' };
-    }
-    for (;;) {
-      this.value();
-      this.ws();
-      const c = this.peek();
-      this.i++;
-      if (c === 0x5d) return { t: 'array' };
-      if (c !== 0x2c) {
-        this.i--;
-        this.fail('after array element');
-      }
-    }
-  }
-
-  private string(): string {
-    const start = this.i;
-    this.i++;
-    for (;;) {
-      const c = this.peek();
-      if (c === 0x22) break;
-      if (c < 0x20) this.fail('in string literal');
-      if (c === 0x5c) {
-        this.i++;
-        const e = this.within('in string escape code');
-        if (e === 0x75) {
-          for (let k = 0; k < 4; k++) {
-            this.i++;
-            if (!isHex(this.within('in \\u hexadecimal character escape'))) this.fail('in \\u hexadecimal character escape');
-          }
-        } else if (!'bfnrt\\/"'.includes(String.fromCharCode(e))) this.fail('in string escape code');
-      }
-      this.i++;
-    }
-    this.i++;
-    return JSON.parse(this.b.subarray(start, this.i).toString('utf8')) as string;
-  }
-
-  private number(): string {
-    const start = this.i;
-    if (this.b[this.i] === 0x2d) {
-      this.i++;
-      if (!isDigit(this.within('in numeric literal'))) this.fail('in numeric literal');
-    }
-    if (this.b[this.i] === 0x30) this.i++;
-    else while (this.i < this.b.length && isDigit(this.b[this.i]!)) this.i++;
-    if (this.i < this.b.length && this.b[this.i] === 0x2e) {
-      this.i++;
-      if (!isDigit(this.within('after decimal point in numeric literal'))) this.fail('after decimal point in numeric literal');
-      while (this.i < this.b.length && isDigit(this.b[this.i]!)) this.i++;
-    }
-    if (this.i < this.b.length && (this.b[this.i] === 0x65 || this.b[this.i] === 0x45)) {
-      this.i++;
-      const sign = this.within('in exponent of numeric literal');
-      if (sign === 0x2b || sign === 0x2d) this.i++;
-      if (!isDigit(this.within('in exponent of numeric literal'))) this.fail('in exponent of numeric literal');
-      while (this.i < this.b.length && isDigit(this.b[this.i]!)) this.i++;
-    }
-    return this.b.subarray(start, this.i).toString('latin1');
-  }
-
-  private literal(word: string, v: JsonValue): JsonValue {
-    this.i++;
-    for (let k = 1; k < word.length; k++) {
-      const context = `in literal ${word} (expecting '${word[k]}')`;
-      if (this.within(context) !== word.charCodeAt(k)) this.fail(context);
-      this.i++;
-    }
-    return v;
-  }
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
-
-function isHex(c: number): boolean {
-  return isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-}
-
-/** encoding/json's quoteChar: a byte, read as the code point of the same value, in Go's quoting. */
-function quoteChar(c: number): string {
-  if (c === 0x27) return `'\\''`;
-  if (c === 0x22) return `'"'`;
-  const short: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 0x5c: '\\\\' };
-  if (short[c]) return `'${short[c]}'`;
-  if (c < 0x20 || c === 0x7f) return `'\\x${c.toString(16).padStart(2, '0')}'`;
-  // U+0080..U+009F are controls, U+00A0 a non-ASCII space and U+00AD a format character: not printable to Go
-  if ((c >= 0x80 && c <= 0xa0) || c === 0xad) return `'\\u${c.toString(16).padStart(4, '0')}'`;
-  return `'${String.fromCharCode(c)}'`;
-}
-
-const FIELDS = { v: 'string', rv: 'int64', start: 'string' } as const;
-
-/** json.Unmarshal into the token struct: members matched case-insensitively, the first type mismatch reported. */
+/** json.Unmarshal into the token struct: Go's syntax check, then the first mistyped member. */
 function unmarshalToken(data: Buffer): { v: string; rv: number; start: string } {
-  let top: JsonValue;
-  try {
-    top = new GoJsonScanner(data).parseTop();
-  } catch (e) {
-    if (e instanceof JsonSyntaxError) throw new Error(e.message);
-    throw e;
-  }
-  const out = { v: '', rv: 0, start: '' };
-  if (top.t === 'null') return out;
-  if (top.t !== 'object') throw new Error(`json: cannot unmarshal ${kindWord(top)} into Go value of type storage.continueToken`);
-  let first: string | undefined;
-  const mismatch = (what: string, name: keyof typeof FIELDS) => (first ??= `json: cannot unmarshal ${what} into Go struct field continueToken.${name} of type ${FIELDS[name]}`);
-  for (const [rawKey, val] of top.members) {
-    const name = (Object.keys(FIELDS) as Array<keyof typeof FIELDS>).find((f) => f === rawKey) ?? (Object.keys(FIELDS) as Array<keyof typeof FIELDS>).find((f) => f === rawKey.toLowerCase());
-    if (!name || val.t === 'null') continue;
-    if (name === 'rv') {
-      if (val.t !== 'number') mismatch(kindWord(val), name);
-      else if (!/^-?\d+$/.test(val.text) || BigInt(val.text) > 2n ** 63n - 1n || BigInt(val.text) < -(2n ** 63n)) mismatch(`number ${val.text}`, name);
-      else out.rv = Number(val.text);
-    } else if (val.t !== 'string') mismatch(kindWord(val), name);
-    else out[name] = val.v;
-  }
-  if (first) throw new Error(first);
-  return out;
-}
-
-function kindWord(v: JsonValue): string {
-  return v.t === 'bool' ? 'bool' : v.t;
+  const got = goUnmarshal(parseGoJson(data), TOKEN_TYPE) as { v?: string; rv?: number; start?: string } | undefined;
+  return { v: got?.v ?? '', rv: got?.rv ?? 0, start: got?.start ?? '' };
 }

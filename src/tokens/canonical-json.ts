@@ -1,10 +1,12 @@
+import { goJsonStringify } from '../util/go-json.js';
+
 /**
  * JSON as go-jose writes a JWT payload: a map, so keys sorted at every level, integers as
  * integers, and `<`, `>`, `&`, U+2028, U+2029 escaped as Go's encoding/json does.
  * Reference: pkg/serviceaccount/jwt.go (claims merged through maps) and go-jose's json fork.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return goJsonStringify(sortKeys(value));
 }
 
 function sortKeys(v: unknown): unknown {

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { UserInfo } from '../../registry/types.js';
-import { decodeDocument, goTypes, goUnmarshal, groupVersionString, interpretKind, withDefaults, type GoJson, type GoType, type Gvk } from './go-json.js';
+import { decodeDocument, goTypes, goUnmarshal, groupVersionString, interpretKind, withDefaults, type GoJson, type GoType, type Gvk } from '../../util/go-json.js';
 import type { Attributes, AuthorizationResult, Authorizer, NonResourceRuleInfo, ResourceRuleInfo, RuleResolver, RulesForResult } from './types.js';
 
 const GROUP = 'abac.authorization.kubernetes.io';

@@ -33,7 +33,7 @@ import type { Clock, TimerHandle } from '../../clock/index.js';
 import { loadKubeconfig, type Connection } from '../../client/kubeconfig.js';
 import type { UserInfo } from '../../registry/types.js';
 import { goQuote } from '../../util/go-format.js';
-import { decodeDocument, goJsonStringify, goTypes, goUnmarshal, groupVersionString, interpretKind, withDefaults, type GoType, type Gvk } from './go-json.js';
+import { decodeDocument, goJsonStringify, goTypes, goUnmarshal, groupVersionString, interpretKind, withDefaults, type GoType, type Gvk } from '../../util/go-json.js';
 import type { Attributes, AuthorizationResult, Authorizer, RuleResolver, RulesForResult } from './types.js';
 
 /** The SubjectAccessReview versions a webhook may speak. */
