@@ -57,15 +57,19 @@ export function parseBool(name: string, v: string): boolean {
   throw new CliError(`invalid argument "${v}" for "--${name}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
 }
 
+/** A Go duration flag's value in nanoseconds, or pflag's one-line error for it. */
+function durationFlag(flag: string, v: string): bigint {
+  try {
+    return parseGoDuration(v);
+  } catch (e) {
+    throw new CliError(`invalid argument "${v}" for "--${flag}" flag: ${(e as Error).message}`);
+  }
+}
+
 /** `--service-account-max-token-expiration`: 0 (none) or between 1 hour and 2^32 seconds. */
 export function parseMaxExpiration(v: string | undefined): number {
   if (v === undefined || v === '') return 0;
-  let ns: bigint;
-  try {
-    ns = parseGoDuration(v);
-  } catch (e) {
-    throw new CliError(`invalid argument "${v}" for "--service-account-max-token-expiration" flag: ${(e as Error).message}`);
-  }
+  const ns = durationFlag('service-account-max-token-expiration', v);
   const seconds = Number(ns / 1_000_000_000n);
   if (seconds === 0) return 0;
   if (seconds < 3600 || seconds > MAX_TOKEN_SECONDS) throw new CliError('the service-account-max-token-expiration must be between 1 hour and 2^32 seconds');
@@ -80,12 +84,7 @@ export function parseMaxExpiration(v: string | undefined): number {
  */
 export function parseCleanUpPeriodDays(v: string | undefined): number {
   if (v === undefined || v === '') return 365;
-  let ns: bigint;
-  try {
-    ns = parseGoDuration(v);
-  } catch (e) {
-    throw new CliError(`invalid argument "${v}" for "--legacy-service-account-token-clean-up-period" flag: ${(e as Error).message}`);
-  }
+  const ns = durationFlag('legacy-service-account-token-clean-up-period', v);
   if (ns <= 0n) throw new CliError(`--legacy-service-account-token-clean-up-period must be greater than 0, got ${v}`);
   return Number(ns) / 86_400e9;
 }
@@ -96,12 +95,7 @@ export function parseCleanUpPeriodDays(v: string | undefined): number {
  * parseWebhookTtlMs('authorization-webhook-cache-authorized-ttl', '5m0s'); // 300000
  */
 export function parseWebhookTtlMs(flag: string, v: string): number {
-  let ns: bigint;
-  try {
-    ns = parseGoDuration(v);
-  } catch (e) {
-    throw new CliError(`invalid argument "${v}" for "--${flag}" flag: ${(e as Error).message}`);
-  }
+  const ns = durationFlag(flag, v);
   if (ns < 0n) throw new CliError(`--${flag} must not be negative, got ${v}`);
   return Number(ns / 1_000_000n);
 }
