@@ -21,16 +21,16 @@ const labelsOf = (info: ServiceAccountInfo): Record<SaLabel, string> => ({ names
 type CounterChild = ReturnType<Counter<SaLabel>['child']>;
 
 /**
- * The series of `info`'s service account. Frozen infos (shared by every cached review of one
- * identity) keep their handle; others are looked up by labels.
+ * Counts one use for `info`'s service account. A frozen info (shared by every cached review of
+ * one identity) keeps a handle on its series; others are counted by labels.
  */
-function perServiceAccount(counter: Counter<SaLabel>, handles: WeakMap<ServiceAccountInfo, CounterChild>, info: ServiceAccountInfo): CounterChild {
-  let h = handles.get(info);
-  if (!h) {
-    h = counter.child(labelsOf(info));
-    if (Object.isFrozen(info)) handles.set(info, h);
-  }
-  return h;
+function countPerServiceAccount(counter: Counter<SaLabel>, handles: WeakMap<ServiceAccountInfo, CounterChild>, info: ServiceAccountInfo): void {
+  const h = handles.get(info);
+  if (h) return h.inc();
+  if (!Object.isFrozen(info)) return counter.inc(labelsOf(info));
+  const child = counter.child(labelsOf(info));
+  handles.set(info, child);
+  child.inc();
 }
 
 /**
@@ -81,12 +81,12 @@ export class TokenMetrics {
       },
       stale: (sub, seconds, info) => {
         this.staleAll.inc();
-        perServiceAccount(this.staleTokensBySa, this.staleBySa, info).inc();
+        countPerServiceAccount(this.staleTokensBySa, this.staleBySa, info);
         next.stale?.(sub, seconds, info);
       },
       valid: (info) => {
         this.validAll.inc();
-        perServiceAccount(this.validTokensBySa, this.validBySa, info).inc();
+        countPerServiceAccount(this.validTokensBySa, this.validBySa, info);
         next.valid?.(info);
       },
     };

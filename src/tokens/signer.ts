@@ -13,8 +13,6 @@ import type { KeySource, SigningKey } from './key-source.js';
  */
 export type SigningMode = 'inline' | 'pool';
 
-export const SIGNING_MODES: readonly SigningMode[] = ['inline', 'pool'];
-
 /** node:crypto's digest and signature encoding for each JWS algorithm Kubernetes signs with. */
 const SIGNING: Record<string, { hash: string; ec: boolean }> = {
   RS256: { hash: 'sha256', ec: false },

@@ -67,6 +67,12 @@ describe('token metrics fed by the observer', () => {
     expect(text).toContain('satoken_serviceaccount_valid_tokens_total{namespace="team-a",serviceaccount="app"} 2\n');
     expect(text).toContain('satoken_serviceaccount_stale_tokens_total{namespace="team-a",serviceaccount="app"} 1\n');
     expect(text).toContain('satoken_serviceaccount_legacy_tokens_total{namespace="default",serviceaccount="old"} 1\n');
+    // a frozen info (a cached review's, counted through a kept handle) adds to the same series
+    const shared = Object.freeze({ ...info });
+    o.valid(shared);
+    o.valid(shared);
+    expect(m.validTokensBySa.get({ namespace: 'team-a', serviceaccount: 'app' })).toBe(4);
+    expect(m.validTokens.get()).toBe(4);
   });
 });
 
