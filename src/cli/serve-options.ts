@@ -4,6 +4,7 @@ import { keyMatchesCertificate } from '../keys/certificates.js';
 import { decodePemBlocks } from '../keys/pem.js';
 import { parseGoDuration } from './go-duration.js';
 import { CliError } from './create-token.js';
+import { goPathError } from '../util/go-format.js';
 
 /** `satoken serve` flags, with kube-apiserver's names where they exist. */
 export interface ServeFlags {
@@ -197,9 +198,7 @@ function readFlagFile(flag: string, path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? `open ${path}: no such file or directory` : code === 'EACCES' ? `open ${path}: permission denied` : code === 'EISDIR' ? `read ${path}: is a directory` : (e as Error).message;
-    throw new CliError(`${flag}: ${reason}`);
+    throw new CliError(`${flag}: ${goPathError(path, e as NodeJS.ErrnoException) ?? (e as Error).message}`);
   }
 }
 

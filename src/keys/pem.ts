@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { algorithmForKey } from './algorithm.js';
+import { goPathError } from '../util/go-format.js';
 
 /** Kubernetes' message when a signing key file holds no usable private key (keyutil.ParsePrivateKeyPEM). */
 export const NO_PRIVATE_KEY_MESSAGE = 'data does not contain a valid RSA or ECDSA private key';
@@ -137,22 +138,12 @@ export async function readPublicKeysFile(file: string): Promise<KeyObject[]> {
   }
 }
 
-/** Go's `*PathError` texts for the errors `os.ReadFile` meets. */
-const GO_ERRNO: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'not a directory',
-  ELOOP: 'too many levels of symbolic links',
-};
-
 async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const reason = err.code ? GO_ERRNO[err.code] : undefined;
-    if (reason === undefined) throw err;
-    throw new Error(`${err.syscall ?? 'open'} ${file}: ${reason}`);
+    const reason = goPathError(file, e as NodeJS.ErrnoException);
+    if (reason === undefined) throw e;
+    throw new Error(reason);
   }
 }

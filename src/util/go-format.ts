@@ -56,3 +56,26 @@ export function aggregateMessage(messages: readonly string[]): string {
   if (unique.length <= 1) return unique[0] ?? '';
   return `[${unique.join(', ')}]`;
 }
+
+/** strerror texts Go prints for the errors reading a file meets (syscall.Errno.Error). */
+const GO_ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+};
+
+/**
+ * The *os.PathError Go reports when reading the file at `path` failed with `e`: `open <path>:
+ * <strerror>`, or `read <path>: is a directory` (Go opens a directory and fails on the read);
+ * undefined for an error Go would word differently.
+ * @example
+ * goPathError('/nope', Object.assign(new Error(), { code: 'ENOENT' })); // 'open /nope: no such file or directory'
+ */
+export function goPathError(path: string, e: NodeJS.ErrnoException): string | undefined {
+  const text = e.code ? GO_ERRNO_TEXT[e.code] : undefined;
+  if (text === undefined) return undefined;
+  return `${e.code === 'EISDIR' ? 'read' : 'open'} ${path}: ${text}`;
+}

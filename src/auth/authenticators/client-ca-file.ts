@@ -6,6 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { decodePemBlocks } from '../../keys/pem.js';
+import { goPathError } from '../../util/go-format.js';
 
 /**
  * `cert.ParseCertsPEM`'s error for a bundle without certificates.
@@ -28,10 +29,7 @@ export class ClientCaFileError extends Error {
 }
 
 function readReason(path: string, e: NodeJS.ErrnoException): string {
-  if (e.code === 'ENOENT') return `open ${path}: no such file or directory`;
-  if (e.code === 'EACCES') return `open ${path}: permission denied`;
-  if (e.code === 'EISDIR') return `read ${path}: is a directory`;
-  return e.message;
+  return goPathError(path, e) ?? e.message;
 }
 
 /**

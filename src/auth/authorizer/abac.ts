@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { UserInfo } from '../../registry/types.js';
 import { decodeDocument, goTypes, goUnmarshal, groupVersionString, interpretKind, withDefaults, type GoJson, type GoType, type Gvk } from '../../util/go-json.js';
 import type { Attributes, AuthorizationResult, Authorizer, NonResourceRuleInfo, ResourceRuleInfo, RuleResolver, RulesForResult } from './types.js';
+import { goPathError } from '../../util/go-format.js';
 
 const GROUP = 'abac.authorization.kubernetes.io';
 const ALL_AUTHENTICATED = 'system:authenticated';
@@ -226,19 +227,9 @@ export class AbacAuthorizer implements Authorizer, RuleResolver {
   }
 }
 
-const ERRNO_TEXT: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'not a directory',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-};
-
 /** An *os.PathError from os.Open: `open <path>: <strerror>`. */
 function goOpenError(path: string, e: NodeJS.ErrnoException): Error {
   // Go opens directories fine and fails on the first read instead
   if (e.code === 'EISDIR') return new AbacPolicyError(path, -1, '', `read ${path}: is a directory`);
-  const why = (e.code && ERRNO_TEXT[e.code]) ?? e.message;
-  return Object.assign(new Error(`open ${path}: ${why}`), { code: e.code });
+  return Object.assign(new Error(goPathError(path, e) ?? `open ${path}: ${e.message}`), { code: e.code });
 }
