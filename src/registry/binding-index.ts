@@ -52,8 +52,7 @@ export class BindingIndex {
   private unsubscribe: (() => void) | undefined;
 
   private full = false;
-  /** entries dropped to stay under the cap */
-  dropped = 0;
+  private droppedCount = 0;
 
   constructor(
     private readonly registry: ObjectRegistry,
@@ -84,7 +83,7 @@ export class BindingIndex {
     const max = this.opts.maxTokens ?? DEFAULT_MAX_INDEXED_TOKENS;
     while (this.expiry.size > max) {
       if (!this.forget(this.expiry.pop()!)) continue; // its object was deleted: already gone
-      this.dropped++;
+      this.droppedCount++;
       if (!this.full) {
         this.full = true;
         this.opts.onFull?.(max);
@@ -113,6 +112,11 @@ export class BindingIndex {
   onInvalidated(fn: (e: InvalidationEvent) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** How many tokens were dropped from the listing to stay under the cap. */
+  get dropped(): number {
+    return this.droppedCount;
   }
 
   /** Number of indexed tokens (for memory measurements). */
