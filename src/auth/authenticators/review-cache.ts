@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock/index.js';
 import type { BindingIndex } from '../../registry/binding-index.js';
 import type { UserInfo } from '../../registry/types.js';
+import { LEEWAY_SECONDS } from '../../tokens/leeway.js';
 import type { ServiceAccountInfo } from '../../tokens/service-account-info.js';
 import { sha256 } from '../../util/sha256.js';
 
@@ -38,8 +39,6 @@ interface Entry {
   exp: number;
   warnAfter: number | undefined;
 }
-
-const LEEWAY_SECONDS = 60;
 
 /**
  * Successful reviews of bound tokens, keyed by a SHA-256 of token and requested audiences.
