@@ -28,7 +28,7 @@ import { LegacyTokenTrackingController, LegacyTokenUsageRecorder } from './contr
 import { RootCaPublisher } from './controllers/root-ca-publisher.js';
 import { ServiceAccountController } from './controllers/service-account-controller.js';
 import { type EmulatorKeys, loadEmulatorKeys, type KeyOptions } from './emulator-keys.js';
-import { isStatusError } from './errors/index.js';
+import { isStatusError, SatokenError, SatokenTypeError } from './errors/index.js';
 import { TokenMetrics, type TokenObserver } from './metrics/token-metrics.js';
 import { AdmissionChain, type AdmissionPlugin } from './registry/admission.js';
 import { BindingIndex } from './registry/binding-index.js';
@@ -159,7 +159,7 @@ export class ControlPlane {
    */
   static async create(o: ControlPlaneOptions): Promise<ControlPlane> {
     const issuers = o.issuers;
-    if (issuers.length === 0 || issuers.some((i) => !i)) throw new Error('service-account-issuer should not be an empty string');
+    if (issuers.length === 0 || issuers.some((i) => !i)) throw new SatokenError('ERR_INVALID_OPTION', 'service-account-issuer should not be an empty string');
     const apiAudiences = o.apiAudiences?.length ? [...o.apiAudiences] : [...issuers];
     const clock = o.clock;
     const admission = new AdmissionChain();
@@ -298,7 +298,7 @@ export function makeClock(opts: { clock?: 'manual' | 'real' | Clock; startTime?:
   if (opts.clock && typeof opts.clock === 'object') return opts.clock;
   if (opts.clock === 'real') return new RealClock();
   const start = opts.startTime === undefined ? new RealClock().now() : new Date(opts.startTime).getTime();
-  if (!Number.isFinite(start)) throw new TypeError(`startTime is not a valid date: ${String(opts.startTime)}`);
+  if (!Number.isFinite(start)) throw new SatokenTypeError('ERR_INVALID_OPTION', `startTime is not a valid date: ${String(opts.startTime)}`);
   return new ManualClock(start);
 }
 

@@ -8,7 +8,8 @@ export type { TokenMetrics } from './metrics/token-metrics.js';
 export type { Kubelet } from './kubelet/kubelet.js';
 export type { ListenOptions, ListeningEmulator } from './emulator-server.js';
 export { ManualClock, RealClock, type Clock } from './clock/index.js';
-export { StatusError, isStatusError, type Status, type StatusReason } from './errors/index.js';
+export { StatusError, isStatusError, SatokenError, SatokenRangeError, SatokenTypeError, errorCodeOf, type Status, type StatusReason, type SatokenErrorCode, type StatusErrorCode, type LibraryErrorCode } from './errors/index.js';
+export { KubeletError, type KubeletErrorCode } from './kubelet/kubelet-errors.js';
 export type { InvalidationEvent, ObjectIdentity, TrackedKind } from './registry/binding-index.js';
 export type { IssuedToken } from './registry/token-request.js';
 export type {

@@ -4,6 +4,8 @@
  * apimachinery emits it: kind, apiVersion, metadata, status, message, reason, details, code).
  * Reference: staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go.
  */
+import { statusErrorCode, type StatusErrorCode } from './error-codes.js';
+
 export type StatusReason =
   | 'BadRequest'
   | 'Unauthorized'
@@ -49,6 +51,14 @@ export interface Status {
   code: number;
 }
 
+/**
+ * A Kubernetes API error: `code` is the HTTP status (`metav1.Status.code`), `reason` Kubernetes'
+ * machine-readable StatusReason, and `errorCode` the stable satoken code derived from it
+ * (`ERR_NOT_FOUND`), like every error the library throws.
+ * @example
+ * try { await emu.get('Pod', 'default', 'nope'); }
+ * catch (e) { if (isStatusError(e) && e.errorCode === 'ERR_NOT_FOUND') console.log(e.code); } // 404
+ */
 export class StatusError extends Error {
   override readonly name = 'StatusError';
   constructor(
@@ -58,6 +68,11 @@ export class StatusError extends Error {
     readonly details?: StatusDetails,
   ) {
     super(message);
+  }
+
+  /** `ERR_` and the reason in upper snake case (errors/error-codes.ts). */
+  get errorCode(): StatusErrorCode {
+    return statusErrorCode(this.reason);
   }
 
   toStatus(): Status {

@@ -4,6 +4,7 @@ import { RestTransport } from '../../client/rest-transport.js';
 import type { RetryBackoff } from '../../client/webhook-backoff.js';
 import { goQuote } from '../../util/go-format.js';
 import type { SubjectAccessReviewVersion } from './subject-access-review.js';
+import { SatokenError } from '../../errors/error-codes.js';
 
 /**
  * Options: `clock` turns the cache on and times retries and the request timeout; TTLs in
@@ -32,7 +33,7 @@ export interface WebhookOptions {
  */
 export function webhookConfig(conn: Connection, opts: WebhookOptions = {}): { version: SubjectAccessReviewVersion; transport: RestTransport } {
   const version = opts.version ?? 'v1beta1';
-  if (version !== 'v1' && version !== 'v1beta1') throw new Error(`unsupported webhook authorizer version ${goQuote(String(version))}, supported versions are "v1", "v1beta1"`);
+  if (version !== 'v1' && version !== 'v1beta1') throw new SatokenError('ERR_INVALID_OPTION', `unsupported webhook authorizer version ${goQuote(String(version))}, supported versions are "v1", "v1beta1"`);
   const transport = new RestTransport(conn, { clock: opts.clock, timeoutMs: opts.timeoutMs });
   return { version, transport };
 }

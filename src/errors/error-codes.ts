@@ -1,0 +1,128 @@
+/**
+ * The stable codes of the errors satoken throws to its library users, as jose's `ERR_*` codes:
+ * match on `err.errorCode`, which every such error carries, rather than on its message.
+ * - A {@link StatusError} (a Kubernetes `metav1.Status`) keeps `code` as the HTTP status, as
+ *   the wire and Kubernetes' clients have it; its `errorCode` is `ERR_` and its `reason` in upper
+ *   snake case (`NotFound` → `ERR_NOT_FOUND`).
+ * - Every other error (bad options, a manual-clock call on a real clock, the kubelet's) carries
+ *   the same string as `code` too, as jose's and Node's errors do, and stays an instance of the
+ *   built-in class it always was (TypeError, RangeError, Error).
+ * README "Errors" lists them; test/errors/error-codes.test.ts pins code and message.
+ */
+import type { StatusReason } from './status-error.js';
+
+/** `ERR_` + a {@link StatusReason} in upper snake case: the errorCode of a StatusError. */
+export type StatusErrorCode =
+  | 'ERR_BAD_REQUEST'
+  | 'ERR_UNAUTHORIZED'
+  | 'ERR_FORBIDDEN'
+  | 'ERR_NOT_FOUND'
+  | 'ERR_ALREADY_EXISTS'
+  | 'ERR_CONFLICT'
+  | 'ERR_GONE'
+  | 'ERR_INVALID'
+  | 'ERR_METHOD_NOT_ALLOWED'
+  | 'ERR_NOT_ACCEPTABLE'
+  | 'ERR_UNSUPPORTED_MEDIA_TYPE'
+  | 'ERR_REQUEST_ENTITY_TOO_LARGE'
+  | 'ERR_TOO_MANY_REQUESTS'
+  | 'ERR_INTERNAL_ERROR'
+  | 'ERR_SERVICE_UNAVAILABLE'
+  | 'ERR_TIMEOUT'
+  | 'ERR_EXPIRED';
+
+/** The codes of the errors that are not Kubernetes Statuses. */
+export type LibraryErrorCode =
+  /** an option has a value satoken cannot use (createEmulator's options, the webhook authorizer's version) */
+  | 'ERR_INVALID_OPTION'
+  /** `clock.advance()` on an emulator whose clock is not the manual one */
+  | 'ERR_CLOCK_NOT_MANUAL'
+  /** `advance(ms)` with a negative or non-finite `ms` */
+  | 'ERR_INVALID_DURATION'
+  /** the kubelet's: its TokenRequest failed and nothing was cached (`failed to fetch token: <err>`) */
+  | 'ERR_TOKEN_FETCH_FAILED'
+  /** the kubelet's: `token <key> expired and refresh failed: <err>` */
+  | 'ERR_TOKEN_EXPIRED'
+  /** the kubelet's: a projected file path breaks the atomic writer's rules (`invalid path: ...`) */
+  | 'ERR_INVALID_PATH'
+  /** the kubelet's: a projected volume could not be set up (one source failed; several are aggregated) */
+  | 'ERR_VOLUME_SETUP';
+
+/**
+ * Every code a library user can see on `err.errorCode`.
+ * @example
+ * const retryable: SatokenErrorCode[] = ['ERR_CONFLICT', 'ERR_TOO_MANY_REQUESTS', 'ERR_TOKEN_FETCH_FAILED'];
+ */
+export type SatokenErrorCode = StatusErrorCode | LibraryErrorCode;
+
+/**
+ * The errorCode of a StatusError of `reason`.
+ * @example
+ * statusErrorCode('AlreadyExists'); // 'ERR_ALREADY_EXISTS'
+ */
+export function statusErrorCode(reason: StatusReason): StatusErrorCode {
+  return `ERR_${reason.replace(/(?<=[a-z])(?=[A-Z])/g, '_').toUpperCase()}` as StatusErrorCode;
+}
+
+/**
+ * A TypeError with a stable code: an option or argument of the wrong kind.
+ * @example
+ * throw new SatokenTypeError('ERR_INVALID_OPTION', 'startTime is not a valid date: soon');
+ */
+export class SatokenTypeError extends TypeError {
+  constructor(
+    readonly code: LibraryErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+  get errorCode(): LibraryErrorCode {
+    return this.code;
+  }
+}
+
+/**
+ * A RangeError with a stable code: a number outside what is allowed.
+ * @example
+ * throw new SatokenRangeError('ERR_INVALID_DURATION', 'advance takes a non-negative number of milliseconds, got -1');
+ */
+export class SatokenRangeError extends RangeError {
+  constructor(
+    readonly code: LibraryErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+  get errorCode(): LibraryErrorCode {
+    return this.code;
+  }
+}
+
+/**
+ * An Error with a stable code, where Kubernetes' own message is an error of no finer class.
+ * @example
+ * throw new SatokenError('ERR_INVALID_OPTION', 'service-account-issuer should not be an empty string');
+ */
+export class SatokenError extends Error {
+  constructor(
+    readonly code: LibraryErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+  get errorCode(): LibraryErrorCode {
+    return this.code;
+  }
+}
+
+/**
+ * The stable code of any error satoken threw, or undefined for one it did not make.
+ * @example
+ * try { await emu.requestToken('default', 'nobody'); } catch (e) { errorCodeOf(e); } // 'ERR_NOT_FOUND'
+ */
+export function errorCodeOf(e: unknown): SatokenErrorCode | undefined {
+  if (e === null || typeof e !== 'object' || !('errorCode' in e)) return undefined;
+  const code = (e as { errorCode: unknown }).errorCode;
+  return typeof code === 'string' && code.startsWith('ERR_') ? (code as SatokenErrorCode) : undefined;
+}
