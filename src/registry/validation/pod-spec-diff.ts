@@ -44,7 +44,7 @@ function identical(n: number, what: string, tabs: string): string[] {
 }
 
 function diffObject(old: Record<string, unknown>, next: Record<string, unknown>, tabs: string): string[] {
-  const keys = [...Object.keys(old), ...Object.keys(next).filter((k) => !(k in old))];
+  const keys = [...Object.keys(old), ...Object.keys(next).filter((k) => !(k in old))].filter((k) => old[k] !== undefined || next[k] !== undefined);
   const out: string[] = [];
   let same = 0;
   for (const k of keys) {

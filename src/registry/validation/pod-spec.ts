@@ -151,7 +151,60 @@ function validateOS(f: Fields, spec: Obj, path: string): FieldError[] {
   const name = f.str(os.name, `${path}.os.name`) ?? '';
   if (!name) return [required(`${path}.os.name`, 'cannot be empty')];
   if (name !== 'linux' && name !== 'windows') return [notSupported(`${path}.os`, name, ['linux', 'windows'])];
-  return [];
+  return name === 'linux' ? validateLinux(spec, path) : validateWindows(spec, path);
+}
+
+function containersWithPaths(spec: Obj, path: string): Array<[Obj, string]> {
+  const out: Array<[Obj, string]> = [];
+  for (const k of ['initContainers', 'containers', 'ephemeralContainers']) {
+    (Array.isArray(spec[k]) ? (spec[k] as unknown[]) : []).forEach((c, i) => {
+      if (c && typeof c === 'object' && !Array.isArray(c)) out.push([c as Obj, `${path}.${k}[${i}]`]);
+    });
+  }
+  return out;
+}
+
+function has(o: Obj | undefined, k: string): boolean {
+  return !!o && o[k] !== undefined && o[k] !== null;
+}
+
+/** validateLinux: no Windows options. */
+function validateLinux(spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const sc = spec.securityContext && typeof spec.securityContext === 'object' ? (spec.securityContext as Obj) : undefined;
+  if (has(sc, 'windowsOptions')) errs.push(forbidden(`${path}.securityContext.windowsOptions`, 'windows options cannot be set for a linux pod'));
+  for (const [c, p] of containersWithPaths(spec, path)) {
+    const csc = c.securityContext && typeof c.securityContext === 'object' ? (c.securityContext as Obj) : undefined;
+    if (has(csc, 'windowsOptions')) errs.push(forbidden(`${p}.securityContext.windowsOptions`, 'windows options cannot be set for a linux pod'));
+  }
+  return errs;
+}
+
+/** validateWindows: none of the Linux-only security settings. */
+function validateWindows(spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const no = (p: string) => errs.push(forbidden(p, 'cannot be set for a windows pod'));
+  const sc = spec.securityContext && typeof spec.securityContext === 'object' ? (spec.securityContext as Obj) : undefined;
+  if (sc) {
+    for (const k of ['appArmorProfile', 'seLinuxOptions']) if (has(sc, k)) no(`${path}.securityContext.${k}`);
+  }
+  if (has(spec, 'hostUsers')) no(`${path}.hostUsers`);
+  if (spec.hostPID === true) no(`${path}.hostPID`);
+  if (spec.hostIPC === true) no(`${path}.hostIPC`);
+  if (sc) {
+    for (const k of ['seccompProfile', 'fsGroup', 'fsGroupChangePolicy']) if (has(sc, k)) no(`${path}.securityContext.${k}`);
+    if (Array.isArray(sc.sysctls) && sc.sysctls.length) no(`${path}.securityContext.sysctls`);
+  }
+  if (has(spec, 'shareProcessNamespace')) no(`${path}.shareProcessNamespace`);
+  if (sc) for (const k of ['runAsUser', 'runAsGroup', 'supplementalGroups', 'supplementalGroupsPolicy', 'seLinuxChangePolicy']) if (has(sc, k)) no(`${path}.securityContext.${k}`);
+  for (const [c, p] of containersWithPaths(spec, path)) {
+    const csc = c.securityContext && typeof c.securityContext === 'object' ? (c.securityContext as Obj) : undefined;
+    if (!csc) continue;
+    for (const k of ['appArmorProfile', 'seLinuxOptions', 'seccompProfile', 'capabilities', 'readOnlyRootFilesystem', 'privileged', 'allowPrivilegeEscalation', 'procMount', 'runAsUser', 'runAsGroup']) {
+      if (has(csc, k)) no(`${p}.securityContext.${k}`);
+    }
+  }
+  return errs;
 }
 
 function validateSchedulingGates(f: Fields, gates: unknown, path: string): FieldError[] {
@@ -255,7 +308,7 @@ export function validateAffinity(f: Fields, v: unknown, path: string): FieldErro
     if (req) {
       const terms = f.objList(req.nodeSelectorTerms, `${reqPath}.nodeSelectorTerms`);
       if (!terms.length) errs.push(required(`${reqPath}.nodeSelectorTerms`, 'must have at least one node selector term'));
-      for (const [i, t] of terms) errs.push(...validateNodeSelectorTerm(f, t, `${reqPath}.nodeSelectorTerms[${i}]`, false));
+      for (const [i, t] of terms) errs.push(...validateNodeSelectorTerm(f, t, `${reqPath}.nodeSelectorTerms[${i}]`, f.opts.allowInvalidNodeAffinityValues === true));
     }
     const prefPath = `${path}.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution`;
     for (const [i, t] of f.objList(na.preferredDuringSchedulingIgnoredDuringExecution, prefPath)) {

@@ -3,7 +3,7 @@ import { defaultPod } from '../defaults/pod.js';
 import type { KubeObject, Pod } from '../types.js';
 import { dns1123Subdomain } from './names.js';
 import { validatePodMetadataAndSpec } from './pod.js';
-import { validatePodUpdateRules } from './pod-update.js';
+import { podValidationOptions, validatePodUpdateRules } from './pod-update.js';
 import { cmpQuantity, parseQuantity } from './quantity.js';
 import type { Strategy } from './strategies.js';
 import { Fields, type Obj, isObj } from './typed-fields.js';
@@ -18,6 +18,8 @@ import { Fields, type Obj, isObj } from './typed-fields.js';
  * - ValidateUpdate: the rest of ValidatePodUpdate (immutability, the Forbidden diff)
  */
 const creating = new WeakSet<object>();
+/** next → old, for the options an update's validation takes from the old pod */
+const updating = new WeakMap<object, Pod>();
 const LIST_FIELDS = ['containers', 'initContainers', 'ephemeralContainers', 'volumes', 'imagePullSecrets', 'tolerations'];
 const CONTAINER_LIST_FIELDS = ['volumeMounts', 'env', 'envFrom', 'ports'];
 
@@ -111,6 +113,7 @@ export const podStrategy: Strategy = {
   prepareForUpdate(next: KubeObject, old: KubeObject) {
     normalizeShape(next as Pod);
     (next as Pod).status = (old as Pod).status;
+    updating.set(next, old as Pod);
     if (old.metadata.generation !== undefined) next.metadata.generation = old.metadata.generation;
     else delete next.metadata.generation;
   },
@@ -119,7 +122,9 @@ export const podStrategy: Strategy = {
   },
   validate(obj: KubeObject) {
     const pod = obj as Pod;
-    const errs = validatePodMetadataAndSpec(pod);
+    const old = updating.get(pod);
+    updating.delete(pod);
+    const errs = validatePodMetadataAndSpec(pod, new Fields(podValidationOptions(old)));
     if (creating.has(pod)) {
       creating.delete(pod);
       errs.push(...createOnly(pod));

@@ -1,6 +1,7 @@
 import { type FieldError, forbidden, invalid, required } from '../../errors/index.js';
 import type { Pod } from '../types.js';
 import { RenderedFieldError, goSyntax, goTypes } from './go-syntax.js';
+import { labelValue } from './names.js';
 import { validateObjectMetaUpdate } from './object-meta.js';
 import { validateTolerations } from './pod-containers.js';
 import { MIRROR_POD_ANNOTATION } from './pod-spec.js';
@@ -118,7 +119,17 @@ function validateNodeAffinityMutation(next: Obj, old: Obj, path: string): FieldE
 
 /** ValidatePodUpdate, whole: what a pod update is checked for beyond ValidateObjectMeta. */
 export function validatePodUpdate(next: Pod, old: Pod): FieldError[] {
-  return validatePodUpdateRules(next, old, validatePodMetadataAndSpec(next));
+  return validatePodUpdateRules(next, old, validatePodMetadataAndSpec(next, new Fields(podValidationOptions(old))));
+}
+
+/** GetValidationOptionsFromPodSpecAndMeta: what the old pod already had stays allowed. */
+export function podValidationOptions(old: Pod | undefined): { allowInvalidNodeAffinityValues?: boolean } {
+  if (!old) return {};
+  const terms = requiredTerms(specOf(old)) ?? [];
+  const invalidValue = terms.some((t) =>
+    (Array.isArray(t.matchExpressions) ? t.matchExpressions : []).some((r: unknown) => isObj(r) && Array.isArray(r.values) && r.values.some((v: unknown) => typeof v === 'string' && labelValue(v).length > 0)),
+  );
+  return invalidValue ? { allowInvalidNodeAffinityValues: true } : {};
 }
 
 /**

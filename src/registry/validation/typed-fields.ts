@@ -20,6 +20,9 @@ export type Obj = Record<string, unknown>;
 export class Fields {
   readonly errs: FieldError[] = [];
 
+  /** Go's PodValidationOptions that depend on the old object (AllowInvalidLabelValueInRequiredNodeAffinity). */
+  constructor(readonly opts: { allowInvalidNodeAffinityValues?: boolean } = {}) {}
+
   private wrong(v: unknown, path: string, type: string): undefined {
     this.errs.push(invalid(path, v, `must be of type ${type}`));
     return undefined;
