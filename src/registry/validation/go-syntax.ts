@@ -103,6 +103,8 @@ export class RenderedFieldError extends FieldError {
 
   override body(): string {
     const tail = this.detail ? `: ${this.detail}` : '';
+    // field.OmitValueType: the type and the detail, no value
+    if (this.rendered === '') return `${this.type === 'FieldValueInvalid' ? 'Invalid value' : this.type}${tail}`;
     switch (this.type) {
       case 'FieldValueNotSupported':
         return `Unsupported value: ${this.rendered}${tail}`;

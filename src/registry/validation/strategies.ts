@@ -2,6 +2,7 @@ import { FieldError, invalid, required, forbidden } from '../../errors/index.js'
 import type { ClusterRole, ConfigMap, KubeObject, Namespace, Role, RoleBinding, Secret } from '../types.js';
 import { type NameValidator, dns1123Label, dns1123Subdomain, pathSegmentName } from './names.js';
 import { podStrategy } from './pod-strategy.js';
+import { WORKLOAD_STRATEGIES } from './workloads-strategy.js';
 import { validateBinding, validateBindingUpdate, validateRules } from './rbac.js';
 
 /**
@@ -140,6 +141,7 @@ const STRATEGIES: Record<string, Strategy> = {
   ClusterRole: clusterRole,
   RoleBinding: roleBinding,
   ClusterRoleBinding: clusterRoleBinding,
+  ...WORKLOAD_STRATEGIES,
 };
 
 export function strategyFor(kind: string): Strategy {
