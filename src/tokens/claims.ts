@@ -73,3 +73,4 @@ export function boundClaims(i: BoundClaimsInput): BoundClaims {
   c.sub = serviceAccountUsername(i.namespace, i.serviceAccount.name);
   return c;
 }
+
