@@ -8,28 +8,9 @@
  *   the same string as `code` too, as jose's and Node's errors do, and stays an instance of the
  *   built-in class it always was (TypeError, RangeError, Error).
  * README "Errors" lists them; test/errors/error-codes.test.ts pins code and message.
+ * The StatusError codes live with StatusError (status-error.ts).
  */
-import type { StatusReason } from './status-error.js';
-
-/** `ERR_` + a {@link StatusReason} in upper snake case: the errorCode of a StatusError. */
-export type StatusErrorCode =
-  | 'ERR_BAD_REQUEST'
-  | 'ERR_UNAUTHORIZED'
-  | 'ERR_FORBIDDEN'
-  | 'ERR_NOT_FOUND'
-  | 'ERR_ALREADY_EXISTS'
-  | 'ERR_CONFLICT'
-  | 'ERR_GONE'
-  | 'ERR_INVALID'
-  | 'ERR_METHOD_NOT_ALLOWED'
-  | 'ERR_NOT_ACCEPTABLE'
-  | 'ERR_UNSUPPORTED_MEDIA_TYPE'
-  | 'ERR_REQUEST_ENTITY_TOO_LARGE'
-  | 'ERR_TOO_MANY_REQUESTS'
-  | 'ERR_INTERNAL_ERROR'
-  | 'ERR_SERVICE_UNAVAILABLE'
-  | 'ERR_TIMEOUT'
-  | 'ERR_EXPIRED';
+import type { StatusErrorCode } from './status-error.js';
 
 /** The codes of the errors that are not Kubernetes Statuses. */
 export type LibraryErrorCode =
@@ -54,15 +35,7 @@ export type LibraryErrorCode =
  * const retryable: SatokenErrorCode[] = ['ERR_CONFLICT', 'ERR_TOO_MANY_REQUESTS', 'ERR_TOKEN_FETCH_FAILED'];
  */
 export type SatokenErrorCode = StatusErrorCode | LibraryErrorCode;
-
-/**
- * The errorCode of a StatusError of `reason`.
- * @example
- * statusErrorCode('AlreadyExists'); // 'ERR_ALREADY_EXISTS'
- */
-export function statusErrorCode(reason: StatusReason): StatusErrorCode {
-  return `ERR_${reason.replace(/(?<=[a-z])(?=[A-Z])/g, '_').toUpperCase()}` as StatusErrorCode;
-}
+export type { StatusErrorCode };
 
 /**
  * A TypeError with a stable code: an option or argument of the wrong kind.

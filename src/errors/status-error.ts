@@ -4,8 +4,6 @@
  * apimachinery emits it: kind, apiVersion, metadata, status, message, reason, details, code).
  * Reference: staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go.
  */
-import { statusErrorCode, type StatusErrorCode } from './error-codes.js';
-
 export type StatusReason =
   | 'BadRequest'
   | 'Unauthorized'
@@ -24,6 +22,35 @@ export type StatusReason =
   | 'ServiceUnavailable'
   | 'Timeout'
   | 'Expired';
+
+/** `ERR_` + a {@link StatusReason} in upper snake case: the errorCode of a StatusError. */
+export type StatusErrorCode =
+  | 'ERR_BAD_REQUEST'
+  | 'ERR_UNAUTHORIZED'
+  | 'ERR_FORBIDDEN'
+  | 'ERR_NOT_FOUND'
+  | 'ERR_ALREADY_EXISTS'
+  | 'ERR_CONFLICT'
+  | 'ERR_GONE'
+  | 'ERR_INVALID'
+  | 'ERR_METHOD_NOT_ALLOWED'
+  | 'ERR_NOT_ACCEPTABLE'
+  | 'ERR_UNSUPPORTED_MEDIA_TYPE'
+  | 'ERR_REQUEST_ENTITY_TOO_LARGE'
+  | 'ERR_TOO_MANY_REQUESTS'
+  | 'ERR_INTERNAL_ERROR'
+  | 'ERR_SERVICE_UNAVAILABLE'
+  | 'ERR_TIMEOUT'
+  | 'ERR_EXPIRED';
+
+/**
+ * The errorCode of a StatusError of `reason`.
+ * @example
+ * statusErrorCode('AlreadyExists'); // 'ERR_ALREADY_EXISTS'
+ */
+export function statusErrorCode(reason: StatusReason): StatusErrorCode {
+  return `ERR_${reason.replace(/(?<=[a-z])(?=[A-Z])/g, '_').toUpperCase()}` as StatusErrorCode;
+}
 
 export interface StatusCause {
   reason?: string;
