@@ -37,57 +37,50 @@ export type LibraryErrorCode =
 export type SatokenErrorCode = StatusErrorCode | LibraryErrorCode;
 export type { StatusErrorCode };
 
+/** An error class whose instances carry a {@link LibraryErrorCode} as `code` and `errorCode`. */
+type CodedErrorClass<E extends Error> = new (code: LibraryErrorCode, message: string, options?: { cause?: unknown }) => E & { readonly code: LibraryErrorCode; readonly errorCode: LibraryErrorCode };
+
+/** `Base` with a stable code; instances stay `instanceof Base`. */
+function coded<E extends Error>(Base: new (message: string, options?: { cause?: unknown }) => E): CodedErrorClass<E> {
+  const Plain = Base as unknown as new (message: string, options?: { cause?: unknown }) => Error;
+  class Coded extends Plain {
+    constructor(
+      readonly code: LibraryErrorCode,
+      message: string,
+      options?: { cause?: unknown },
+    ) {
+      super(message, options);
+    }
+    get errorCode(): LibraryErrorCode {
+      return this.code;
+    }
+  }
+  return Coded as unknown as CodedErrorClass<E>;
+}
+
 /**
  * A TypeError with a stable code: an option or argument of the wrong kind.
  * @example
  * throw new SatokenTypeError('ERR_INVALID_OPTION', 'startTime is not a valid date: soon');
  */
-export class SatokenTypeError extends TypeError {
-  constructor(
-    readonly code: LibraryErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-  get errorCode(): LibraryErrorCode {
-    return this.code;
-  }
-}
+export const SatokenTypeError = coded(TypeError);
+export type SatokenTypeError = InstanceType<typeof SatokenTypeError>;
 
 /**
  * A RangeError with a stable code: a number outside what is allowed.
  * @example
  * throw new SatokenRangeError('ERR_INVALID_DURATION', 'advance takes a non-negative number of milliseconds, got -1');
  */
-export class SatokenRangeError extends RangeError {
-  constructor(
-    readonly code: LibraryErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-  get errorCode(): LibraryErrorCode {
-    return this.code;
-  }
-}
+export const SatokenRangeError = coded(RangeError);
+export type SatokenRangeError = InstanceType<typeof SatokenRangeError>;
 
 /**
  * An Error with a stable code, where Kubernetes' own message is an error of no finer class.
  * @example
  * throw new SatokenError('ERR_INVALID_OPTION', 'service-account-issuer should not be an empty string');
  */
-export class SatokenError extends Error {
-  constructor(
-    readonly code: LibraryErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-  get errorCode(): LibraryErrorCode {
-    return this.code;
-  }
-}
+export const SatokenError = coded(Error);
+export type SatokenError = InstanceType<typeof SatokenError>;
 
 /**
  * The stable code of any error satoken threw, or undefined for one it did not make.
