@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { handleWhenResult, retry } from 'cockatiel';
 import type { Clock, TimerHandle } from '../clock/index.js';
 import { goQuote } from '../util/go-format.js';
+import { clockSleep } from './clock-sleep.js';
 import { goTransportFailure, goUrlErrorText, type NodeRequestError } from './go-net-errors.js';
 import type { Connection } from './kubeconfig.js';
 import { RestError, retryAfterSeconds, type RestResponse } from './rest-errors.js';
@@ -24,16 +25,6 @@ export interface RestTransportOptions {
 /** client-go's `maxRetries` for responses carrying Retry-After (staging/src/k8s.io/client-go/rest/with_retry.go). */
 const MAX_RETRY_AFTER_RETRIES = 10;
 const DEFAULT_TIMEOUT_MS = 30_000;
-
-/**
- * Waits `ms` on `clock`; without a clock (or for no time) it resolves at once.
- * @example
- * await clockSleep(clock, 500);
- */
-export function clockSleep(clock: Clock | undefined, ms: number): Promise<void> {
-  if (!clock || ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => clock.setTimeout(resolve, ms));
-}
 
 /**
  * The REST transport client-go gives the generic webhook (authorization webhooks today; token

@@ -1,7 +1,7 @@
 import { handleWhen, retry } from 'cockatiel';
 import type { Clock } from '../clock/index.js';
 import { KNOWN_STATUS_REASONS, RestError } from './rest-errors.js';
-import { clockSleep } from './rest-transport.js';
+import { clockSleep } from './clock-sleep.js';
 
 /**
  * `wait.Backoff` for a webhook's retries: the first wait, its growth, the random extra (a
