@@ -44,6 +44,7 @@ const MAX_STRICT_ERRORS = 100;
 
 interface Ctx {
   schemas: KindSchemas;
+  flavor: 'json' | 'unstructured';
   errors: string[];
   seen: Set<string>;
 }
@@ -56,14 +57,24 @@ interface Where {
   fields: readonly string[];
 }
 
+export interface DecodeOptions {
+  /**
+   * `json` (default): the messages of sigs.k8s.io/json, for bodies and JSON/merge patches;
+   * `unstructured`: those of runtime.DefaultUnstructuredConverter.FromUnstructuredWithValidation,
+   * for strategic merge patches (`cannot restore struct from: string`, `cannot restore slice from
+   * map`, `unrecognized type: string`), where numbers convert between Go's numeric kinds.
+   */
+  flavor?: 'json' | 'unstructured';
+}
+
 /**
  * Decodes `value` into the struct named `root`.
  * @example
  * const { object, strictErrors } = decodeStrict(schemas, 'V1Pod', parsedBody);
  * // strictErrors: ['unknown field "spec.serviceAccountNmae"']
  */
-export function decodeStrict(schemas: KindSchemas, root: string, value: unknown): StrictDecodeResult {
-  const ctx: Ctx = { schemas, errors: [], seen: new Set() };
+export function decodeStrict(schemas: KindSchemas, root: string, value: unknown, opts: DecodeOptions = {}): StrictDecodeResult {
+  const ctx: Ctx = { schemas, flavor: opts.flavor ?? 'json', errors: [], seen: new Set() };
   const s = schemas.struct(root);
   if (!s) throw new Error(`no schema for ${root}`);
   if (!isObject(value)) throw new GoDecodeError(`json: cannot unmarshal ${jsonKind(value)} into Go value of type ${s.go}`);
@@ -103,7 +114,10 @@ const OMIT = Symbol('omit');
 
 function decodeValue(ctx: Ctx, code: string, v: unknown, where: Where): unknown {
   if (v === null) return OMIT;
-  const mismatch = (goType: string, what = jsonKind(v)) => new GoDecodeError(where.struct === undefined ? `json: cannot unmarshal ${what} into Go value of type ${goType}` : `json: cannot unmarshal ${what} into Go struct field ${where.struct}.${where.fields.join('.')} of type ${goType}`);
+  const mismatch = (goType: string, what = jsonKind(v)) => {
+    if (ctx.flavor === 'unstructured') return new GoDecodeError(converterMismatch(code, v));
+    return new GoDecodeError(where.struct === undefined ? `json: cannot unmarshal ${what} into Go value of type ${goType}` : `json: cannot unmarshal ${what} into Go struct field ${where.struct}.${where.fields.join('.')} of type ${goType}`);
+  };
   if (code.startsWith('[]')) {
     const elem = code.slice(2);
     if (!Array.isArray(v)) throw mismatch(goTypeOf(ctx, code));
@@ -139,6 +153,7 @@ function decodeValue(ctx: Ctx, code: string, v: unknown, where: Where): unknown 
     case 'i32':
     case 'i64': {
       if (!isNumber(v)) throw mismatch(code === 'i32' ? 'int32' : 'int64');
+      if (ctx.flavor === 'unstructured') return Math.trunc(Number(numberText(v)));
       const text = numberText(v);
       const limit = code === 'i32' ? 2n ** 31n : 2n ** 63n;
       if (!/^-?\d+$/.test(text) || BigInt(text) < -limit || BigInt(text) >= limit) throw mismatch(code === 'i32' ? 'int32' : 'int64', `number ${text}`);
@@ -170,6 +185,16 @@ function decodeValue(ctx: Ctx, code: string, v: unknown, where: Where): unknown 
     default:
       throw new Error(`unknown schema code ${code}`);
   }
+}
+
+/** runtime/converter.go fromUnstructured: the error for a value of the wrong kind. */
+function converterMismatch(code: string, v: unknown): string {
+  const kind = Array.isArray(v) ? 'slice' : isObject(v) ? 'map' : typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : isNumber(v) && /^-?\d+$/.test(numberText(v)) ? 'int64' : 'float64';
+  if (code.startsWith('@')) return `cannot restore struct from: ${kind}`;
+  if (code.startsWith('[]')) return `cannot restore slice from ${kind}`;
+  if (code.startsWith('{}')) return `cannot restore map from ${kind}`;
+  const target: Record<string, string> = { s: 'string', b: 'bool', i32: 'int32', i64: 'int64', f64: 'float64' };
+  return `unrecognized type: ${target[code] ?? code}`;
 }
 
 function goValue(f: () => string): string {
