@@ -37,18 +37,23 @@ class StringSliceFieldError extends FieldError {
   }
 }
 
+/** A request's query as Go's url.Values reads it (api/request-info.ts `Query`). */
+export interface QueryValues {
+  all(key: string): readonly string[];
+}
+
 /**
- * Reads the options of a write from the query (as express parses it: a string or an array).
+ * Reads the options of a write from the query, as metav1's parameter codec reads them:
+ * every `dryRun`, the first `fieldValidation` and `fieldManager`, whether `force` is there.
  * @example
- * writeOptionsFromQuery({ dryRun: 'All', fieldValidation: 'Strict' }); // { dryRun: ['All'], fieldValidation: 'Strict', fieldManager: '' }
+ * writeOptionsFromQuery(new Query('dryRun=All&fieldValidation=Strict')); // { dryRun: ['All'], fieldValidation: 'Strict', fieldManager: '', force: false }
  */
-export function writeOptionsFromQuery(query: Record<string, unknown>): WriteOptions {
-  const all = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+export function writeOptionsFromQuery(query: QueryValues): WriteOptions {
   return {
-    dryRun: all(query.dryRun),
-    fieldValidation: all(query.fieldValidation)[0] ?? '',
-    fieldManager: all(query.fieldManager)[0] ?? '',
-    force: query.force !== undefined,
+    dryRun: [...query.all('dryRun')],
+    fieldValidation: query.all('fieldValidation')[0] ?? '',
+    fieldManager: query.all('fieldManager')[0] ?? '',
+    force: query.all('force').length > 0,
   };
 }
 
