@@ -84,6 +84,7 @@ export function validateWriteOptions(kind: OptionsKind, o: WriteOptions): FieldV
     errs.push(new FieldError('FieldValueNotSupported', 'fieldValidation', o.fieldValidation, 'supported values: "", "Ignore", "Strict", "Warn"'));
   }
   if (errs.length) throw optionsInvalid(kind, errs);
+  if (kind === 'DeleteOptions') return 'Warn';
   return o.fieldValidation === '' ? 'Warn' : (o.fieldValidation as FieldValidation);
 }
 
