@@ -587,33 +587,3 @@ function kindOf(v: Json): string {
   if (typeof v === 'string') return 'string';
   return 'object';
 }
-
-/**
- * The earlier entry point: applies a decoded patch value to a copy of `current` without schema
- * decoding (kept for callers that have not moved to {@link applyPatchRequest}).
- * @example
- * applyPatch({ a: 1 }, { b: 2 }, 'merge-patch'); // { a: 1, b: 2 }
- */
-export function applyPatch(current: object, patch: unknown, format: string, schemas?: KindSchemas, type?: string): Obj {
-  const base = copyJson(current) as Obj;
-  let out: Json;
-  switch (format) {
-    case 'merge-patch':
-    case 'apply-patch':
-      if (patch === null || (typeof patch !== 'object' && !Array.isArray(patch))) throw errors.badRequest('Invalid JSON Patch');
-      out = mergePatch(base, patch);
-      break;
-    case 'strategic-merge-patch':
-      if (!isObj(patch)) throw errors.badRequest(`json: cannot unmarshal ${kindOf(patch)} into Go value of type map[string]interface {}`);
-      out = schemas ? strategicMerge(base, patch, type, schemas) : strategicMerge(base, patch, undefined, { struct: () => undefined } as unknown as KindSchemas);
-      break;
-    case 'json-patch':
-      if (!Array.isArray(patch)) throw errors.badRequest(`json: cannot unmarshal ${kindOf(patch)} into Go value of type jsonpatch.Patch`);
-      out = applyJsonPatch(base, patch.map((op) => (isObj(op) ? op : {})));
-      break;
-    default:
-      throw errors.unsupportedMediaType();
-  }
-  if (!isObj(out)) throw new StatusError(422, 'Invalid', ` "" is invalid: patch: Invalid value: ${JSON.stringify(goJsonSorted(out))}: couldn't get version/kind; json parse error: json: cannot unmarshal ${kindOf(out)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
-  return out;
-}
