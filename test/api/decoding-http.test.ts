@@ -222,10 +222,11 @@ describe('media-type parameters are ignored on decoding, as kube-apiserver ignor
 });
 
 describe('strategic merge patches merge lists by their Go merge keys', () => {
-  it('containers by name, env by name; tolerations are atomic', async () => {
-    const res = await send('patch', `${PODS}/target`, 'application/strategic-merge-patch+json', '{"spec":{"containers":[{"name":"app","env":[{"name":"B","value":"2"}]}]}}');
+  it('merges containers by name: an image change keeps the container\'s other fields (pod updates may change only images)', async () => {
+    const res = await send('patch', `${PODS}/target`, 'application/strategic-merge-patch+json', '{"spec":{"containers":[{"name":"app","image":"busybox:1.36"}]}}');
     expect(res.status).toBe(200);
-    expect(res.body.spec.containers[0]).toMatchObject({ name: 'app', image: 'busybox', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] });
+    expect(res.body.spec.containers).toHaveLength(1);
+    expect(res.body.spec.containers[0]).toMatchObject({ name: 'app', image: 'busybox:1.36', env: [{ name: 'A', value: '1' }] });
   });
 });
 
