@@ -1,25 +1,12 @@
 import { FieldError, invalid, required, forbidden } from '../../errors/index.js';
-import type { ClusterRole, ConfigMap, KubeObject, Namespace, Role, RoleBinding, Secret } from '../types.js';
-import { type NameValidator, dns1123Label, dns1123Subdomain, pathSegmentName } from './names.js';
+import type { ClusterRole, ConfigMap, Namespace, Role, RoleBinding, Secret } from '../types.js';
+import { dns1123Label, dns1123Subdomain, pathSegmentName } from './names.js';
 import { podStrategy } from './pod-strategy.js';
+import type { Strategy } from './strategy.js';
 import { WORKLOAD_STRATEGIES } from './workloads-strategy.js';
 import { validateBinding, validateBindingUpdate, validateRules } from './rbac.js';
 
-/**
- * One strategy per kind: the name rule, defaulting, and create/update validation
- * (the per-kind `rest.RESTCreateStrategy` of kube-apiserver). The one validator per kind.
- */
-export interface Strategy {
-  nameValidator: NameValidator;
-  /** defaulting applied on create and update */
-  defaults?(obj: KubeObject): void;
-  /** PrepareForCreate: reset what clients may not set (status) */
-  prepareForCreate?(obj: KubeObject): void;
-  /** PrepareForUpdate: keep what the main resource may not change (status) */
-  prepareForUpdate?(next: KubeObject, old: KubeObject): void;
-  validate?(obj: KubeObject): FieldError[];
-  validateUpdate?(next: KubeObject, old: KubeObject): FieldError[];
-}
+export type { Strategy } from './strategy.js';
 
 const CONFIG_KEY_RE = /^[-._a-zA-Z0-9]+$/;
 /** core.MaxSecretSize: the most data a Secret or ConfigMap may hold (pkg/apis/core/types.go). */
