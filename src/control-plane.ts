@@ -12,6 +12,7 @@
  * Nothing here is exported from the package: the library's surface is src/index.ts.
  */
 import type pino from 'pino';
+import { KindSchemas } from './registry/schema/index.js';
 import { type Clock, ManualClock, RealClock } from './clock/index.js';
 import { buildAuthorizer, ensureBootstrapPolicy } from './auth/access-control.js';
 import { nodeRestrictionForTokens } from './auth/admission/node-restriction.js';
@@ -134,6 +135,8 @@ export class ControlPlane {
   readonly ruleResolver: RuleResolver;
   readonly admission: AdmissionChain;
   readonly logger: pino.Logger | undefined;
+  /** the kinds' schemas bodies are decoded against; other modules register their kinds here */
+  readonly schemas = new KindSchemas();
   private readonly staticTokens: Map<string, UserInfo>;
 
   private constructor(p: ControlPlaneParts) {

@@ -119,7 +119,7 @@ describe.skipIf(!HAVE_KUBECTL)(`the real kubectl against the discovery bodies${H
 
   it('explains a kind from its OpenAPI v3 schema', async () => {
     const { stdout } = await kubectl(['explain', 'serviceaccount.secrets']);
-    expect(stdout.split('\n').slice(0, 5)).toEqual(['KIND:       ServiceAccount', 'VERSION:    v1', '', 'FIELD: secrets <[]Object>', '']);
+    expect(stdout.split('\n').slice(0, 5)).toEqual(['KIND:       ServiceAccount', 'VERSION:    v1', '', 'FIELD: secrets <[]ObjectReference>', '']);
   });
 
   it('validates create -f tokenreview.yaml on the server via OpenAPI v3 (fieldValidation=Strict)', async () => {
