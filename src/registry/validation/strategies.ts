@@ -18,6 +18,8 @@ export interface Strategy {
   prepareForUpdate?(next: KubeObject, old: KubeObject): void;
   validate?(obj: KubeObject): FieldError[];
   validateUpdate?(next: KubeObject, old: KubeObject): FieldError[];
+  /** ValidateXStatusUpdate beyond the object metadata (an update through `/status`) */
+  validateStatusUpdate?(next: KubeObject, old: KubeObject): FieldError[];
 }
 
 const CONFIG_KEY_RE = /^[-._a-zA-Z0-9]+$/;
