@@ -272,6 +272,7 @@ export class ObjectRegistry {
     strategy.defaults?.(obj);
     await runAdmission(this.admission, { operation: 'CREATE', resource: info, namespace, name: obj.metadata.name ?? obj.metadata.generateName ?? '', object: obj, oldObject: undefined, user: opts.user, dryRun: !!opts.dryRun });
     this.validate(info, obj, undefined);
+    this.allocate(info, obj, undefined);
     const now = rfc3339(this.opts.clock.now());
     obj.metadata.uid = randomUUID();
     obj.metadata.creationTimestamp = now;
@@ -375,7 +376,10 @@ export class ObjectRegistry {
     }
     await runAdmission(this.admission, { operation: 'UPDATE', resource: info, ...(subresource ? { subresource } : {}), namespace, name, object: obj, oldObject: old, user: opts.user, dryRun: !!opts.dryRun });
     if (subresource === 'status') this.validateStatus(info, obj, old);
-    else this.validate(info, obj, old);
+    else {
+      this.validate(info, obj, old);
+      this.allocate(info, obj, old);
+    }
     if (opts.dryRun) return obj;
     try {
       return (await this.opts.store.update(storageKey(info, namespace, name), obj as never, expected || undefined)) as KubeObject;
@@ -475,6 +479,14 @@ export class ObjectRegistry {
     const errs = validateObjectMeta(obj.metadata, info.namespaced, strategy.nameValidator);
     errs.push(...(strategy.validate?.(obj) ?? []));
     if (old) errs.push(...(strategy.validateUpdate?.(obj, old) ?? []));
+    if (errs.length) throw errors.invalid(info.kind, obj.metadata.name ?? '', errs, info.group);
+  }
+
+  /** The REST storage's allocation after validation (a Service's cluster IP and node ports). */
+  private allocate(info: ResourceInfo, obj: KubeObject, old: KubeObject | undefined): void {
+    const strategy = strategyFor(info.kind);
+    if (!strategy.allocate) return;
+    const errs = strategy.allocate(obj, old, () => this.list(info, undefined).items);
     if (errs.length) throw errors.invalid(info.kind, obj.metadata.name ?? '', errs, info.group);
   }
 

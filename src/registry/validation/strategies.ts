@@ -3,6 +3,7 @@ import type { ClusterRole, ConfigMap, KubeObject, Namespace, Pod, Role, RoleBind
 import { type NameValidator, dns1123Label, dns1123Subdomain, pathSegmentName } from './names.js';
 import { validatePod, defaultPod } from './pod.js';
 import { validateBinding, validateBindingUpdate, validateRules } from './rbac.js';
+import { KIND_STRATEGIES } from './kind-strategies.js';
 
 /**
  * One strategy per kind: the name rule, defaulting, and create/update validation
@@ -20,6 +21,11 @@ export interface Strategy {
   validateUpdate?(next: KubeObject, old: KubeObject): FieldError[];
   /** ValidateXStatusUpdate beyond the object metadata (an update through `/status`) */
   validateStatusUpdate?(next: KubeObject, old: KubeObject): FieldError[];
+  /**
+   * What the REST storage allocates after validation (a Service's cluster IP and node ports);
+   * `peers` lists the objects of the kind that exist. Returns the allocation errors.
+   */
+  allocate?(obj: KubeObject, old: KubeObject | undefined, peers: () => readonly KubeObject[]): FieldError[];
 }
 
 const CONFIG_KEY_RE = /^[-._a-zA-Z0-9]+$/;
@@ -146,6 +152,7 @@ const clusterRoleBinding: Strategy = {
 const plain: Strategy = { nameValidator: dns1123Subdomain };
 
 const STRATEGIES: Record<string, Strategy> = {
+  ...KIND_STRATEGIES,
   Namespace: namespace,
   ServiceAccount: plain,
   Pod: pod,
