@@ -273,6 +273,8 @@ export class ObjectRegistry {
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;
     if (info.namespaced) this.checkNamespace(namespace, info);
     const strategy = strategyFor(info.kind);
+    // the UID exists before PrepareForCreate, as in kube-apiserver (a Job's generated selector names it)
+    obj.metadata.uid = randomUUID();
     strategy.prepareForCreate?.(obj);
     prepareCreate(info, obj);
     strategy.defaults?.(obj);
@@ -280,7 +282,6 @@ export class ObjectRegistry {
     this.validate(info, obj, undefined);
     this.allocate(info, obj, undefined);
     const now = rfc3339(this.opts.clock.now());
-    obj.metadata.uid = randomUUID();
     obj.metadata.creationTimestamp = now;
     delete obj.metadata.deletionTimestamp;
     delete obj.metadata.selfLink;

@@ -4,7 +4,6 @@ import { StatusError } from '../../src/errors/index.js';
 import { kindInfo } from '../../src/registry/kinds.js';
 import { ObjectRegistry } from '../../src/registry/object-registry.js';
 import type { KubeObject } from '../../src/registry/types.js';
-import { canonicalQuantity } from '../../src/registry/validation/quantity.js';
 import { MemoryStore } from '../../src/store/index.js';
 
 /** Defaulting and validation of the non-workload kinds, with the messages of pkg/apis/<group>/validation. */
@@ -135,18 +134,3 @@ describe('LimitRange, ResourceQuota, PersistentVolumeClaim', () => {
   });
 });
 
-describe('resource quantities', () => {
-  it.each([
-    ['1.5Gi', '1536Mi'],
-    ['1024Mi', '1Gi'],
-    ['0.5', '500m'],
-    ['1000', '1k'],
-    ['1500', '1500'],
-    ['1e3', '1e3'],
-    ['0.1Ki', '103'],
-    ['0.0000000001', '1n'],
-    ['-1k', '-1k'],
-  ])('writes %s back as %s, as Quantity.String() does', (given, canonical) => {
-    expect(canonicalQuantity(given)).toBe(canonical);
-  });
-});

@@ -1,5 +1,7 @@
 import { type FieldError, invalid } from '../../errors/index.js';
 import { semanticEqual } from '../semantic-equal.js';
+import { validateLabelSelector } from './label-selector.js';
+import { Fields } from './typed-fields.js';
 
 /** Small checks shared by the kinds' validators (apimachinery/pkg/api/validation/generic.go and friends). */
 
@@ -41,4 +43,11 @@ export function intOrPercent(value: unknown, path: string): FieldError[] {
 /** `field.TooLong` as 1.33 renders it. */
 export function tooLongDetail(max: number): string {
   return `may not be more than ${max} bytes`;
+}
+
+/** ValidateLabelSelector on a decoded value, type errors included (label-selector.ts over typed-fields.ts). */
+export function selectorErrors(selector: unknown, path: string): FieldError[] {
+  const f = new Fields();
+  const errs = validateLabelSelector(f, f.obj(selector, path), path);
+  return [...f.errs, ...errs];
 }

@@ -17,10 +17,9 @@ import { allocateService, defaultService, prepareServiceUpdate, validateService,
 
 /**
  * The strategies of the kinds served beside the identity kinds (services, endpoints, quotas,
- * claims, networking, policy, leases, controller revisions), and the name rule of the workload
- * kinds, whose defaulting and validation (pod templates included) live in workloads.ts when
- * present there. Status and generation semantics are not here: registry/lifecycle.ts applies them
- * to every kind from its ResourceInfo.
+ * claims, networking, policy, leases, controller revisions); the workload kinds' strategies are
+ * workloads-strategy.ts's. Status and generation semantics are not here: registry/lifecycle.ts
+ * applies them to every kind from its ResourceInfo.
  * IMPORTANT: strategies.ts spreads this map first, so an entry it defines itself wins.
  */
 export const KIND_STRATEGIES: Record<string, Strategy> = {
@@ -47,11 +46,4 @@ export const KIND_STRATEGIES: Record<string, Strategy> = {
   PodDisruptionBudget: { nameValidator: dns1123Subdomain, validate: validatePodDisruptionBudget },
   Lease: { nameValidator: dns1123Subdomain, prepareForCreate: (o) => dropDisabledLeaseFields(o), prepareForUpdate: (n, o) => dropDisabledLeaseFields(n, o), validate: validateLease },
   ControllerRevision: { nameValidator: dns1123Subdomain, validate: validateControllerRevision, validateUpdate: validateControllerRevisionUpdate },
-  // workloads: the name rule only, until their validation lands (registry/validation/workloads.ts)
-  Deployment: { nameValidator: dns1123Subdomain },
-  ReplicaSet: { nameValidator: dns1123Subdomain },
-  StatefulSet: { nameValidator: dns1123Subdomain },
-  DaemonSet: { nameValidator: dns1123Subdomain },
-  Job: { nameValidator: dns1123Subdomain },
-  CronJob: { nameValidator: dns1123Subdomain },
 };

@@ -1,8 +1,7 @@
 import { isIP } from 'node:net';
 import { FieldError, forbidden, invalid, notSupported, required } from '../../errors/index.js';
-import type { KubeObject, LabelSelector } from '../types.js';
-import { immutable, list, obj, type Obj, tooLongDetail } from './common.js';
-import { validateLabelSelector } from './label-selector.js';
+import type { KubeObject } from '../types.js';
+import { immutable, list, obj, type Obj, tooLongDetail, selectorErrors } from './common.js';
 import { dns1035Label, cidr, portName, portNum } from './net.js';
 import { dns1123Subdomain } from './names.js';
 
@@ -30,7 +29,7 @@ export function defaultNetworkPolicy(o: KubeObject): void {
 
 export function validateNetworkPolicy(o: KubeObject): FieldError[] {
   const spec = obj(o.spec);
-  const errs = validateLabelSelector(spec.podSelector as LabelSelector, 'spec.podSelector');
+  const errs = selectorErrors(spec.podSelector, 'spec.podSelector');
   list(spec.ingress).forEach((rule, i) => {
     list(obj(rule).ports).forEach((p, j) => errs.push(...validatePolicyPort(obj(p), `spec.ingress[${i}].ports[${j}]`)));
     list(obj(rule).from).forEach((p, j) => errs.push(...validatePeer(obj(p), `spec.ingress[${i}].from[${j}]`)));
@@ -71,11 +70,11 @@ function validatePeer(peer: Obj, path: string): FieldError[] {
   let peers = 0;
   if (peer.podSelector) {
     peers++;
-    errs.push(...validateLabelSelector(peer.podSelector as LabelSelector, `${path}.podSelector`));
+    errs.push(...selectorErrors(peer.podSelector, `${path}.podSelector`));
   }
   if (peer.namespaceSelector) {
     peers++;
-    errs.push(...validateLabelSelector(peer.namespaceSelector as LabelSelector, `${path}.namespaceSelector`));
+    errs.push(...selectorErrors(peer.namespaceSelector, `${path}.namespaceSelector`));
   }
   if (peer.ipBlock) {
     peers++;

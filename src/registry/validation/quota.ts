@@ -1,9 +1,22 @@
 import { type FieldError, duplicate, errors, forbidden, invalid, notSupported, required } from '../../errors/index.js';
-import type { KubeObject, LabelSelector } from '../types.js';
-import { list, obj, type Obj, immutable } from './common.js';
-import { validateLabelSelector } from './label-selector.js';
+import type { KubeObject } from '../types.js';
+import { list, obj, type Obj, immutable, selectorErrors } from './common.js';
 import { qualifiedName } from './names.js';
-import { QUANTITY_FORMAT_ERROR, canonicalQuantity, compareQuantities, isWholeQuantity, parseQuantity } from './quantity.js';
+import { QUANTITY_FORMAT_ERROR, type Quantity, cmpQuantity, isWhole, parseQuantity, quantityString } from './quantity.js';
+
+/** A quantity already checked by checkQuantities (or zero). */
+const q = (v: unknown): Quantity => parseQuantity(v) ?? { num: 0n, exp: 0, format: 'DecimalSI' };
+const canonicalQuantity = (v: unknown): string => quantityString(q(v));
+const compareQuantities = (a: unknown, b: unknown): number => cmpQuantity(q(a), q(b));
+const isWholeQuantity = (v: unknown): boolean => isWhole(q(v));
+/** MilliValue(): the value in thousandths, rounded up. */
+function milliValue(v: unknown): number {
+  const x = q(v);
+  const e = x.exp + 3;
+  if (e >= 0) return Number(x.num * 10n ** BigInt(e));
+  const div = 10n ** BigInt(-e);
+  return Number(x.num / div + (x.num % div > 0n ? 1n : 0n));
+}
 
 /**
  * Core resources about amounts: LimitRange, ResourceQuota and PersistentVolumeClaim
@@ -25,11 +38,7 @@ const LIMIT_TYPES = new Set(['Pod', 'Container', 'PersistentVolumeClaim']);
 /** Parses every quantity in a `map[ResourceName]Quantity` or throws the decoder's 400. */
 function checkQuantities(kind: string, m: unknown): void {
   for (const v of Object.values(obj(m))) {
-    try {
-      parseQuantity(String(v));
-    } catch (e) {
-      throw errors.badRequest(`${kind} in version "v1" cannot be handled as a ${kind}: ${(e as Error).message || QUANTITY_FORMAT_ERROR}`);
-    }
+    if (!parseQuantity(v)) throw errors.badRequest(`${kind} in version "v1" cannot be handled as a ${kind}: ${QUANTITY_FORMAT_ERROR}`);
   }
 }
 
@@ -79,7 +88,7 @@ export function validateLimitRange(o: KubeObject): FieldError[] {
     for (const k of Object.keys(named('maxLimitRequestRatio'))) keys.add(k);
     for (const k of keys) {
       const [min, max, def, req, ratio] = ['min', 'max', 'default', 'defaultRequest', 'maxLimitRequestRatio'].map((f) => named(f)[k]);
-      const s = (q: string) => canonicalQuantity(String(q));
+      const s = (v: string) => canonicalQuantity(v);
       const gt = (a: string, b: string) => compareQuantities(String(a), String(b)) > 0;
       if (min !== undefined && max !== undefined && gt(min, max)) errs.push(invalid(`${p}.min[${k}]`, s(min), `min value ${s(min)} is greater than max value ${s(max)}`));
       if (req !== undefined && min !== undefined && gt(min, req)) errs.push(invalid(`${p}.defaultRequest[${k}]`, s(req), `min value ${s(min)} is greater than default request value ${s(req)}`));
@@ -89,9 +98,8 @@ export function validateLimitRange(o: KubeObject): FieldError[] {
       if (def !== undefined && max !== undefined && gt(def, max)) errs.push(invalid(`${p}.default[${k}]`, s(max), `default value ${s(def)} is greater than max value ${s(max)}`));
       if (ratio !== undefined && compareQuantities(String(ratio), '1') < 0) errs.push(invalid(`${p}.maxLimitRequestRatio[${k}]`, s(ratio), `ratio ${s(ratio)} is less than 1`));
       if (ratio !== undefined && min !== undefined && max !== undefined) {
-        const milli = (q: string) => Number(parseQuantity(String(q)).nanos / 1_000_000n);
-        const limitRatio = milli(max) / milli(min);
-        if (milli(ratio) / 1000 > limitRatio) errs.push(invalid(`${p}.maxLimitRequestRatio[${k}]`, s(ratio), `ratio ${s(ratio)} is greater than max/min = ${limitRatio.toFixed(6)}`));
+        const limitRatio = milliValue(max) / milliValue(min);
+        if (milliValue(ratio) / 1000 > limitRatio) errs.push(invalid(`${p}.maxLimitRequestRatio[${k}]`, s(ratio), `ratio ${s(ratio)} is greater than max/min = ${limitRatio.toFixed(6)}`));
       }
       if (isHugePages(k) && def !== undefined && req !== undefined && compareQuantities(String(def), String(req)) !== 0) {
         errs.push(invalid(`${p}.defaultRequest[${k}]`, s(req), `default value ${s(def)} must equal to defaultRequest value ${s(req)} in ${k}`));
@@ -144,7 +152,7 @@ export function validatePersistentVolumeClaim(o: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
   const modes = list(spec.accessModes).map(String);
   if (modes.length === 0) errs.push(required('spec.accessModes', 'at least 1 access mode is required'));
-  if (spec.selector !== undefined) errs.push(...validateLabelSelector(spec.selector as LabelSelector, 'spec.selector'));
+  if (spec.selector !== undefined) errs.push(...selectorErrors(spec.selector, 'spec.selector'));
   for (const m of modes) if (!ACCESS_MODES.includes(m)) errs.push(notSupported('spec.accessModes', m, ACCESS_MODES));
   if (modes.includes('ReadWriteOncePod') && modes.some((m) => m !== 'ReadWriteOncePod')) errs.push(forbidden('spec.accessModes', 'may not use ReadWriteOncePod with other access modes'));
   const storage = obj(resources.requests).storage;

@@ -1,6 +1,6 @@
 import { formatLabels } from '../../../registry/label-selector.js';
 import type { KubeObject } from '../../../registry/types.js';
-import { canonicalQuantity } from '../../../registry/validation/quantity.js';
+import { parseQuantity, quantityString } from '../../../registry/validation/quantity.js';
 import { ageSince } from '../human-duration.js';
 import type { TableColumnDefinition } from '../table-columns.js';
 import { loadBalancerAddresses } from './networking.js';
@@ -146,11 +146,8 @@ function accessModes(modes: unknown[]): string {
 }
 
 function quantity(v: unknown): string {
-  try {
-    return canonicalQuantity(String(v ?? '0'));
-  } catch {
-    return String(v);
-  }
+  const parsed = parseQuantity(v ?? '0');
+  return parsed ? quantityString(parsed) : String(v);
 }
 
 export const CORE_PRINTERS: Record<string, Printer> = {
