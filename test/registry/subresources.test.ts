@@ -57,12 +57,14 @@ describe('status and generation of the main resource', () => {
     ['ResourceQuota', {}],
   ])('gives a new %s the status a cluster shows before any controller ran', async (kind, status) => {
     const info = kindInfo(kind)!;
+    const template = { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } };
+    const jobTemplate = { metadata: {}, spec: { containers: [{ name: 'c', image: 'i' }], restartPolicy: 'Never' } };
     const body: Record<string, Record<string, unknown>> = {
-      ReplicaSet: { spec: { selector: { matchLabels: { a: 'b' } } } },
-      StatefulSet: { spec: {} },
-      DaemonSet: { spec: {} },
-      Job: { spec: {} },
-      CronJob: { spec: { schedule: '* * * * *' } },
+      ReplicaSet: { spec: { selector: { matchLabels: { a: 'b' } }, template } },
+      StatefulSet: { spec: { selector: { matchLabels: { a: 'b' } }, template } },
+      DaemonSet: { spec: { selector: { matchLabels: { a: 'b' } }, template } },
+      Job: { spec: { template: jobTemplate } },
+      CronJob: { spec: { schedule: '* * * * *', jobTemplate: { spec: { template: jobTemplate } } } },
       Service: { spec: { ports: [{ port: 80 }] } },
       PersistentVolumeClaim: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
       PodDisruptionBudget: { spec: { minAvailable: 1 } },
@@ -94,7 +96,7 @@ describe('status and generation of the main resource', () => {
 
   it('moves the generation of a ReplicaSet on spec changes only, not on annotations', async () => {
     const rs = kindInfo('ReplicaSet')!;
-    const o = await reg.create(rs, 'default', { metadata: { name: 'r' }, spec: { replicas: 1, selector: { matchLabels: { a: 'b' } } } });
+    const o = await reg.create(rs, 'default', { metadata: { name: 'r' }, spec: { replicas: 1, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } });
     const annotated = await reg.update(rs, 'default', 'r', { ...o, metadata: { ...o.metadata, annotations: { a: 'b' } } });
     expect(annotated.metadata.generation).toBe(1);
   });
@@ -154,7 +156,9 @@ describe('/status', () => {
 
 describe('/scale', () => {
   it('reads spec.replicas, status.replicas and the selector as a string', async () => {
-    const d = await reg.create(D(), 'default', deployment({ spec: { ...(deployment().spec as object), selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['fe', 'be'] }] } } }));
+    const base = deployment().spec as { template: { metadata: object; spec: object } };
+    const template = { ...base.template, metadata: { labels: { app: 'web', tier: 'fe' } } };
+    const d = await reg.create(D(), 'default', deployment({ spec: { ...base, template, selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['fe', 'be'] }] } } }));
     await reg.updateStatus(D(), 'default', 'web', { ...d, status: { replicas: 1 } });
     const scale = reg.getScale(D(), 'default', 'web');
     expect(scale).toEqual({
