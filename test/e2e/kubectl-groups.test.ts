@@ -54,7 +54,7 @@ describe('kubectl and the apps, batch, networking, policy and coordination group
     expect(kubectl('create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2')).toMatchObject({ status: 0, stdout: 'deployment.apps/web created\n', stderr: '' });
     const d = JSON.parse(kubectl('get', 'deploy', 'web', '-o', 'json').stdout);
     expect(d).toMatchObject({ kind: 'Deployment', apiVersion: 'apps/v1', metadata: { name: 'web', generation: 1, labels: { app: 'web' } }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } } }, status: {} });
-    expect(d.spec.template.spec.containers).toEqual([{ name: 'nginx', image: 'nginx:1.27' }]);
+    expect(d.spec.template.spec.containers).toMatchObject([{ name: 'nginx', image: 'nginx:1.27', imagePullPolicy: 'IfNotPresent' }]);
     expect(kubectl('scale', 'deployment', 'web', '--replicas=3')).toMatchObject({ status: 0, stdout: 'deployment.apps/web scaled\n' });
     const scaled = JSON.parse(kubectl('get', 'deploy', 'web', '-o', 'json').stdout);
     expect(scaled.spec.replicas).toBe(3);
