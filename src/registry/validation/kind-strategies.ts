@@ -1,4 +1,4 @@
-import type { Strategy } from './strategies.js';
+import type { Strategy } from './strategy.js';
 import { dropDisabledLeaseFields, validateLease } from './coordination.js';
 import { defaultEndpoints, validateControllerRevision, validateControllerRevisionUpdate, validateEndpoints } from './endpoints.js';
 import { dns1123Subdomain } from './names.js';

@@ -5,7 +5,7 @@ import { dns1123Subdomain } from './names.js';
 import { validatePodMetadataAndSpec } from './pod.js';
 import { podValidationOptions, validatePodUpdateRules } from './pod-update.js';
 import { cmpQuantity, parseQuantity } from './quantity.js';
-import type { Strategy } from './strategies.js';
+import type { Strategy } from './strategy.js';
 import { Fields, type Obj, isObj } from './typed-fields.js';
 
 /**

@@ -1,33 +1,13 @@
 import { FieldError, invalid, required, forbidden } from '../../errors/index.js';
-import type { ClusterRole, ConfigMap, KubeObject, Namespace, Role, RoleBinding, Secret } from '../types.js';
-import { type NameValidator, dns1123Label, dns1123Subdomain, pathSegmentName } from './names.js';
+import type { ClusterRole, ConfigMap, Namespace, Role, RoleBinding, Secret } from '../types.js';
+import { dns1123Label, dns1123Subdomain, pathSegmentName } from './names.js';
 import { podStrategy } from './pod-strategy.js';
+import type { Strategy } from './strategy.js';
 import { WORKLOAD_STRATEGIES } from './workloads-strategy.js';
 import { validateBinding, validateBindingUpdate, validateRules } from './rbac.js';
 import { KIND_STRATEGIES } from './kind-strategies.js';
 
-/**
- * One strategy per kind: the name rule, defaulting, and create/update validation
- * (the per-kind `rest.RESTCreateStrategy` of kube-apiserver). The one validator per kind.
- */
-export interface Strategy {
-  nameValidator: NameValidator;
-  /** defaulting applied on create and update */
-  defaults?(obj: KubeObject): void;
-  /** PrepareForCreate: reset what clients may not set (status) */
-  prepareForCreate?(obj: KubeObject): void;
-  /** PrepareForUpdate: keep what the main resource may not change (status) */
-  prepareForUpdate?(next: KubeObject, old: KubeObject): void;
-  validate?(obj: KubeObject): FieldError[];
-  validateUpdate?(next: KubeObject, old: KubeObject): FieldError[];
-  /** ValidateXStatusUpdate beyond the object metadata (an update through `/status`) */
-  validateStatusUpdate?(next: KubeObject, old: KubeObject): FieldError[];
-  /**
-   * What the REST storage allocates after validation (a Service's cluster IP and node ports);
-   * `peers` lists the objects of the kind that exist. Returns the allocation errors.
-   */
-  allocate?(obj: KubeObject, old: KubeObject | undefined, peers: () => readonly KubeObject[]): FieldError[];
-}
+export type { Strategy } from './strategy.js';
 
 const CONFIG_KEY_RE = /^[-._a-zA-Z0-9]+$/;
 const MAX_SECRET_SIZE = 1024 * 1024;

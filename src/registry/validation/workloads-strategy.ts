@@ -3,7 +3,7 @@ import { defaultCronJob, defaultDaemonSet, defaultDeployment, defaultJob, defaul
 import type { KubeObject } from '../types.js';
 import { type NameValidator, dns1123Label, dns1123Subdomain } from './names.js';
 import { validateKubeFinalizers, validateObjectMetaUpdate } from './object-meta.js';
-import type { Strategy } from './strategies.js';
+import type { Strategy } from './strategy.js';
 import { Fields, type Obj, isObj, semanticEqual } from './typed-fields.js';
 import {
   validateControllerRevision,
