@@ -1,6 +1,6 @@
 import { APPS_COLUMNS } from './printers/apps.js';
 import { BATCH_COLUMNS } from './printers/batch.js';
-import { AGE, CREATED_DOC, NAME, NAME_DOC, col } from './printers/columns.js';
+import { AGE, CREATED_DOC, NAME, NAME_DOC, col, type TableColumnDefinition } from './printers/columns.js';
 import { CORE_COLUMNS } from './printers/core.js';
 import { NETWORKING_COLUMNS } from './printers/networking.js';
 import { POLICY_COLUMNS } from './printers/policy.js';
@@ -14,13 +14,7 @@ import { POLICY_COLUMNS } from './printers/policy.js';
  * kubectl shows priority-0 columns, and priority-1 ones with `-o wide`; the server always sends all.
  */
 
-export interface TableColumnDefinition {
-  name: string;
-  type: string;
-  format: string;
-  description: string;
-  priority: number;
-}
+export type { TableColumnDefinition } from './printers/columns.js';
 
 const NODE_ADDRESSES_DOC =
   "List of addresses reachable to the node. Queried from cloud provider, if available. More info: https://kubernetes.io/docs/reference/node/node-status/#addresses Note: This field is declared as mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is merged. Callers should instead use a full-replacement patch. See https://pr.k8s.io/79391 for an example. Consumers should assume that addresses can change during the lifetime of a Node. However, there are some exceptions where this may not be possible, such as Pods that inherit a Node's address in its own status or consumers of the downward API (status.hostIP).";

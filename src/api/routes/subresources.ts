@@ -8,7 +8,16 @@ import { scaleTable, toTable, wantsTable } from '../discovery/index.js';
 import { formatOf } from '../media.js';
 import { applyPatch } from '../patch.js';
 import { sendJson } from '../respond.js';
-import type { ResourceDeps } from './resources.js';
+import type { Clock } from '../../clock/index.js';
+import type { ObjectRegistry } from '../../registry/object-registry.js';
+
+/** What the subresource routes use of the control plane (api/routes/resources.ts passes its deps). */
+export interface SubresourceDeps {
+  objects: ObjectRegistry;
+  clock: Clock;
+  /** resolves when controllers have caught up with a write */
+  idle(): Promise<void>;
+}
 
 /**
  * The `status` and `scale` subresources of the stored kinds (`/…/<resource>/<name>/status|scale`),
@@ -20,7 +29,7 @@ import type { ResourceDeps } from './resources.js';
  *   workload's `spec.replicas` (a patch applies to the Scale, as `kubectl scale` sends it).
  * A subresource the kind does not serve, or a path with more segments, is a 404.
  */
-export async function handleSubresource(deps: ResourceDeps, r: ResourceInfo, req: Request, res: Response): Promise<void> {
+export async function handleSubresource(deps: SubresourceDeps, r: ResourceInfo, req: Request, res: Response): Promise<void> {
   const ctx = requestContext(req);
   const info = ctx.info;
   const sub = info.subresource;

@@ -1,8 +1,7 @@
 import { formatLabelSelector, formatLabels, labelSelectorString } from '../../../registry/label-selector.js';
 import type { KubeObject, LabelSelector } from '../../../registry/types.js';
 import { ageSince } from '../human-duration.js';
-import type { TableColumnDefinition } from '../table-columns.js';
-import { AGE, CONTAINERS, IMAGES, NAME, type Printer, arr, col, containerCells, int, nameOf, rec, str } from './columns.js';
+import { AGE, CONTAINERS, IMAGES, NAME, type Printer, arr, col, containerCells, int, nameOf, rec, str, type TableColumnDefinition } from './columns.js';
 
 /**
  * apps/v1 rows as pkg/printers/internalversion/printers.go prints them (kube-apiserver 1.33):

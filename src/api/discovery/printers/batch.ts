@@ -1,8 +1,7 @@
 import { formatLabelSelector } from '../../../registry/label-selector.js';
 import type { KubeObject, LabelSelector } from '../../../registry/types.js';
 import { ageSince, humanDuration } from '../human-duration.js';
-import type { TableColumnDefinition } from '../table-columns.js';
-import { AGE, CONTAINERS, IMAGES, NAME, type Printer, arr, col, containerCells, int, nameOf, rec, str } from './columns.js';
+import { AGE, CONTAINERS, IMAGES, NAME, type Printer, arr, col, containerCells, int, nameOf, rec, str, type TableColumnDefinition } from './columns.js';
 
 /**
  * batch/v1 rows as printers.go prints them (kube-apiserver 1.33): printJob (STATUS from the

@@ -1,5 +1,13 @@
 import type { KubeObject } from '../../../registry/types.js';
-import type { TableColumnDefinition } from '../table-columns.js';
+
+/** A Table column as kube-apiserver sends it (metav1.TableColumnDefinition). */
+export interface TableColumnDefinition {
+  name: string;
+  type: string;
+  format: string;
+  description: string;
+  priority: number;
+}
 
 /**
  * What every printer file shares: the column constructor, the Name and Age columns with the

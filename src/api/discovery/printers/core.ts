@@ -2,9 +2,8 @@ import { formatLabels } from '../../../registry/label-selector.js';
 import type { KubeObject } from '../../../registry/types.js';
 import { parseQuantity, quantityString } from '../../../registry/validation/quantity.js';
 import { ageSince } from '../human-duration.js';
-import type { TableColumnDefinition } from '../table-columns.js';
 import { loadBalancerAddresses } from './networking.js';
-import { AGE, NAME, type Printer, arr, col, int, nameOf, rec, str } from './columns.js';
+import { AGE, NAME, type Printer, arr, col, int, nameOf, rec, str, type TableColumnDefinition } from './columns.js';
 
 /**
  * core/v1 rows for the kinds beside the identity ones: printService, printEndpoints,

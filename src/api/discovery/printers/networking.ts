@@ -1,8 +1,7 @@
 import { formatLabelSelector } from '../../../registry/label-selector.js';
 import type { LabelSelector } from '../../../registry/types.js';
 import { ageSince } from '../human-duration.js';
-import type { TableColumnDefinition } from '../table-columns.js';
-import { AGE, NAME, type Printer, arr, col, nameOf, rec, str } from './columns.js';
+import { AGE, NAME, type Printer, arr, col, nameOf, rec, str, type TableColumnDefinition } from './columns.js';
 
 /** networking.k8s.io/v1 rows: printIngress, printIngressClass, printNetworkPolicy (printers.go, 1.33). */
 

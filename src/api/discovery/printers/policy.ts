@@ -1,6 +1,5 @@
 import { ageSince } from '../human-duration.js';
-import type { TableColumnDefinition } from '../table-columns.js';
-import { AGE, NAME, type Printer, col, int, nameOf, rec } from './columns.js';
+import { AGE, NAME, type Printer, col, int, nameOf, rec, type TableColumnDefinition } from './columns.js';
 
 /** policy/v1 and coordination.k8s.io/v1 rows: printPodDisruptionBudget, printLease (printers.go, 1.33). */
 
