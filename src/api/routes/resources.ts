@@ -11,6 +11,7 @@ import { patchFormatOf, unsupportedPatchType } from '../media.js';
 import { applyPatchRequest } from '../patch.js';
 import { type KindSchemas, validateWriteOptions, writeOptionsFromQuery } from '../../registry/schema/index.js';
 import { sendJson } from '../respond.js';
+import { handleSubresource } from './subresources.js';
 import { serveWatch, type WatchLimits } from './watch.js';
 
 /** What the resource routes use of the control plane. */
@@ -33,8 +34,8 @@ export async function handleResource(deps: ResourceDeps, req: Request, res: Resp
   const info = ctx.info;
   const r = resourceInfo(info.apiGroup, info.resource);
   if (!r || r.version !== info.apiVersion) throw errors.pageNotFound();
-  if (info.subresource) throw errors.pageNotFound();
   if (r.namespaced === false && info.namespace && info.resource !== 'namespaces') throw errors.pageNotFound();
+  if (info.subresource) return handleSubresource(deps, r, req, res);
   const reg = deps.objects;
   const ns = r.namespaced ? info.namespace : '';
   const user = ctx.user;
@@ -56,7 +57,7 @@ export async function handleResource(deps: ResourceDeps, req: Request, res: Resp
       return sendJson(res, 200, { kind: r.listKind, apiVersion: apiVersionOf(r), metadata, items: list.items });
     }
     case 'watch':
-      return serveWatch(deps.objects, deps.watches, r, ns || undefined, req, res);
+      return serveWatch(deps.objects, deps.watches, r, ns || undefined, req, res, () => deps.clock.now());
     case 'create': {
       // go-restful registers POST on collections only: a POST naming an object matches no route
       if (info.name) throw errors.methodNotAllowed();

@@ -5,6 +5,7 @@ import { podStrategy } from './pod-strategy.js';
 import type { Strategy } from './strategy.js';
 import { WORKLOAD_STRATEGIES } from './workloads-strategy.js';
 import { validateBinding, validateBindingUpdate, validateRules } from './rbac.js';
+import { KIND_STRATEGIES } from './kind-strategies.js';
 
 export type { Strategy } from './strategy.js';
 
@@ -189,6 +190,7 @@ const clusterRoleBinding: Strategy = {
 const plain: Strategy = { nameValidator: dns1123Subdomain };
 
 const STRATEGIES: Record<string, Strategy> = {
+  ...KIND_STRATEGIES,
   Namespace: namespace,
   ServiceAccount: plain,
   Pod: pod,

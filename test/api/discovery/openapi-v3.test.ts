@@ -22,7 +22,17 @@ const HEX128 = /^[0-9A-F]{128}$/;
 describe('OpenAPI v3', () => {
   it('indexes every served group-version, sorted, with the hash of the exact document bytes', () => {
     const index = openApiV3Index();
-    const keys = ['api/v1', 'apis/authentication.k8s.io/v1', 'apis/authorization.k8s.io/v1', 'apis/rbac.authorization.k8s.io/v1'];
+    const keys = [
+      'api/v1',
+      'apis/apps/v1',
+      'apis/authentication.k8s.io/v1',
+      'apis/authorization.k8s.io/v1',
+      'apis/batch/v1',
+      'apis/coordination.k8s.io/v1',
+      'apis/networking.k8s.io/v1',
+      'apis/policy/v1',
+      'apis/rbac.authorization.k8s.io/v1',
+    ];
     const expected = Object.fromEntries(
       keys.map((k) => [k, { serverRelativeURL: `/openapi/v3/${k}?hash=${createHash('sha512').update(openApiV3Body(k)!.body).digest('hex').toUpperCase()}` }]),
     );
@@ -111,7 +121,7 @@ describe('OpenAPI v3', () => {
   });
 
   it.each([
-    ['an unknown group-version', 'apis/apps/v1'],
+    ['a group-version Kubernetes no longer serves', 'apis/extensions/v1beta1'],
     ['a group without its version', 'apis/rbac.authorization.k8s.io'],
     ['a leading slash', '/api/v1'],
   ])('has no document for %s', (_name, path) => {
