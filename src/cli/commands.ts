@@ -13,6 +13,7 @@ import { registerKubeconfigCommand } from './kubeconfig-command.js';
 import { registerKubeletCommand } from './kubelet-command.js';
 import { registerCompareCommand } from './compare.js';
 import { serve } from './serve.js';
+import { logFormatOption, logLevelOption } from './log-options.js';
 import type { ServeFlags } from './serve-options.js';
 import { apiRequest } from '../client/api-client.js';
 
@@ -55,7 +56,8 @@ export function registerCommands(program: Command): void {
     .option('--etcd-cafile <file>', 'SSL Certificate Authority file used to secure etcd communication.')
     .option('--etcd-certfile <file>', 'SSL certification file used to secure etcd communication.')
     .option('--etcd-keyfile <file>', 'SSL key file used to secure etcd communication.')
-    .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
+    .addOption(logLevelOption())
+    .addOption(logFormatOption())
     .addHelpText('after', '\nExamples:\n  satoken serve\n  satoken serve --secure-port 0 --data-dir /tmp/sat --service-account-issuer https://127.0.0.1:6443\n  export KUBECONFIG=.satoken/kubeconfig; kubectl create token default\n')
     .action(async (f: ServeFlags) => {
       await serve(f, undefined, { handleSignals: true });

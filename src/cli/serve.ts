@@ -5,7 +5,6 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import pino from 'pino';
 import { createApp } from '../api/app.js';
 import { buildAuthorizer, ensureBootstrapPolicy } from '../auth/access-control.js';
 import { rbacEscalationAdmission } from '../auth/admission/rbac-escalation.js';
@@ -20,13 +19,12 @@ import { SqliteStore } from '../store/sqlite-store.js';
 import type { EtcdStore } from '../store/etcd-store.js';
 import type { KeyValueStore } from '../store/types.js';
 import { CliError } from './create-token.js';
+import { createCliLogger } from './log-output.js';
 import { loadEtcdTls, parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort, parseWebhookTtlMs } from './serve-options.js';
 import { staleTokenAudit } from '../metrics/stale-token-audit.js';
 
 export const ADMIN_USER = 'kubernetes-admin';
 const SHUTDOWN_BOUND_MS = 5000;
-/** how long a request log line may wait in the buffer */
-const LOG_FLUSH_MS = 1000;
 
 export interface RunningServer {
   url: string;
@@ -69,12 +67,9 @@ function ensureAdminToken(dataDir: string): { token: string; path: string } {
  * kube-apiserver's paths, and a kubeconfig for the admin. Prints one ready line.
  */
 export async function serve(f: ServeFlags, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`), opts: { handleSignals?: boolean } = {}): Promise<RunningServer> {
-  // Buffered (4 KiB, flushed every second and on close): one line per request cost 11-12 % of
-  // TokenReview throughput written at once or synchronously, 7 % buffered (npm run bench -- --only logging).
-  const logDestination = pino.destination({ dest: 2, sync: false, minLength: 4096 });
-  const flushLogs = setInterval(() => logDestination.flush(), LOG_FLUSH_MS);
-  flushLogs.unref();
-  const logger = pino({ level: f.logLevel, redact: { paths: ['req.headers.authorization', 'token', '*.token', 'key', '*.key'], censor: '[redacted]' } }, logDestination);
+  // JSON off a terminal (buffered: see log-output.ts), readable lines on one
+  const logs = await createCliLogger({ level: f.logLevel, format: f.logFormat, redact: ['req.headers.authorization', 'token', '*.token', 'key', '*.key'] });
+  const logger = logs.logger;
   const port = parsePort(f.securePort);
   const issuers = f.serviceAccountIssuer.length ? f.serviceAccountIssuer : [DEFAULT_ISSUER];
   try {
@@ -237,12 +232,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
       });
       await election?.stop();
       await emulator.close();
-      clearInterval(flushLogs);
-      try {
-        logDestination.flushSync();
-      } catch {
-        // stderr already gone: nothing left to write to
-      }
+      logs.close();
     })());
   if (opts.handleSignals) {
     const stop = () => void close().then(() => process.exit(0));
