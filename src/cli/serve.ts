@@ -20,6 +20,8 @@ import type { EtcdStore } from '../store/etcd-store.js';
 import type { KeyValueStore } from '../store/types.js';
 import { CliError } from './create-token.js';
 import { createCliLogger } from './log-output.js';
+import { keyGenerationProgress } from './key-generation-progress.js';
+import { addressInUseError, storeInUseError } from './serve-hints.js';
 import { loadEtcdTls, parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort, parseWebhookTtlMs } from './serve-options.js';
 import { staleTokenAudit } from '../metrics/stale-token-audit.js';
 
@@ -97,6 +99,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   const dataDir = resolve(f.dataDir);
   mkdirSync(keysDir, { recursive: true });
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const generating = keyGenerationProgress({ keysDir, shown: f.keysDir, algorithm: f.algorithm, signingKeyFromFiles: !!(f.serviceAccountSigningKeyFile || f.serviceAccountKeyFile.length) });
   let keySet: KeySet;
   try {
     if (f.serviceAccountSigningKeyFile || f.serviceAccountKeyFile.length) {
@@ -110,6 +113,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   }
   const clock = new RealClock();
   const tls = await ensureServingCertificates(keysDir, { clock });
+  generating.done();
   let clientCas: string[] = [];
   try {
     if (f.clientCaFile) clientCas = loadClientCaFile(f.clientCaFile);
@@ -140,6 +144,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
       : SqliteStore.open(dataDir);
   } catch (e) {
     const message = (e as Error).message;
+    if (!replicated && message.endsWith('is in use by another process')) throw storeInUseError(f.dataDir, dataDir, message);
     // https without --etcd-cafile: only the CAs Node trusts by default vouch for etcd
     const hint = replicated && !etcdTls?.ca && /serving certificate is not trusted/.test(message) ? '; without --etcd-cafile only the CAs Node trusts by default (and NODE_EXTRA_CA_CERTS) are accepted' : '';
     throw new CliError(`cannot open the store: ${message}${hint}`);
@@ -205,7 +210,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
     : undefined;
   const server: Server = f.http ? createHttpServer(app) : createHttpsServer({ key: tls.key, cert: tls.cert, ca: [tls.caCert, ...clientCas], requestCert: true, rejectUnauthorized: false }, app);
   await new Promise<void>((ok, fail) => {
-    server.once('error', (e: NodeJS.ErrnoException) => fail(new CliError(e.code === 'EADDRINUSE' ? `failed to listen on ${f.bindAddress}:${port}: address already in use` : e.message)));
+    server.once('error', (e: NodeJS.ErrnoException) => void (e.code === 'EADDRINUSE' ? addressInUseError(f.bindAddress, port) : Promise.resolve(new CliError(e.message))).then(fail));
     server.listen(port, f.bindAddress, () => ok());
   });
   const actualPort = (server.address() as AddressInfo).port;
