@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { VERSION } from '../version.js';
+import { RealClock } from '../clock/index.js';
 import { versionInfo } from '../api/discovery/index.js';
 import { connectionOptions, resolveConnection, type ConnectionFlags } from './connection.js';
 import { buildTokenRequest, CliError, createToken, type CreateTokenFlags } from './create-token.js';
 import { inspectToken, NotAJwtError } from './decode/inspect.js';
 import { renderReport } from './decode/render.js';
+import { readTokenInput } from './decode/token-input.js';
 import { jwksKeySource, verifyOffline, verifyWithServer, type Verdict } from './decode/verify.js';
 import { registerKeyCommands } from './keys-command.js';
 import { registerKubeconfigCommand } from './kubeconfig-command.js';
@@ -99,10 +101,11 @@ export function registerCommands(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 shown (and valid, with --verify), 1 rejected, 2 usage or input errors.\n\nExamples:\n  satoken create token default | satoken decode\n  satoken decode token.jwt --verify --audience vault\n  satoken decode "$T" --verify --jwks jwks.json --issuer https://kubernetes.default.svc.cluster.local -o json\n')
     .action(async (arg: string | undefined, f: ConnectionFlags & { output?: string; verify: boolean; jwks?: string; issuer: string[]; audience: string[] }) => {
       if (f.output !== undefined && f.output !== 'json') throw new CliError(`unknown output format "${f.output}": only json`, 2);
-      const token = readTokenArg(arg);
+      const token = readTokenInput(arg, process.stdin, () => readFileSync(0, 'utf8'));
+      const now = new RealClock().now();
       let report;
       try {
-        report = inspectToken(token, Date.now());
+        report = inspectToken(token, now);
       } catch (e) {
         if (e instanceof NotAJwtError) throw new CliError(e.message, 2);
         throw e;
@@ -111,7 +114,7 @@ export function registerCommands(program: Command): void {
       if (f.verify) {
         if (f.jwks) {
           const keys = await jwksKeySource(f.jwks, async (url) => (await apiRequest({ server: url, insecureSkipTLSVerify: !!f.insecureSkipTlsVerify, ...(f.certificateAuthority ? { caData: readFileSync(f.certificateAuthority, 'utf8') } : {}) }, 'GET', url)).body);
-          verdict = await verifyOffline(token.trim(), keys, f.issuer, f.audience, Date.now());
+          verdict = await verifyOffline(token.trim(), keys, f.issuer, f.audience, now);
         } else {
           verdict = await verifyWithServer(resolveConnection(f), token.trim(), f.audience);
         }
@@ -134,17 +137,4 @@ export function registerCommands(program: Command): void {
       const v = { satoken: VERSION, kubernetes: versionInfo().gitVersion.replace(/\+satoken$/, '') };
       process.stdout.write(f.output === 'json' ? `${JSON.stringify(v, null, 2)}\n` : f.output === 'yaml' ? stringify(v) : `satoken ${v.satoken} (emulates Kubernetes ${v.kubernetes})\n`);
     });
-}
-
-function readTokenArg(arg: string | undefined): string {
-  if (arg === undefined || arg === '-') {
-    if (process.stdin.isTTY) throw new CliError('no token given: pass it as an argument, a file, or on standard input', 2);
-    return readFileSync(0, 'utf8');
-  }
-  if (arg.split('.').length >= 3) return arg;
-  try {
-    return readFileSync(arg, 'utf8');
-  } catch {
-    return arg;
-  }
 }

@@ -112,7 +112,8 @@ describe('satoken decode', () => {
   });
 
   it.each([
-    ['garbage', 'hello', 'error: token is not a JWT: expected 3 segments separated by \'.\', got 1\n'],
+    ['garbage', 'hello', 'error: "hello" is not a JWT (expected 3 segments separated by \'.\', got 1) and no file of that name exists\n'],
+    ['a missing file', '/missing/file.jwt', 'error: token file /missing/file.jwt does not exist\n'],
     ['a truncated token', 'eyJhbGciOiJSUzI1NiJ9.eyJpc3Mi', "error: token is not a JWT: expected 3 segments separated by '.', got 2\n"],
     ['bad base64', 'e$$.e.e', 'error: token header is not unpadded base64url\n'],
     ['a JWE', 'a.b.c.d.e', 'error: token is an encrypted JWT (JWE, 5 segments); service-account tokens are signed JWTs (3 segments)\n'],
