@@ -16,6 +16,7 @@ import { registerKubeletCommand } from './kubelet-command.js';
 import { registerCompareCommand } from './compare.js';
 import { serve } from './serve.js';
 import { logFormatOption, logLevelOption } from './log-options.js';
+import { asKubectlCommand } from './kubectl-flags.js';
 import type { ServeFlags } from './serve-options.js';
 import { apiRequest } from '../client/api-client.js';
 
@@ -66,7 +67,7 @@ export function registerCommands(program: Command): void {
     });
 
   const create = program.command('create').description('create objects');
-  connectionOptions(
+  const createTokenCommand = connectionOptions(
     create
       .command('token')
       .argument('[name...]', 'service account name')
@@ -78,11 +79,14 @@ export function registerCommands(program: Command): void {
       .option('--bound-object-name <name>', 'name of the object to bind to')
       .option('--bound-object-uid <uid>', 'uid of the object to bind to')
       .option('-o, --output <format>', 'json or yaml: print the whole TokenRequest'),
-  )
+  );
+  // kubectl's flag parsing and messages (`error: unknown flag: --durration`, exit 1)
+  asKubectlCommand(createTokenCommand, 'satoken create token')
     .addHelpText('after', '\nExamples:\n  satoken create token build-robot\n  satoken create token build-robot --audience vault --duration 10m\n  satoken create token build-robot --bound-object-kind Pod --bound-object-name web-0 -o yaml\n')
     .action(async (names: string[], f: CreateTokenFlags & ConnectionFlags) => {
       const conn = resolveConnection({ ...f, namespace: undefined });
-      const ns = f.namespace ?? conn.namespace ?? 'default';
+      // an empty -n is no -n: the context's namespace, as kubectl's ToRawKubeConfigLoader().Namespace()
+      const ns = f.namespace || conn.namespace || 'default';
       const { name, namespace, body } = buildTokenRequest(names, ns, f);
       process.stdout.write(await createToken(conn, name, namespace, body, f.output, !!process.stdout.isTTY));
     });

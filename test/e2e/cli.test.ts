@@ -37,6 +37,14 @@ describe('satoken create token matches kubectl create token', () => {
     ['build-robot', '--bound-object-kind=Secret', '--bound-object-name=creds', '--bound-object-uid=wrong'],
     ['build-robot', '--duration=5m'],
     ['build-robot', '-n', 'nowhere'],
+    ['build-robot', '--durration', '5m'],
+    ['build-robot', '--durration=5m'],
+    ['build-robot', '-xq'],
+    ['build-robot', '--duration'],
+    ['build-robot', '--audience'],
+    ['build-robot', '--duration=5x'],
+    ['build-robot', '-o'],
+    ['build-robot', '-n='],
   ];
   it.each(errorCases.map((a) => [a.join(' ') || '(no name)', a] as const))('fails like kubectl for: %s', (_n, args) => {
     const k = kubectl('create', 'token', ...args);
@@ -47,11 +55,24 @@ describe('satoken create token matches kubectl create token', () => {
     expect(s.stdout).toBe(k.stdout);
   });
 
+  // kubectl 1.33's own words (kubectl.1.33 run directly): the kubectl on PATH may be a dispatcher
+  // that parses global flags itself first and words their errors "Error: ..."
+  it.each([
+    [['build-robot', '-n'], "error: flag needs an argument: 'n' in -n"],
+    [['build-robot', '--namespace'], 'error: flag needs an argument: --namespace'],
+    [['build-robot', '--duration', '--server', 'x'], 'error: invalid argument "--server" for "--duration" flag: time: invalid duration "--server"'],
+    [['build-robot', '--insecure-skip-tls-verify=maybe'], 'error: invalid argument "maybe" for "--insecure-skip-tls-verify" flag: strconv.ParseBool: parsing "maybe": invalid syntax'],
+  ])('reads flags as kubectl does: %j', (args, message) => {
+    expect(satoken(['create', 'token', ...args])).toEqual({ status: 1, stdout: '', stderr: `${message}\nSee 'satoken create token --help' for usage.\n` });
+  });
+
   const okCases: string[][] = [
     ['build-robot'],
     ['build-robot', '--duration=600s', '--audience=vault', '--audience=a,b'],
     ['build-robot', '--bound-object-kind=Secret', '--bound-object-name=creds'],
     ['default', '-n', 'kube-system', '--duration=1h'],
+    ['build-robot', '--namespace=', '--insecure-skip-tls-verify=false'],
+    ['-nkube-system', 'default'],
   ];
   it.each(okCases.map((a) => [a.join(' '), a] as const))('issues the same token for: %s', (_n, args) => {
     const k = kubectl('create', 'token', ...args);
