@@ -26,6 +26,11 @@ export interface CliLoggerOptions {
   redact?: string[];
   /** where lines go (default standard error); decides `auto` by its `isTTY` */
   stream?: { fd: number; isTTY?: boolean };
+  /**
+   * JSON lines held in a 4 KiB buffer, flushed every second and on close: for a server's request
+   * lines; a quiet agent wants each line at once (default false)
+   */
+  buffered?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -52,7 +57,7 @@ export function useColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): 
 /**
  * The logger of a long-running command (`serve`, `kubelet`), to standard error:
  * - `json` (and `auto` when stderr is not a terminal: a pipe, a file, a log collector): one pino
- *   JSON line per event, buffered and flushed every second and on close;
+ *   JSON line per event, asynchronous, and with `buffered` held until 4 KiB or a second has passed;
  * - `text` (and `auto` on a terminal): pino-pretty, one readable line per event with the local
  *   time, a coloured level and the fields as `key=value`, written at once and synchronously.
  * pino-pretty is imported only for `text`, so the JSON path costs nothing more at start.
@@ -71,9 +76,9 @@ export async function createCliLogger(o: CliLoggerOptions): Promise<CliLogger> {
     ...(o.redact?.length ? { redact: { paths: o.redact, censor: '[redacted]' } } : {}),
   };
   if (format === 'json') {
-    const destination = pino.destination({ dest: stream.fd, sync: false, minLength: JSON_MIN_LENGTH });
-    const timer = setInterval(() => destination.flush(), JSON_FLUSH_MS);
-    timer.unref();
+    const destination = pino.destination({ dest: stream.fd, sync: false, ...(o.buffered ? { minLength: JSON_MIN_LENGTH } : {}) });
+    const timer = o.buffered ? setInterval(() => destination.flush(), JSON_FLUSH_MS) : undefined;
+    timer?.unref();
     return {
       logger: pino(options, destination),
       format,

@@ -70,7 +70,7 @@ function ensureAdminToken(dataDir: string): { token: string; path: string } {
  */
 export async function serve(f: ServeFlags, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`), opts: { handleSignals?: boolean } = {}): Promise<RunningServer> {
   // JSON off a terminal (buffered: see log-output.ts), readable lines on one
-  const logs = await createCliLogger({ level: f.logLevel, format: f.logFormat, redact: ['req.headers.authorization', 'token', '*.token', 'key', '*.key'] });
+  const logs = await createCliLogger({ level: f.logLevel, format: f.logFormat, buffered: true, redact: ['req.headers.authorization', 'token', '*.token', 'key', '*.key'] });
   const logger = logs.logger;
   const port = parsePort(f.securePort);
   const issuers = f.serviceAccountIssuer.length ? f.serviceAccountIssuer : [DEFAULT_ISSUER];

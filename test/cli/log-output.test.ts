@@ -16,7 +16,7 @@ async function capture(opts: { format?: string; isTTY?: boolean; env?: NodeJS.Pr
   dirs.push(dir);
   const file = join(dir, 'stderr');
   const fd = openSync(file, 'w');
-  const logs = await createCliLogger({ level: opts.level ?? 'info', format: opts.format ?? 'auto', stream: { fd, isTTY: opts.isTTY ?? false }, env: opts.env ?? { NO_COLOR: '1' }, redact: ['token', '*.token'] });
+  const logs = await createCliLogger({ level: opts.level ?? 'info', format: opts.format ?? 'auto', buffered: true, stream: { fd, isTTY: opts.isTTY ?? false }, env: opts.env ?? { NO_COLOR: '1' }, redact: ['token', '*.token'] });
   log(logs.logger);
   logs.close();
   closeSync(fd);
