@@ -11,6 +11,9 @@ export interface Progress {
   done(summary?: string): void;
 }
 
+/** Progress that shows nothing: for callers without a terminal. */
+export const NO_PROGRESS: Progress = { step: () => undefined, done: () => undefined };
+
 const CLEAR_LINE = '\r\u001b[2K';
 /** the stream whose line a step occupies now, if any: an error is printed on a clean line */
 let pending: ProgressStream | undefined;
@@ -36,7 +39,7 @@ export function clearProgress(): void {
  * p.done();
  */
 export function terminalProgress(stream: ProgressStream, prefix: string): Progress {
-  if (!stream.isTTY) return { step: () => undefined, done: () => undefined };
+  if (!stream.isTTY) return NO_PROGRESS;
   let shown = false;
   return {
     step(label) {
