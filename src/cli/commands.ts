@@ -14,6 +14,7 @@ import { registerKeyCommands } from './keys-command.js';
 import { registerKubeconfigCommand } from './kubeconfig-command.js';
 import { registerKubeletCommand } from './kubelet-command.js';
 import { registerCompareCommand } from './compare.js';
+import { registerDoctorCommand } from './doctor/doctor-command.js';
 import { serve } from './serve.js';
 import { logFormatOption, logLevelOption } from './log-options.js';
 import { asKubectlCommand } from './kubectl-flags.js';
@@ -131,6 +132,7 @@ export function registerCommands(program: Command): void {
   registerKubeconfigCommand(program);
   registerKubeletCommand(program);
   registerCompareCommand(program);
+  registerDoctorCommand(program);
 
   program
     .command('version')
