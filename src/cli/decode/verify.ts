@@ -4,8 +4,8 @@ import { createPublicKey, type JsonWebKey } from 'node:crypto';
 type JWK = JsonWebKey & { kid?: string; alg?: string; use?: string };
 import { apiRequest, TransportError } from '../../client/api-client.js';
 import type { Connection } from '../../client/kubeconfig.js';
-import { validateTimes } from '../../tokens/bound-validator.js';
-import { JwtAuthenticator } from '../../tokens/jwt-authenticator.js';
+import { validateTimes } from '../../auth/authenticators/bound-validator.js';
+import { JwtAuthenticator } from '../../auth/authenticators/jwt-authenticator.js';
 import type { KeySource, VerificationKey } from '../../tokens/key-source.js';
 import { LEGACY_ISSUER } from '../../tokens/legacy-claims.js';
 import { DEFAULT_ISSUER } from '../../emulator.js';
@@ -119,10 +119,9 @@ function authenticateOnce(token: string, keys: KeySource, issuers: string[], aud
     issuers: [...issuers, LEGACY_ISSUER],
     keys,
     implicitAudiences: audiences,
-    legacy: false,
-    validator: async (_t, payload) => {
-      validateTimes(payload, Math.floor(nowMs / 1000));
-      return { name: '', namespace: '', uid: '' };
+    validator: async (_t, claims) => {
+      validateTimes(claims, Math.floor(nowMs / 1000));
+      return { info: { name: '', namespace: '', uid: '' }, exp: claims.exp, warnAfter: undefined, boundUid: undefined, sub: claims.sub ?? '' };
     },
   });
   return auth.authenticate(token, audiences.length ? audiences : undefined);
