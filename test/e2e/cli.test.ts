@@ -132,6 +132,24 @@ describe('satoken decode', () => {
     expect(JSON.parse(satoken(['decode', tampered, '--verify', '--jwks', jwksFile, '--issuer', iss, '-o', 'json']).stdout).verification.reason).toBe('go-jose/go-jose: error in cryptographic primitive');
   });
 
+  it('verifies offline without --issuer against Kubernetes\' default issuer, and reports the audience as well as the issuer', () => {
+    const jwksFile = join(server.dir, 'jwks-default.json');
+    writeFileSync(jwksFile, kubectl('get', '--raw', '/openid/v1/jwks').stdout);
+    const token = satoken(['create', 'token', 'build-robot', '--audience=vault']).stdout.trim();
+    const ok = satoken(['decode', token, '--verify', '--jwks', jwksFile, '--audience', 'vault']);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^Verification:\s+valid \(offline against the JWKS\)$/m);
+    const wrongAudience = satoken(['decode', token, '--verify', '--jwks', jwksFile, '--audience', 'other', '-o', 'json']);
+    expect(wrongAudience.status).toBe(1);
+    expect(JSON.parse(wrongAudience.stdout).verification).toEqual({
+      valid: false,
+      mode: 'offline',
+      reason: 'token audiences ["vault"] is invalid for the target audiences ["other"]',
+      problems: ['token audiences ["vault"] is invalid for the target audiences ["other"]'],
+      notChecked: ['that the service account and the object the token is bound to still exist (verify on the server: leave out --jwks)'],
+    });
+  });
+
   it.each([
     ['garbage', 'hello', 'error: "hello" is not a JWT (expected 3 segments separated by \'.\', got 1) and no file of that name exists\n'],
     ['a missing file', '/missing/file.jwt', 'error: token file /missing/file.jwt does not exist\n'],
