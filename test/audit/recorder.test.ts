@@ -5,9 +5,10 @@ import { Auditor, type AuditStart } from '../../src/audit/auditor.js';
 import type { AuditAttributes } from '../../src/audit/policy-evaluator.js';
 import { DEFAULT_RECORDER_POLICY, RequestRecorder } from '../../src/audit/recorder.js';
 import { ManualClock } from '../../src/clock/index.js';
+import type { UserInfo } from '../../src/registry/types.js';
 
 const T0 = Date.parse('2024-06-06T10:00:00Z');
-const user = (name: string, jti?: string) => ({ username: name, groups: ['system:authenticated'], extra: jti ? { 'authentication.kubernetes.io/credential-id': [`JTI=${jti}`] } : {} });
+const user = (name: string, jti?: string): UserInfo => ({ username: name, groups: ['system:authenticated'], extra: jti ? { 'authentication.kubernetes.io/credential-id': [`JTI=${jti}`] } : {} });
 const attrs = (a: Partial<AuditAttributes> = {}): AuditAttributes => ({ user: user('system:serviceaccount:default:app', 'j-1'), verb: 'get', namespace: 'default', apiGroup: '', apiVersion: 'v1', resource: 'pods', subresource: '', name: 'web-0', resourceRequest: true, path: '/api/v1/namespaces/default/pods/web-0', ...a });
 
 function rig(recorder = new RequestRecorder()) {
