@@ -10,6 +10,13 @@ export type { ListenOptions, ListeningEmulator } from './emulator-server.js';
 export { ManualClock, RealClock, type Clock } from './clock/index.js';
 export { StatusError, isStatusError, type Status, type StatusReason } from './errors/index.js';
 export type { InvalidationEvent, ObjectIdentity, TrackedKind } from './registry/binding-index.js';
+export { expectRequest, expectNoRequest, requestMatchers, RequestAssertionError, type RequestSource } from './audit/expect-requests.js';
+export { parsePolicy } from './audit/policy-file.js';
+export type { RequestRecorder, RecorderOptions } from './audit/recorder.js';
+export type { RequestFilter } from './audit/request-filter.js';
+export type { TokenLineage, TokenIssue, TokenUse } from './audit/token-lineage.js';
+export type { AuditOptions } from './audit/audit-options.js';
+export type { AuditEvent, EventUser, Level as AuditLevel, ObjectReference, Policy as AuditPolicy, PolicyRule as AuditPolicyRule, ResponseStatus, Stage as AuditStage } from './audit/types.js';
 export type { IssuedToken } from './registry/token-request.js';
 export type {
   KubeObject,

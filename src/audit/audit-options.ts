@@ -13,7 +13,7 @@ import { Auditor, type AuditSink } from './auditor.js';
 import { LOG_FORMATS, type LogFormat } from './event-format.js';
 import { LogBackend } from './log-backend.js';
 import { loadPolicyFile } from './policy-file.js';
-import { DEFAULT_MAX_EVENTS, RequestRecorder } from './recorder.js';
+import { DEFAULT_MAX_EVENTS, type RecorderOptions, RequestRecorder } from './recorder.js';
 import type { Policy } from './types.js';
 
 /** The flags as commander hands them over (strings, as typed). */
@@ -28,14 +28,21 @@ export interface AuditFlags {
   auditRecorderSize?: string;
 }
 
-/** The audit set-up the flags describe. */
-export interface AuditSettings {
+/** What to audit, and where to: the flags' settings, or the library's options. */
+export interface AuditOptions {
+  /** what the log records (and the recorder, unless it has its own policy) */
   policy?: Policy;
+  /** the log backend (needs a policy, as kube-apiserver's) */
+  log?: { path: string; format?: LogFormat; maxAgeDays?: number; maxBackups?: number; maxSizeMB?: number; compress?: boolean };
+  /** the in-memory recorder: on by default (10,000 requests, {@link DEFAULT_RECORDER_POLICY} unless a policy is given); `false` turns it off */
+  recorder?: false | RecorderOptions;
+}
+
+/** The audit set-up the flags describe, and what is worth a warning. */
+export interface AuditSettings {
+  options: AuditOptions;
   /** what the policy file holds that Kubernetes ignores, and flags that do nothing */
   warnings: string[];
-  log?: { path: string; format: LogFormat; maxAgeDays: number; maxBackups: number; maxSizeMB: number; compress: boolean };
-  /** recorder size; 0: none */
-  recorderSize: number;
 }
 
 /** A flag value that cannot be used; the message is kube-apiserver's. */
@@ -74,35 +81,36 @@ export function readAuditFlags(f: AuditFlags): AuditSettings {
   }
   if (recorderSize < 0) problems.push(`--audit-recorder-size ${recorderSize} can't be a negative number`);
   if (problems.length) throw new AuditFlagError(problems.length === 1 ? problems[0]! : `[${problems.join(', ')}]`);
-  const out: AuditSettings = { warnings, recorderSize };
+  const options: AuditOptions = { recorder: recorderSize === 0 ? false : { maxEvents: recorderSize } };
   if (f.auditPolicyFile) {
     const loaded = loadPolicyFile(f.auditPolicyFile);
-    out.policy = loaded.policy;
+    options.policy = loaded.policy;
     warnings.push(...loaded.warnings.map((w) => `audit policy ${f.auditPolicyFile}: ${w}`));
   }
   if (f.auditLogPath) {
-    if (!out.policy) warnings.push('--audit-log-path is set but --audit-policy-file is not: no events will be recorded for log backend (as kube-apiserver)');
-    else out.log = { path: f.auditLogPath, format: format as LogFormat, maxAgeDays, maxBackups, maxSizeMB, compress: f.auditLogCompress === true };
+    if (!options.policy) warnings.push('--audit-log-path is set but --audit-policy-file is not: no events will be recorded for log backend (as kube-apiserver)');
+    else options.log = { path: f.auditLogPath, format: format as LogFormat, maxAgeDays, maxBackups, maxSizeMB, compress: f.auditLogCompress === true };
   }
-  return out;
+  return { options, warnings };
 }
 
 /**
- * The auditor of a server: the log backend when there is a policy and a path, and the recorder
- * unless its size is 0.
+ * The auditor the options describe: the log backend when there is a policy and a path, and the
+ * recorder unless it is turned off.
  * @example
- * const { auditor, recorder } = buildAuditor(readAuditFlags(flags), { clock, onError: (m) => logger.error(m) });
+ * const { auditor, recorder } = buildAuditor(readAuditFlags(flags).options, { clock, onError: (m) => logger.error(m) });
  */
-export function buildAuditor(s: AuditSettings, o: { clock: Clock; onError?: (message: string) => void }): { auditor: Auditor; recorder?: RequestRecorder; log?: LogBackend } {
+export function buildAuditor(o: AuditOptions, deps: { clock: Clock; onError?: (message: string) => void }): { auditor: Auditor; recorder: RequestRecorder | undefined; log: LogBackend | undefined } {
   const sinks: AuditSink[] = [];
-  const out: { auditor?: Auditor; recorder?: RequestRecorder; log?: LogBackend } = {};
-  if (s.log && s.policy) {
-    out.log = new LogBackend({ policy: s.policy, clock: o.clock, ...s.log, ...(o.onError ? { onError: o.onError } : {}) });
-    sinks.push(out.log);
+  let log: LogBackend | undefined;
+  let recorder: RequestRecorder | undefined;
+  if (o.log && o.policy) {
+    log = new LogBackend({ policy: o.policy, clock: deps.clock, ...o.log, ...(deps.onError ? { onError: deps.onError } : {}) });
+    sinks.push(log);
   }
-  if (s.recorderSize > 0) {
-    out.recorder = new RequestRecorder({ maxEvents: s.recorderSize, ...(s.policy ? { policy: s.policy } : {}) });
-    sinks.push(out.recorder);
+  if (o.recorder !== false) {
+    recorder = new RequestRecorder({ ...(o.policy ? { policy: o.policy } : {}), ...(o.recorder ?? {}) });
+    sinks.push(recorder);
   }
-  return { ...out, auditor: new Auditor({ sinks, clock: o.clock }) } as { auditor: Auditor; recorder?: RequestRecorder; log?: LogBackend };
+  return { auditor: new Auditor({ sinks, clock: deps.clock }), recorder, log };
 }

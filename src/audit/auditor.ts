@@ -55,7 +55,7 @@ export interface StatusLike {
   status?: string;
   message?: string;
   reason?: string;
-  details?: Record<string, unknown>;
+  details?: object;
   code?: number;
 }
 
@@ -117,7 +117,7 @@ function responseStatusOf(s: StatusLike): ResponseStatus {
   if (s.status) out.status = s.status;
   if (s.message) out.message = redactText(s.message);
   if (s.reason) out.reason = s.reason;
-  if (s.details) out.details = s.details;
+  if (s.details) out.details = s.details as Record<string, unknown>;
   if (s.code) out.code = s.code;
   return out;
 }
@@ -329,11 +329,19 @@ function orderedRef(r: ObjectReference): ObjectReference {
  */
 export class Auditor {
   private readonly sinks: AuditSink[];
-  private readonly clock: Clock;
+  /** the clock events are stamped with */
+  readonly clock: Clock;
+  private readonly makeId: () => string;
 
-  constructor(o: { sinks: readonly AuditSink[]; clock: Clock }) {
+  constructor(o: { sinks: readonly AuditSink[]; clock: Clock; newId?: () => string }) {
     this.sinks = [...o.sinks];
     this.clock = o.clock;
+    this.makeId = o.newId ?? randomUUID;
+  }
+
+  /** A new audit ID, for a request that did not come with one (in-process requests). */
+  newId(): string {
+    return this.makeId();
   }
 
   /** Whether any sink could record anything (else a request context may skip the audit entirely). */

@@ -4,7 +4,7 @@
  * what it is made of.
  */
 export { Auditor, AuditRequest, auditIdOf, eventUser, type AuditSink, type AuditStart, type StatusLike } from './auditor.js';
-export { readAuditFlags, buildAuditor, AuditFlagError, type AuditFlags, type AuditSettings } from './audit-options.js';
+export { readAuditFlags, buildAuditor, AuditFlagError, type AuditFlags, type AuditOptions, type AuditSettings } from './audit-options.js';
 export { jsonLine, legacyLine, LOG_FORMATS, type LogFormat } from './event-format.js';
 export { renderTable, renderLineage } from './event-table.js';
 export { AUDIT_EVENTS_PATH, eventList, followEvents, readEventsQuery, type EventsQuery } from './events-endpoint.js';

@@ -63,7 +63,7 @@ function ipv6Words(s: string): number[] | undefined {
  * @example
  * sourceIps({ 'x-forwarded-for': '10.0.0.1, junk, 10.0.0.2' }, '::ffff:127.0.0.1'); // ['10.0.0.1', '10.0.0.2', '127.0.0.1']
  */
-export function sourceIps(headers: { 'x-forwarded-for'?: string | string[] | undefined; 'x-real-ip'?: string | string[] | undefined }, remoteAddress: string | undefined): string[] {
+export function sourceIps(headers: Readonly<Record<string, string | string[] | undefined>>, remoteAddress: string | undefined): string[] {
   const out: string[] = [];
   const forwarded = first(headers['x-forwarded-for']);
   if (forwarded) {

@@ -12,6 +12,7 @@ import { registerKeyCommands } from './keys-command.js';
 import { registerKubeconfigCommand } from './kubeconfig-command.js';
 import { registerKubeletCommand } from './kubelet-command.js';
 import { registerCompareCommand } from './compare.js';
+import { addAuditServeOptions, registerAuditCommand } from './audit-command.js';
 import { serve } from './serve.js';
 import type { ServeFlags } from './serve-options.js';
 import { apiRequest } from '../client/api-client.js';
@@ -22,7 +23,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 export function registerCommands(program: Command): void {
   program.description('Kubernetes service-account tokens, emulated: TokenRequest, TokenReview, bound tokens, the kubelet refresher, RBAC').version(VERSION, '--version', 'print the version');
 
-  program
+  addAuditServeOptions(program
     .command('serve')
     .description('run the API server (HTTPS on 127.0.0.1:6443, objects in <data-dir>, keys in <keys-dir>)')
     .option('--secure-port <port>', 'port to serve on; 0 picks a free one', '6443')
@@ -55,7 +56,7 @@ export function registerCommands(program: Command): void {
     .option('--etcd-cafile <file>', 'SSL Certificate Authority file used to secure etcd communication.')
     .option('--etcd-certfile <file>', 'SSL certification file used to secure etcd communication.')
     .option('--etcd-keyfile <file>', 'SSL key file used to secure etcd communication.')
-    .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
+    .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info'))
     .addHelpText('after', '\nExamples:\n  satoken serve\n  satoken serve --secure-port 0 --data-dir /tmp/sat --service-account-issuer https://127.0.0.1:6443\n  export KUBECONFIG=.satoken/kubeconfig; kubectl create token default\n')
     .action(async (f: ServeFlags) => {
       await serve(f, undefined, { handleSignals: true });
@@ -122,6 +123,7 @@ export function registerCommands(program: Command): void {
   registerKubeconfigCommand(program);
   registerKubeletCommand(program);
   registerCompareCommand(program);
+  registerAuditCommand(program);
 
   program
     .command('version')

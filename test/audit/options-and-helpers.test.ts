@@ -71,23 +71,24 @@ describe('readAuditFlags: kube-apiserver\'s checks and messages', () => {
 
   it('a log path without a policy records nothing, and says so', () => {
     const s = readAuditFlags({ auditLogPath: '-' });
-    expect(s.log).toBeUndefined();
+    expect(s.options.log).toBeUndefined();
     expect(s.warnings).toEqual(['--audit-log-path is set but --audit-policy-file is not: no events will be recorded for log backend (as kube-apiserver)']);
-    expect(buildAuditor(s, { clock: new ManualClock(T0) }).log).toBeUndefined();
+    expect(buildAuditor(s.options, { clock: new ManualClock(T0) }).log).toBeUndefined();
   });
 
   it('a policy and a path make the log backend and a recorder following the same policy; warnings name the file', () => {
     const s = readAuditFlags({ auditPolicyFile: policy, auditLogPath: join(dir, 'audit.log'), auditLogMaxsize: '5', auditLogCompress: true, auditRecorderSize: '100' });
-    expect(s.log).toEqual({ path: join(dir, 'audit.log'), format: 'json', maxAgeDays: 0, maxBackups: 0, maxSizeMB: 5, compress: true });
+    expect(s.options.log).toEqual({ path: join(dir, 'audit.log'), format: 'json', maxAgeDays: 0, maxBackups: 0, maxSizeMB: 5, compress: true });
     expect(s.warnings).toEqual([`audit policy ${policy}: unknown field "rules[0].userGroup"`]);
-    const built = buildAuditor(s, { clock: new ManualClock(T0) });
+    const built = buildAuditor(s.options, { clock: new ManualClock(T0) });
     expect(built.recorder!.maxEvents).toBe(100);
-    expect(built.recorder!.evaluator.policy).toBe(s.policy);
+    expect(built.recorder!.evaluator.policy).toBe(s.options.policy);
+    expect(built.log).toBeDefined();
     expect(built.auditor.enabled).toBe(true);
   });
 
   it('recorder size 0 and no log: the auditor is disabled', () => {
-    expect(buildAuditor(readAuditFlags({ auditRecorderSize: '0' }), { clock: new ManualClock(T0) }).auditor.enabled).toBe(false);
+    expect(buildAuditor(readAuditFlags({ auditRecorderSize: '0' }).options, { clock: new ManualClock(T0) }).auditor.enabled).toBe(false);
   });
 
   it('a bad policy file stops start-up with its line', () => {
@@ -101,7 +102,7 @@ describe('readAuditFlags: kube-apiserver\'s checks and messages', () => {
 describe('the events endpoint', () => {
   function recorded() {
     const clock = new ManualClock(T0);
-    const { auditor, recorder } = buildAuditor(readAuditFlags({}), { clock });
+    const { auditor, recorder } = buildAuditor(readAuditFlags({}).options, { clock });
     for (const [i, user] of ['system:serviceaccount:default:a', 'system:serviceaccount:default:b', 'system:serviceaccount:default:a'].entries()) {
       auditor.begin({ attributes: { user: { username: user }, verb: 'get', namespace: 'default', apiGroup: '', apiVersion: 'v1', resource: 'pods', subresource: '', name: `p${i}`, resourceRequest: true, path: '/x' }, auditID: `id-${i}`, requestURI: '/x', receivedAt: T0 })!.complete(200);
     }
