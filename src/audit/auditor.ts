@@ -79,9 +79,22 @@ function userAgentOf(ua: string | undefined): string | undefined {
   return redactText(ua.length > MAX_USER_AGENT ? `${ua.slice(0, MAX_USER_AGENT)}...TRUNCATED` : ua);
 }
 
+/** Event users already made, by the authenticator's user object (cached identities are shared). */
+const EVENT_USERS = new WeakMap<UserInfo, EventUser>();
+const NO_USER: EventUser = Object.freeze({});
+
 /** A user as an event carries it: empty members left out, extra keys sorted (Go sorts map keys). */
 export function eventUser(u: UserInfo | undefined): EventUser {
-  if (!u) return {};
+  if (!u) return NO_USER;
+  let out = EVENT_USERS.get(u);
+  if (!out) {
+    out = Object.freeze(makeEventUser(u));
+    EVENT_USERS.set(u, out);
+  }
+  return out;
+}
+
+function makeEventUser(u: UserInfo): EventUser {
   const out: EventUser = {};
   if (u.username) out.username = u.username;
   if (u.uid) out.uid = u.uid;
@@ -99,8 +112,35 @@ function isSorted(keys: readonly string[]): boolean {
   return true;
 }
 
+/**
+ * A small interning table: the same value for the same key, so that the many events of alike
+ * requests share their object references, statuses and annotations instead of each holding a
+ * copy (the recorder keeps thousands). Cleared when it reaches its bound.
+ */
+class Interned<T> {
+  private readonly map = new Map<string, T>();
+  get(key: string, make: () => T): T {
+    let v = this.map.get(key);
+    if (v === undefined) {
+      if (this.map.size >= 4096) this.map.clear();
+      v = make();
+      this.map.set(key, v);
+    }
+    return v;
+  }
+}
+
+const REFS = new Interned<ObjectReference>();
+const CODES = new Interned<ResponseStatus>();
+const ANNOTATION_SETS = new Interned<Readonly<Record<string, string>>>();
+
 function objectRefOf(a: AuditAttributes): ObjectReference | undefined {
   if (!a.resourceRequest) return undefined;
+  if (a.name.length + a.namespace.length > 256) return makeObjectRef(a);
+  return REFS.get(`${a.resource}\u0000${a.namespace}\u0000${a.name}\u0000${a.apiGroup}\u0000${a.apiVersion}\u0000${a.subresource}`, () => Object.freeze(makeObjectRef(a)));
+}
+
+function makeObjectRef(a: AuditAttributes): ObjectReference {
   const ref: ObjectReference = {};
   if (a.resource) ref.resource = a.resource;
   if (a.namespace) ref.namespace = a.namespace;
@@ -109,6 +149,11 @@ function objectRefOf(a: AuditAttributes): ObjectReference | undefined {
   if (a.apiVersion) ref.apiVersion = a.apiVersion;
   if (a.subresource) ref.subresource = a.subresource;
   return ref;
+}
+
+/** `{ metadata: {}, code }`, shared by every event whose status is only its code. */
+function codeOnly(code: number): ResponseStatus {
+  return CODES.get(String(code), () => Object.freeze({ metadata: Object.freeze({}) as Record<string, never>, code }));
 }
 
 /** The bounded copy of a Status an event keeps (`LogResponseObject`). */
@@ -164,7 +209,9 @@ export class AuditRequest {
   private impersonated: EventUser | undefined;
   private objectRef: ObjectReference | undefined;
   private status: ResponseStatus | undefined;
-  private annotations: Readonly<Record<string, string>> | undefined;
+  /** annotations as set; `sorted` is their key-sorted frozen copy, made again only after a change */
+  private annotations: Record<string, string> | undefined;
+  private sorted: Readonly<Record<string, string>> | undefined;
   private request: Snapshots | undefined;
   private response: Snapshots | undefined;
   private started = false;
@@ -206,10 +253,28 @@ export class AuditRequest {
    */
   annotate(key: string, value: string): void {
     if (this.finished) return;
-    const current = this.annotations?.[key];
-    if (current !== undefined) return;
-    const next = { ...this.annotations, [key]: redactText(value) };
-    this.annotations = Object.freeze(Object.fromEntries(Object.keys(next).sort().map((k) => [k, next[k]!])));
+    const a = (this.annotations ??= {});
+    if (Object.hasOwn(a, key)) return;
+    a[key] = redactText(value);
+    this.sorted = undefined;
+  }
+
+  /** The annotations as events carry them: keys sorted (Go sorts map keys), shared by the events until the next change. */
+  private sortedAnnotations(): Readonly<Record<string, string>> | undefined {
+    const a = this.annotations;
+    if (!a) return undefined;
+    if (!this.sorted) {
+      const keys = Object.keys(a).sort();
+      let id = '';
+      for (const k of keys) id += `${k}\u0000${a[k]}\u0000`;
+      const make = () => {
+        const out: Record<string, string> = {};
+        for (const k of keys) out[k] = a[k]!;
+        return Object.freeze(out);
+      };
+      this.sorted = id.length > 512 ? make() : ANNOTATION_SETS.get(id, make);
+    }
+    return this.sorted;
   }
 
   /**
@@ -260,7 +325,7 @@ export class AuditRequest {
   responseStarted(code: number): void {
     if (this.finished || this.started) return;
     this.started = true;
-    this.status = { ...(this.status ?? { metadata: {} }), code };
+    this.status = this.status ? { ...this.status, code } : codeOnly(code);
     if (this.longRunning) this.emit('ResponseStarted');
   }
 
@@ -309,7 +374,8 @@ export class AuditRequest {
     if (levelAtLeast(c.level, 'RequestResponse') && this.response) ev.responseObject = snapshotFor(this.response, c.omitManagedFields);
     ev.requestReceivedTimestamp = this.received;
     ev.stageTimestamp = ts;
-    if (this.annotations) ev.annotations = this.annotations;
+    const annotations = this.sortedAnnotations();
+    if (annotations) ev.annotations = annotations;
     return ev as unknown as AuditEvent;
   }
 }

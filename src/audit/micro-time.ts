@@ -8,9 +8,18 @@
 export function microTime(ms: number): string {
   const whole = Math.floor(ms);
   const micros = Math.min(999, Math.round((ms - whole) * 1000));
-  const iso = new Date(whole).toISOString();
-  return `${iso.slice(0, -1)}${micros.toString().padStart(3, '0')}Z`;
+  // the text up to the second changes once a second: it is formatted once for all the events in it
+  const second = Math.floor(whole / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  return `${cachedPrefix}${DIGITS3[whole - second * 1000]}${DIGITS3[micros]}Z`;
 }
+
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
+const DIGITS3 = Array.from({ length: 1000 }, (_, i) => i.toString().padStart(3, '0'));
 
 /**
  * Milliseconds since the epoch of a MicroTime (or any RFC 3339) string, with the microseconds

@@ -39,29 +39,27 @@ export interface RecorderOptions {
   policy?: Policy;
 }
 
-interface Entry {
-  event: AuditEvent;
-  size: number;
-  /** order of first recording, for followers */
-  seq: number;
-  live: boolean;
-}
-
 const str = (s: string | undefined) => (s ? 2 * s.length + 16 : 0);
 const list = (l: readonly string[] | undefined) => (l ? 32 + l.reduce((n, s) => n + str(s), 0) : 0);
 
 /** An estimate of the heap an event holds: its members, strings at two bytes a character, and its object snapshots. */
 export function eventSize(ev: AuditEvent): number {
-  let n = 400 + str(ev.auditID) + str(ev.requestURI) + str(ev.userAgent) + list(ev.sourceIPs);
-  for (const u of [ev.user, ev.impersonatedUser]) {
-    if (!u) continue;
-    n += 64 + str(u.username) + str(u.uid) + list(u.groups);
-    for (const [k, v] of Object.entries(u.extra ?? {})) n += str(k) + list(v);
-  }
-  if (ev.objectRef) for (const v of Object.values(ev.objectRef)) n += 16 + str(v);
+  let n = 400 + str(ev.auditID) + str(ev.requestURI) + str(ev.userAgent) + list(ev.sourceIPs) + userSize(ev.user);
+  if (ev.impersonatedUser) n += userSize(ev.impersonatedUser);
+  const ref = ev.objectRef;
+  if (ref) n += 128 + str(ref.namespace) + str(ref.name) + str(ref.uid);
   if (ev.responseStatus) n += 96 + str(ev.responseStatus.message) + (ev.responseStatus.details ? 256 : 0);
-  for (const [k, v] of Object.entries(ev.annotations ?? {})) n += 32 + str(k) + str(v);
-  for (const o of [ev.requestObject, ev.responseObject]) if (typeof o === 'object' && o !== null) n += 3 * (snapshotSizes.get(o) ?? 1024);
+  const a = ev.annotations;
+  if (a) for (const k in a) n += 32 + str(k) + str(a[k]);
+  if (typeof ev.requestObject === 'object' && ev.requestObject !== null) n += 3 * (snapshotSizes.get(ev.requestObject) ?? 1024);
+  if (typeof ev.responseObject === 'object' && ev.responseObject !== null) n += 3 * (snapshotSizes.get(ev.responseObject) ?? 1024);
+  return n;
+}
+
+function userSize(u: AuditEvent['user']): number {
+  let n = 64 + str(u.username) + str(u.uid) + list(u.groups);
+  const extra = u.extra;
+  if (extra) for (const k in extra) n += str(k) + list(extra[k]);
   return n;
 }
 
@@ -75,63 +73,83 @@ export class RequestRecorder implements AuditSink {
   readonly evaluator: PolicyEvaluator;
   readonly maxEvents: number;
   readonly maxBytes: number;
-  private ring: Array<Entry | undefined>;
+  // A ring of events with their sizes beside them. Entries are numbered in the order they were
+  // added (`firstSeq` is the oldest held); the number is what a request gets back to replace its
+  // entry later. No wrapper object per entry: each retained object costs the garbage collector.
+  private events: Array<AuditEvent | undefined>;
+  private sizes: Float64Array;
   private head = 0;
   private held = 0;
+  private firstSeq = 0;
   private heldBytes = 0;
   private evictedCount = 0;
-  private seq = 0;
   private readonly followers = new Set<(ev: AuditEvent) => void>();
 
   constructor(o: RecorderOptions = {}) {
     this.maxEvents = positiveInteger('maxEvents', o.maxEvents ?? DEFAULT_MAX_EVENTS);
     this.maxBytes = positiveInteger('maxBytes', o.maxBytes ?? DEFAULT_MAX_BYTES);
     this.evaluator = new PolicyEvaluator(o.policy ?? DEFAULT_RECORDER_POLICY);
-    this.ring = new Array<Entry | undefined>(Math.min(this.maxEvents, 1024));
+    const initial = Math.min(this.maxEvents, 1024);
+    this.events = new Array<AuditEvent | undefined>(initial);
+    this.sizes = new Float64Array(initial);
   }
 
-  /** @internal the auditor's call: a new entry, or the request's entry replaced */
+  /** The ring slot of entry number `seq`, if it is still held. */
+  private slotOf(seq: unknown): number | undefined {
+    if (typeof seq !== 'number' || seq < this.firstSeq || seq >= this.firstSeq + this.held) return undefined;
+    return (this.head + (seq - this.firstSeq)) % this.events.length;
+  }
+
+  /** @internal the auditor's call: a new entry, or the request's entry replaced; returns the entry's number */
   process(event: AuditEvent, previous: unknown): unknown {
     const size = eventSize(event);
-    const prev = previous as Entry | undefined;
-    let entry: Entry;
-    if (prev?.live) {
-      this.heldBytes += size - prev.size;
-      prev.event = event;
-      prev.size = size;
-      entry = prev;
+    let seq: number;
+    const slot = this.slotOf(previous);
+    if (slot !== undefined) {
+      this.heldBytes += size - this.sizes[slot]!;
+      this.events[slot] = event;
+      this.sizes[slot] = size;
+      seq = previous as number;
     } else {
-      entry = { event, size, seq: ++this.seq, live: true };
-      this.push(entry);
+      seq = this.push(event, size);
     }
     this.trim();
     for (const f of this.followers) f(event);
-    return entry;
+    return seq;
   }
 
-  private push(entry: Entry): void {
-    if (this.held === this.ring.length && this.ring.length < this.maxEvents) this.grow();
-    if (this.held === this.ring.length) this.evictOldest();
-    this.ring[(this.head + this.held) % this.ring.length] = entry;
+  private push(event: AuditEvent, size: number): number {
+    if (this.held === this.events.length && this.events.length < this.maxEvents) this.grow();
+    if (this.held === this.events.length) this.evictOldest();
+    const slot = (this.head + this.held) % this.events.length;
+    this.events[slot] = event;
+    this.sizes[slot] = size;
     this.held++;
-    this.heldBytes += entry.size;
+    this.heldBytes += size;
+    return this.firstSeq + this.held - 1;
   }
 
   /** Doubles the ring (up to maxEvents), keeping the order. */
   private grow(): void {
-    const next = new Array<Entry | undefined>(Math.min(this.maxEvents, this.ring.length * 2));
-    for (let i = 0; i < this.held; i++) next[i] = this.ring[(this.head + i) % this.ring.length];
-    this.ring = next;
+    const len = Math.min(this.maxEvents, this.events.length * 2);
+    const events = new Array<AuditEvent | undefined>(len);
+    const sizes = new Float64Array(len);
+    for (let i = 0; i < this.held; i++) {
+      const from = (this.head + i) % this.events.length;
+      events[i] = this.events[from];
+      sizes[i] = this.sizes[from]!;
+    }
+    this.events = events;
+    this.sizes = sizes;
     this.head = 0;
   }
 
   private evictOldest(): void {
-    const e = this.ring[this.head]!;
-    e.live = false;
-    this.ring[this.head] = undefined;
-    this.head = (this.head + 1) % this.ring.length;
+    this.events[this.head] = undefined;
+    this.heldBytes -= this.sizes[this.head]!;
+    this.head = (this.head + 1) % this.events.length;
     this.held--;
-    this.heldBytes -= e.size;
+    this.firstSeq++;
     this.evictedCount++;
   }
 
@@ -140,8 +158,8 @@ export class RequestRecorder implements AuditSink {
     while (this.held > 1 && (this.held > this.maxEvents || this.heldBytes > this.maxBytes)) this.evictOldest();
   }
 
-  private *entries(): Generator<Entry> {
-    for (let i = 0; i < this.held; i++) yield this.ring[(this.head + i) % this.ring.length]!;
+  private *held_(): Generator<AuditEvent> {
+    for (let i = 0; i < this.held; i++) yield this.events[(this.head + i) % this.events.length]!;
   }
 
   /**
@@ -153,14 +171,14 @@ export class RequestRecorder implements AuditSink {
   list(filter?: RequestFilter, limit?: number): AuditEvent[] {
     const criteria = compileFilter(filter);
     const out: AuditEvent[] = [];
-    for (const e of this.entries()) if (matches(criteria, e.event)) out.push(e.event);
+    for (const ev of this.held_()) if (matches(criteria, ev)) out.push(ev);
     return limit !== undefined && out.length > limit ? out.slice(out.length - limit) : out;
   }
 
   /** The oldest recorded request matching `filter`. */
   first(filter?: RequestFilter): AuditEvent | undefined {
     const criteria = compileFilter(filter);
-    for (const e of this.entries()) if (matches(criteria, e.event)) return e.event;
+    for (const ev of this.held_()) if (matches(criteria, ev)) return ev;
     return undefined;
   }
 
@@ -168,7 +186,7 @@ export class RequestRecorder implements AuditSink {
   last(filter?: RequestFilter): AuditEvent | undefined {
     const criteria = compileFilter(filter);
     for (let i = this.held - 1; i >= 0; i--) {
-      const ev = this.ring[(this.head + i) % this.ring.length]!.event;
+      const ev = this.events[(this.head + i) % this.events.length]!;
       if (matches(criteria, ev)) return ev;
     }
     return undefined;
@@ -181,8 +199,8 @@ export class RequestRecorder implements AuditSink {
 
   /** Forgets every recorded request (what was evicted stays counted). */
   clear(): void {
-    for (const e of this.entries()) e.live = false;
-    this.ring.fill(undefined);
+    this.events.fill(undefined);
+    this.firstSeq += this.held;
     this.head = 0;
     this.held = 0;
     this.heldBytes = 0;

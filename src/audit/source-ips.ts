@@ -63,16 +63,27 @@ function ipv6Words(s: string): number[] | undefined {
  * @example
  * sourceIps({ 'x-forwarded-for': '10.0.0.1, junk, 10.0.0.2' }, '::ffff:127.0.0.1'); // ['10.0.0.1', '10.0.0.2', '127.0.0.1']
  */
-export function sourceIps(headers: Readonly<Record<string, string | string[] | undefined>>, remoteAddress: string | undefined): string[] {
-  const out: string[] = [];
+export function sourceIps(headers: Readonly<Record<string, string | string[] | undefined>>, remoteAddress: string | undefined): readonly string[] {
   const forwarded = first(headers['x-forwarded-for']);
+  const realIp = first(headers['x-real-ip']);
+  // the usual request: no proxy headers, a connection address seen before
+  if (!forwarded && !realIp && remoteAddress !== undefined) {
+    let known = BY_REMOTE.get(remoteAddress);
+    if (!known) {
+      if (BY_REMOTE.size >= 1024) BY_REMOTE.clear();
+      const ip = canonicalIp(remoteAddress);
+      known = Object.freeze(ip ? [ip] : []);
+      BY_REMOTE.set(remoteAddress, known);
+    }
+    return known;
+  }
+  const out: string[] = [];
   if (forwarded) {
     for (const part of forwarded.split(',')) {
       const ip = canonicalIp(part.trim());
       if (ip) out.push(ip);
     }
   }
-  const realIp = first(headers['x-real-ip']);
   if (realIp) {
     const ip = canonicalIp(realIp);
     if (ip && !out.includes(ip)) out.push(ip);
@@ -81,6 +92,9 @@ export function sourceIps(headers: Readonly<Record<string, string | string[] | u
   if (remote && out[out.length - 1] !== remote) out.push(remote);
   return out;
 }
+
+/** The source IPs of requests without proxy headers, by connection address (shared, frozen). */
+const BY_REMOTE = new Map<string, readonly string[]>();
 
 function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
