@@ -49,10 +49,33 @@ export interface ApiServerOptions {
   ready?: () => boolean;
   /** concurrent watches per user (default 128) */
   maxWatchesPerUser?: number;
+  /** the HTTP server's limits (default kube-apiserver's; tests shorten them) */
+  limits?: Partial<ServerLimits>;
   /** more observers of each request's end (audit) */
   observers?: RequestObserver[];
   startHooks?: RequestStartHook[];
 }
+
+/** How long and how much the HTTP server waits for and reads. */
+export interface ServerLimits {
+  maxHeaderBytes: number;
+  /** until the request's head has arrived */
+  headersTimeoutMs: number;
+  /** until the whole request (head and body) has arrived */
+  requestTimeoutMs: number;
+  /** an idle keep-alive connection is closed after this */
+  idleTimeoutMs: number;
+  /** how often Node checks the two timeouts above */
+  checkIntervalMs: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  maxHeaderBytes: MAX_HEADER_BYTES,
+  headersTimeoutMs: READ_HEADER_TIMEOUT_MS,
+  requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  idleTimeoutMs: IDLE_TIMEOUT_MS,
+  checkIntervalMs: 1000,
+};
 
 export interface TlsMaterial {
   key: string;
@@ -109,7 +132,8 @@ export function buildApiServer(cp: ApiServerControlPlane, o: ApiServerOptions = 
     }),
   );
   const listen = async (port: number, host: string, tls?: TlsMaterial) => {
-    const limits: ServerOptions = { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: READ_HEADER_TIMEOUT_MS, keepAliveTimeout: IDLE_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS };
+    const l = { ...DEFAULT_SERVER_LIMITS, ...o.limits };
+    const limits: ServerOptions = { maxHeaderSize: l.maxHeaderBytes, headersTimeout: l.headersTimeoutMs, keepAliveTimeout: l.idleTimeoutMs, requestTimeout: l.requestTimeoutMs, connectionsCheckingInterval: l.checkIntervalMs };
     const server: Server = tls ? createHttpsServer({ ...limits, key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: false }, app) : createHttpServer(limits, app);
     // malformed requests, oversized headers and trickling bodies are answered by Node itself
     // (400, 431, 408) and the socket closed: nothing reaches the process
