@@ -1,7 +1,7 @@
 import type pino from 'pino';
 import type { AuditOptions } from './audit/audit-options.js';
 import { auditedIssue, componentUserAgent, LOOPBACK_USER } from './audit/in-process.js';
-import type { RequestRecorder } from './audit/recorder.js';
+import type { RecordedRequests } from './audit/recorder.js';
 import { type TokenLineage, tokenLineage } from './audit/token-lineage.js';
 import { type Clock, ManualClock } from './clock/index.js';
 import { SA_NAME_ANNOTATION } from './controllers/legacy-token-controller.js';
@@ -244,7 +244,7 @@ export class Emulator {
    * emu.requests.list({ serviceAccount: 'default/app', verb: 'get', resource: 'pods', code: 200 });
    * emu.requests.clear();
    */
-  get requests(): RequestRecorder {
+  get requests(): RecordedRequests {
     const r = controlPlaneOf(this).audit.recorder;
     if (!r) throw new TypeError('the request recorder is off (createEmulator({ audit: { recorder: false } }))');
     return r;

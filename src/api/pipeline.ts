@@ -16,7 +16,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import type pino from 'pino';
 import type { Authorizer } from '../auth/authorizer/index.js';
-import type { AuditFilters } from '../audit/http-filters.js';
 import type { RequestAuthenticator } from '../auth/request-authenticator.js';
 import type { Clock } from '../clock/index.js';
 import { errors } from '../errors/index.js';
@@ -47,7 +46,7 @@ export interface PipelineOptions {
   /** what answers a request that passed every filter */
   router: Step;
   /** the audit filters (src/audit/http-filters.ts): init after the request context, the event opened after authentication, closed by its observer */
-  audit?: AuditFilters;
+  audit?: { init: Step; afterAuthentication: Step; observer: RequestObserver };
 }
 
 /**

@@ -64,12 +64,33 @@ function userSize(u: AuditEvent['user']): number {
 }
 
 /**
+ * The recorded requests as the library hands them out (`emulator.requests`).
+ * @example
+ * emu.requests.list({ serviceAccount: 'default/app', code: '4xx' });
+ */
+export interface RecordedRequests extends Iterable<AuditEvent> {
+  /** the matching requests, oldest first (at most `limit`, the newest); a malformed filter throws */
+  list(filter?: RequestFilter, limit?: number): AuditEvent[];
+  first(filter?: RequestFilter): AuditEvent | undefined;
+  last(filter?: RequestFilter): AuditEvent | undefined;
+  count(filter?: RequestFilter): number;
+  /** forgets every recorded request */
+  clear(): void;
+  /** requests held now */
+  readonly size: number;
+  /** requests dropped to stay within the bounds */
+  readonly evicted: number;
+  /** calls `fn` with each event as it is recorded; returns the unsubscribe function */
+  follow(fn: (ev: AuditEvent) => void): () => void;
+}
+
+/**
  * A bounded ring of recorded requests, and an {@link AuditSink}.
  * @example
  * const recorder = new RequestRecorder({ maxEvents: 1000 });
  * recorder.list({ serviceAccount: 'default/app', verb: 'get' });
  */
-export class RequestRecorder implements AuditSink {
+export class RequestRecorder implements AuditSink, RecordedRequests {
   readonly evaluator: PolicyEvaluator;
   readonly maxEvents: number;
   readonly maxBytes: number;
