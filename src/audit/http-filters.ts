@@ -84,6 +84,7 @@ function annotateFromContext(a: AuditRequest, ctx: RequestContext): void {
     }
   }
   if (ctx.issuedJti) a.annotate(ANNOTATIONS.issuedCredentialId, `JTI=${ctx.issuedJti}`);
+  for (const k in ctx.annotations) a.annotate(k, ctx.annotations[k]!);
 }
 
 /** Watches the response: its head (ResponseStarted) and, when needed, its JSON body (the response object or error Status). */
