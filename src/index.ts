@@ -10,7 +10,7 @@ export type { ListenOptions, ListeningEmulator } from './emulator-server.js';
 export { ManualClock, RealClock, type Clock } from './clock/index.js';
 export { StatusError, isStatusError, type Status, type StatusReason } from './errors/index.js';
 export type { InvalidationEvent, ObjectIdentity, TrackedKind } from './registry/binding-index.js';
-export type { IssuedToken } from './tokens/token-request.js';
+export type { IssuedToken } from './registry/token-request.js';
 export type {
   KubeObject,
   ObjectMeta,

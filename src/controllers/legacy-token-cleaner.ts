@@ -6,7 +6,7 @@ import { kindInfo } from '../registry/kinds.js';
 import type { ObjectRegistry } from '../registry/object-registry.js';
 import type { ConfigMap, Pod, Secret, ServiceAccount } from '../registry/types.js';
 import { SA_TOKEN_SECRET_TYPE } from '../registry/validation/strategies.js';
-import { INVALID_SINCE_LABEL, LAST_USED_LABEL } from '../tokens/legacy-validator.js';
+import { INVALID_SINCE_LABEL, LAST_USED_LABEL } from '../auth/authenticators/legacy-validator.js';
 import { Controller } from './controller.js';
 import { SA_NAME_ANNOTATION, SA_UID_ANNOTATION } from './legacy-token-controller.js';
 import { DAY_MS, TRACKING_CONFIGMAP, TRACKING_NAMESPACE, TRACKING_SINCE_KEY, formatDate, parseDate } from './legacy-token-tracking.js';

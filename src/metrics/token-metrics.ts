@@ -1,4 +1,4 @@
-import type { StaleTokenObserver } from '../tokens/bound-validator.js';
+import type { StaleTokenObserver } from '../auth/authenticators/bound-validator.js';
 import type { ServiceAccountInfo } from '../tokens/service-account-info.js';
 import { Counter, renderFamilies } from './exposition.js';
 

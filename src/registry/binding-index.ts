@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/index.js';
-import type { IssuedToken } from '../tokens/token-request.js';
+import type { IssuedToken } from './token-request.js';
 import { MinHeap } from '../util/min-heap.js';
 import { kindInfo } from './kinds.js';
 import type { ObjectRegistry, RegistryEvent } from './object-registry.js';

@@ -4,11 +4,12 @@ import { rfc3339 } from '../clock/index.js';
 import { errors, StatusError } from '../errors/index.js';
 import { objectKey, prefixFor } from '../store/keys.js';
 import { type KeyValueStore, type Watch, type WatchEvent, StoreError } from '../store/types.js';
-import { type AdmissionPlugin, runAdmission } from './admission.js';
+import type { Admission } from './admission.js';
 import { ContinueTokenError, decodeContinue, encodeContinue } from './continue-token.js';
 import { type ResourceInfo, RESOURCES, apiVersionOf, kindInfo } from './kinds.js';
 import { ContinueExpiredError, type Entry, ListSnapshots, takePage, tooLargeResourceVersion } from './pagination.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { checkTypeMeta } from './type-meta.js';
 import type { KubeObject, UserInfo } from './types.js';
 import { strategyFor } from './validation/strategies.js';
 import { validateObjectMeta } from './validation/object-meta.js';
@@ -95,10 +96,10 @@ export class ObjectRegistry {
   private loadedAt = 0;
   private readonly changedAt = new Map<string, number>();
   private readonly snapshots: ListSnapshots;
-  readonly admission: AdmissionPlugin[];
+  private readonly admission: Admission | undefined;
 
-  constructor(private readonly opts: { store: KeyValueStore; clock: Clock; admission?: AdmissionPlugin[] }) {
-    this.admission = opts.admission ?? [];
+  constructor(private readonly opts: { store: KeyValueStore; clock: Clock; admission?: Admission }) {
+    this.admission = opts.admission;
     this.snapshots = new ListSnapshots(opts.clock);
   }
 
@@ -133,6 +134,11 @@ export class ObjectRegistry {
       return undefined; // a name that cannot be a key names nothing
     }
     return this.cache.get(info.resource)?.get(key);
+  }
+
+  /** The store's current revision (the resourceVersion of lists and bookmarks). */
+  revision(): number {
+    return this.opts.store.revision();
   }
 
   /** Whether the cache is known to hold every change (false while an etcd watch is broken). */
@@ -267,7 +273,7 @@ export class ObjectRegistry {
     const strategy = strategyFor(info.kind);
     strategy.prepareForCreate?.(obj);
     strategy.defaults?.(obj);
-    await runAdmission(this.admission, { operation: 'CREATE', resource: info, namespace, name: obj.metadata.name ?? obj.metadata.generateName ?? '', object: obj, oldObject: undefined, user: opts.user, dryRun: !!opts.dryRun });
+    await this.admission?.run({ operation: 'CREATE', resource: info, namespace, name: obj.metadata.name ?? obj.metadata.generateName ?? '', object: obj, oldObject: undefined, user: opts.user, dryRun: !!opts.dryRun });
     this.validate(info, obj, undefined);
     const now = rfc3339(this.opts.clock.now());
     obj.metadata.uid = randomUUID();
@@ -300,7 +306,7 @@ export class ObjectRegistry {
     const strategy = strategyFor(info.kind);
     strategy.prepareForUpdate?.(obj, old);
     strategy.defaults?.(obj);
-    await runAdmission(this.admission, { operation: 'UPDATE', resource: info, namespace, name, object: obj, oldObject: old, user: opts.user, dryRun: !!opts.dryRun });
+    await this.admission?.run({ operation: 'UPDATE', resource: info, namespace, name, object: obj, oldObject: old, user: opts.user, dryRun: !!opts.dryRun });
     this.validate(info, obj, old);
     if (opts.dryRun) return obj;
     try {
@@ -319,7 +325,7 @@ export class ObjectRegistry {
     if (pre.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
       throw errors.conflict(info.resource, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`, info.group);
     }
-    await runAdmission(this.admission, { operation: 'DELETE', resource: info, namespace, name, object: undefined, oldObject: old, user: opts.user, dryRun: !!opts.dryRun });
+    await this.admission?.run({ operation: 'DELETE', resource: info, namespace, name, object: undefined, oldObject: old, user: opts.user, dryRun: !!opts.dryRun });
     if (opts.dryRun) return old;
     if (info.kind === 'Namespace') await this.deleteNamespaceContent(name);
     try {
@@ -375,15 +381,9 @@ export class ObjectRegistry {
 
   /** Fills kind/apiVersion from the URL (the Python client sends neither) and checks they match. */
   private prepare(info: ResourceInfo, namespace: string, input: KubeObject): KubeObject {
-    if (!input || typeof input !== 'object' || Array.isArray(input)) throw errors.badRequest('the body of the request was not a JSON object');
-    const obj = structuredClone(input);
     const apiVersion = apiVersionOf(info);
-    if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== info.kind) {
-      throw errors.badRequest(kindMismatch(obj, info));
-    }
-    if (obj.apiVersion !== undefined && obj.apiVersion !== '' && obj.apiVersion !== apiVersion) {
-      throw errors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersion})`);
-    }
+    checkTypeMeta(input, info.kind, apiVersion, 'the body of the request was not a JSON object');
+    const obj = structuredClone(input);
     obj.kind = info.kind;
     obj.apiVersion = apiVersion;
     obj.metadata = obj.metadata && typeof obj.metadata === 'object' ? obj.metadata : {};
@@ -421,10 +421,6 @@ export class ObjectRegistry {
       }
     }
   }
-}
-
-function kindMismatch(obj: KubeObject, info: ResourceInfo): string {
-  return `the kind in the data (${String(obj.kind)}) does not match the expected kind (${info.kind})`;
 }
 
 function keyOf(o: KubeObject): string {

@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Counter, renderFamilies } from '../../src/metrics/exposition.js';
-import { reportedScope, reportedVerb } from '../../src/metrics/request-metrics.js';
-import { requestInfo } from '../../src/api/request-info.js';
+import { reportedScope, reportedVerb } from '../../src/api/request-metrics.js';
+import { Query, requestInfo } from '../../src/api/request-info.js';
 import { staleTokenAnnotation, staleTokenAudit } from '../../src/metrics/stale-token-audit.js';
 import { TokenMetrics } from '../../src/metrics/token-metrics.js';
 
@@ -86,13 +86,13 @@ describe('apiserver_request_total labels (CleanVerb, CleanScope)', () => {
     ['DELETE', '/api/v1/namespaces/default/pods', {}, 'DELETECOLLECTION', 'namespace'],
     ['GET', '/metrics', {}, 'GET', ''],
   ] as const)('%s %s %j is %s with scope %j', (method, path, query, verb, scope) => {
-    const info = requestInfo(method, path, query);
+    const info = requestInfo(method, path, new Query(new URLSearchParams(query as Record<string, string>).toString()));
     expect(reportedVerb(method, info, undefined)).toBe(verb);
     expect(reportedScope(info)).toBe(scope);
   });
 
   it('reports a server-side apply PATCH as APPLY', () => {
-    expect(reportedVerb('PATCH', requestInfo('PATCH', '/api/v1/namespaces/default/pods/x', {}), 'application/apply-patch+yaml')).toBe('APPLY');
+    expect(reportedVerb('PATCH', requestInfo('PATCH', '/api/v1/namespaces/default/pods/x', new Query('')), 'application/apply-patch+yaml')).toBe('APPLY');
   });
 });
 

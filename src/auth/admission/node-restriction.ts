@@ -2,7 +2,7 @@ import { errors } from '../../errors/index.js';
 import { kindInfo } from '../../registry/kinds.js';
 import type { ObjectRegistry } from '../../registry/object-registry.js';
 import type { Pod, UserInfo } from '../../registry/types.js';
-import type { TokenRequestAdmission } from '../../tokens/token-request.js';
+import type { TokenRequestAdmission } from '../../registry/token-request.js';
 
 const NODE_USER_PREFIX = 'system:node:';
 const POD = kindInfo('Pod')!;

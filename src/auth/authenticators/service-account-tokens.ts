@@ -2,14 +2,14 @@ import type { Clock } from '../../clock/index.js';
 import type { BindingIndex } from '../../registry/binding-index.js';
 import type { Secret } from '../../registry/types.js';
 import type { KubernetesClaim } from '../../tokens/claims.js';
-import { type StaleTokenObserver, validateBoundClaims } from '../../tokens/bound-validator.js';
-import { JwtAuthenticator } from '../../tokens/jwt-authenticator.js';
+import { type StaleTokenObserver, validateBoundClaims } from './bound-validator.js';
+import { JwtAuthenticator } from './jwt-authenticator.js';
 import type { KeySource } from '../../tokens/key-source.js';
 import { LEGACY_ISSUER } from '../../tokens/legacy-claims.js';
-import { validateLegacyClaims } from '../../tokens/legacy-validator.js';
+import { validateLegacyClaims } from './legacy-validator.js';
 import type { TokenObjectGetter } from '../../tokens/object-getter.js';
 import { EXTRA_CREDENTIAL_ID, userInfoOf } from '../../tokens/service-account-info.js';
-import type { TokenAuthenticator, TokenAuthResult } from '../../tokens/token-review.js';
+import type { TokenAuthenticator, TokenAuthResult } from './bearer-token-chain.js';
 import { type CachedIdentity, ReviewCache } from './review-cache.js';
 
 export interface ServiceAccountAuthOptions {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { UserInfo } from '../../registry/types.js';
 import { sha256 } from '../../util/sha256.js';
-import { intersectAudiences } from '../../tokens/jwt-authenticator.js';
-import type { TokenAuthenticator } from '../../tokens/token-review.js';
+import { intersectAudiences } from './jwt-authenticator.js';
+import type { TokenAuthenticator } from './bearer-token-chain.js';
 
 /**
  * `--token-auth-file`: CSV lines `token,user,uid[,"group1,group2"]`

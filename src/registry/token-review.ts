@@ -1,59 +1,7 @@
 import { errors } from '../errors/index.js';
-import type { TokenReview, TokenReviewStatus, UserInfo } from '../registry/types.js';
-import { aggregateMessage } from '../util/go-format.js';
-
-/**
- * A bearer-token authenticator: `undefined` = not mine; `{ error }` = mine but rejected. It may
- * answer synchronously (a review-cache hit, an empty token map) to spare the chain a promise.
- */
-export type TokenAuthenticator = (token: string, audiences: readonly string[] | undefined) => TokenAuthResult | undefined | Promise<TokenAuthResult | undefined>;
-
-export type TokenAuthResult = { user: UserInfo; audiences: string[] } | { error: string };
-
-/**
- * The request chain's bearer-token union as clients see it (§4.6): a loopback authenticator that
- * always says `invalid bearer token` for foreign tokens, then the configured authenticators; the
- * first success wins, otherwise the distinct errors are aggregated: garbage gives
- * `invalid bearer token`, a rejected service-account token `[invalid bearer token, <why>]`.
- * @example
- * const chain = new BearerTokenChain([staticTokens, boundTokens, legacyTokens]);
- * await chain.authenticate(token, ['vault']);
- */
-/** what the loopback authenticator says of every token it does not know */
-const INVALID = 'invalid bearer token';
-
-export class BearerTokenChain {
-  constructor(private readonly authenticators: readonly TokenAuthenticator[]) {}
-
-  async authenticate(token: string, audiences?: readonly string[]): Promise<TokenAuthResult> {
-    return this.answer(token, audiences);
-  }
-
-  /** {@link authenticate}, without a promise when every authenticator asked answered at once. */
-  answer(token: string, audiences?: readonly string[]): TokenAuthResult | Promise<TokenAuthResult> {
-    let errs: string[] | undefined;
-    for (let i = 0; i < this.authenticators.length; i++) {
-      const r = this.authenticators[i]!(token, audiences);
-      if (r instanceof Promise) return r.then((x) => this.rest(token, audiences, errs ?? [INVALID], i, x));
-      if (!r) continue;
-      if ('user' in r) return r;
-      (errs ??= [INVALID]).push(r.error);
-    }
-    return { error: aggregateMessage(errs ?? [INVALID]) };
-  }
-
-  /** The chain after authenticator `i` answered `r` asynchronously. */
-  private async rest(token: string, audiences: readonly string[] | undefined, errs: string[], i: number, r: TokenAuthResult | undefined): Promise<TokenAuthResult> {
-    for (;;) {
-      if (r) {
-        if ('user' in r) return r;
-        errs.push(r.error);
-      }
-      if (++i >= this.authenticators.length) return { error: aggregateMessage(errs) };
-      r = await this.authenticators[i]!(token, audiences);
-    }
-  }
-}
+import { checkTypeMeta } from './type-meta.js';
+import type { TokenReview, TokenReviewStatus, UserInfo } from './types.js';
+import type { BearerTokenChain, TokenAuthResult } from '../auth/authenticators/bearer-token-chain.js';
 
 /**
  * The checks of a TokenReview's `spec` (a Bad Request for each, in kube-apiserver's words): the
@@ -74,12 +22,8 @@ export function validateTokenReviewSpec(spec: { token?: unknown; audiences?: unk
  */
 export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAudiences: readonly string[], namespace?: string): Promise<TokenReview> {
   if (namespace) throw errors.badRequest(`namespace is not allowed on this type: ${namespace}`);
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw errors.badRequest('the body of the request was not a TokenReview object');
+  checkTypeMeta(body, 'TokenReview', 'authentication.k8s.io/v1');
   const b = body as Partial<TokenReview>;
-  if (b.kind && b.kind !== 'TokenReview') throw errors.badRequest(`the kind in the data (${b.kind}) does not match the expected kind (TokenReview)`);
-  if (b.apiVersion && b.apiVersion !== 'authentication.k8s.io/v1') {
-    throw errors.badRequest(`the API version in the data (${b.apiVersion}) does not match the expected API version (authentication.k8s.io/v1)`);
-  }
   const spec = (b.spec && typeof b.spec === 'object' ? b.spec : {}) as TokenReview['spec'];
   validateTokenReviewSpec(spec);
   return {

@@ -1,7 +1,7 @@
-import { aggregateMessage, goQuote, goQuoteList } from '../util/go-format.js';
-import { parseJws, unverifiedIssuer, verifyWithKeys } from './jws.js';
-import type { KeySource } from './key-source.js';
-import type { ServiceAccountInfo } from './service-account-info.js';
+import { aggregateMessage, goQuote, goQuoteList } from '../../util/go-format.js';
+import { parseJws, unverifiedIssuer, verifyWithKeys } from '../../tokens/jws.js';
+import type { KeySource } from '../../tokens/key-source.js';
+import type { ServiceAccountInfo } from '../../tokens/service-account-info.js';
 
 export type AuthOutcome =
   | { kind: 'notMine' }

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock/index.js';
 import { rfc3339 } from '../clock/index.js';
 import { errors, invalid, type FieldError } from '../errors/index.js';
-import { parseApiVersion } from '../registry/kinds.js';
-import type { BoundObjectReference, TokenRequest, UserInfo } from '../registry/types.js';
-import { type BoundClaims, type Ref, boundClaims } from './claims.js';
-import type { KeySource } from './key-source.js';
-import type { TokenObjectGetter } from './object-getter.js';
-import { type SigningMode, signToken } from './signer.js';
+import type { Admission } from './admission.js';
+import { type ResourceInfo, parseApiVersion } from './kinds.js';
+import { checkTypeMeta } from './type-meta.js';
+import type { BoundObjectReference, KubeObject, TokenRequest, UserInfo } from './types.js';
+import { type BoundClaims, type Ref, boundClaims } from '../tokens/claims.js';
+import type { KeySource } from '../tokens/key-source.js';
+import type { TokenObjectGetter } from '../tokens/object-getter.js';
+import { type SigningMode, signToken } from '../tokens/signer.js';
 
 export const DEFAULT_EXPIRATION_SECONDS = 3600;
 export const MIN_EXPIRATION_SECONDS = 600;
@@ -42,6 +44,11 @@ export interface IssuedToken {
   audiences: string[];
 }
 
+/** Admission as TokenRequest runs it: the chain, and the resource the subresource hangs on. */
+export interface TokenAdmission extends Admission {
+  readonly serviceAccounts: ResourceInfo;
+}
+
 export interface TokenRequestResult {
   tokenRequest: TokenRequest;
   warnings: string[];
@@ -49,7 +56,7 @@ export interface TokenRequestResult {
   claims: BoundClaims;
 }
 
-/** Admission of the `serviceaccounts/token` subresource (NodeRestriction plugs in here). */
+/** A TokenRequest as the node-restriction check reads it. */
 export type TokenRequestAdmission = (a: { namespace: string; serviceAccountName: string; request: TokenRequest; user: UserInfo | undefined }) => Promise<void> | void;
 
 /**
@@ -61,7 +68,7 @@ export type TokenRequestAdmission = (a: { namespace: string; serviceAccountName:
  * const { tokenRequest } = await createTokenRequest(deps, 'default', 'build-robot', { spec: { audiences: ['vault'] } });
  */
 export async function createTokenRequest(
-  deps: { config: TokenRequestConfig; getter: TokenObjectGetter; keys: KeySource; clock: Clock; admission?: TokenRequestAdmission },
+  deps: { config: TokenRequestConfig; getter: TokenObjectGetter; keys: KeySource; clock: Clock; admission?: TokenAdmission },
   namespace: string,
   name: string,
   body: unknown,
@@ -88,7 +95,7 @@ export async function createTokenRequest(
   req.status = { token: '', expirationTimestamp: null };
   const errs = validateSpec(req);
   if (errs.length) throw errors.invalid('TokenRequest', '', errs, 'authentication.k8s.io');
-  await deps.admission?.({ namespace, serviceAccountName: name, request: req, user });
+  await deps.admission?.run({ operation: 'CREATE', resource: deps.admission.serviceAccounts, subresource: 'token', namespace, name, object: req as unknown as KubeObject, oldObject: undefined, user, dryRun: false });
 
   const bound = await resolveBoundObject(deps.getter, namespace, name, req.spec.boundObjectRef);
   let seconds = req.spec.expirationSeconds!;
@@ -121,10 +128,8 @@ export async function createTokenRequest(
 
 /** Takes JSON (with or without kind/apiVersion, as the Python client sends) into a TokenRequest with JSON's nulls. */
 function normalize(body: unknown): TokenRequest {
-  if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) throw errors.badRequest('the body of the request was not a TokenRequest object');
+  if (body !== undefined && body !== null) checkTypeMeta(body, 'TokenRequest', 'authentication.k8s.io/v1');
   const b = (body ?? {}) as Partial<TokenRequest>;
-  if (b.kind && b.kind !== 'TokenRequest') throw errors.badRequest(`the kind in the data (${b.kind}) does not match the expected kind (TokenRequest)`);
-  if (b.apiVersion && b.apiVersion !== 'authentication.k8s.io/v1') throw errors.badRequest(`the API version in the data (${b.apiVersion}) does not match the expected API version (authentication.k8s.io/v1)`);
   const spec = (b.spec && typeof b.spec === 'object' ? b.spec : {}) as Partial<TokenRequest['spec']>;
   const auds = spec.audiences;
   if (auds != null && (!Array.isArray(auds) || auds.some((a) => typeof a !== 'string'))) throw errors.badRequest('spec.audiences must be a list of strings');

@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../clock/index.js';
-import type { Secret } from '../registry/types.js';
-import { SERVICE_ACCOUNT_USERNAME_PREFIX } from './claims.js';
+import type { Clock } from '../../clock/index.js';
+import type { Secret } from '../../registry/types.js';
+import { SERVICE_ACCOUNT_USERNAME_PREFIX } from '../../tokens/claims.js';
 import { TokenValidationError } from './bound-validator.js';
-import { LEGACY_NAMESPACE_CLAIM, LEGACY_SA_NAME_CLAIM, LEGACY_SA_UID_CLAIM, LEGACY_SECRET_NAME_CLAIM } from './legacy-claims.js';
-import type { TokenObjectGetter } from './object-getter.js';
-import type { ServiceAccountInfo } from './service-account-info.js';
+import { LEGACY_NAMESPACE_CLAIM, LEGACY_SA_NAME_CLAIM, LEGACY_SA_UID_CLAIM, LEGACY_SECRET_NAME_CLAIM } from '../../tokens/legacy-claims.js';
+import type { TokenObjectGetter } from '../../tokens/object-getter.js';
+import type { ServiceAccountInfo } from '../../tokens/service-account-info.js';
 
 export const LAST_USED_LABEL = 'kubernetes.io/legacy-token-last-used';
 export const INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-invalid-since';

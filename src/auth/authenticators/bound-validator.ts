@@ -1,8 +1,8 @@
-import type { Clock } from '../clock/index.js';
-import type { ObjectMeta } from '../registry/types.js';
-import type { KubernetesClaim } from './claims.js';
-import type { TokenObjectGetter } from './object-getter.js';
-import type { ServiceAccountInfo } from './service-account-info.js';
+import type { Clock } from '../../clock/index.js';
+import type { ObjectMeta } from '../../registry/types.js';
+import type { KubernetesClaim } from '../../tokens/claims.js';
+import type { TokenObjectGetter } from '../../tokens/object-getter.js';
+import type { ServiceAccountInfo } from '../../tokens/service-account-info.js';
 
 /** go-jose's jwt.DefaultLeeway, used for time claims and for deletion of bound objects. */
 export const LEEWAY_SECONDS = 60;
