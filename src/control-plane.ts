@@ -38,6 +38,9 @@ import { registryGetter } from './registry/object-getter.js';
 import { TokenService } from './registry/token-service.js';
 import type { TokenRequest, UserInfo } from './registry/types.js';
 import { MemoryStore } from './store/memory-store.js';
+import { registryTrustRules } from './identity/trust-rules.js';
+import { registryServiceAccounts } from './identity/webhooks/service-accounts.js';
+import { workloadIdentity, type WorkloadIdentity, type WorkloadIdentitySettings } from './identity/workload-identity.js';
 import type { KeyValueStore } from './store/types.js';
 import type { SigningMode } from './tokens/signer.js';
 
@@ -90,6 +93,8 @@ export interface ControlPlaneOptions {
   authorization?: AuthorizationOptions;
   /** admission plugins installed after ServiceAccount and NodeRestriction, before RBAC escalation */
   admissionPlugins?: (objects: ObjectRegistry) => AdmissionPlugin[];
+  /** cloud workload identity (`--workload-identity`): the EKS and Azure webhooks and their token exchanges */
+  workloadIdentity?: WorkloadIdentitySettings;
 }
 
 interface ControlPlaneParts {
@@ -106,6 +111,7 @@ interface ControlPlaneParts {
   legacyUsage: LegacyTokenUsageRecorder;
   metrics: TokenMetrics;
   logger: pino.Logger | undefined;
+  workloadIdentity: WorkloadIdentity | undefined;
 }
 
 /**
@@ -132,6 +138,8 @@ export class ControlPlane {
   readonly ruleResolver: RuleResolver;
   readonly admission: AdmissionChain;
   readonly logger: pino.Logger | undefined;
+  /** the clouds' webhooks (installed) and endpoints (for the API server), when asked for */
+  readonly workloadIdentity: WorkloadIdentity | undefined;
   private readonly staticTokens: Map<string, UserInfo>;
 
   private constructor(p: ControlPlaneParts) {
@@ -144,6 +152,7 @@ export class ControlPlane {
     this.ruleResolver = p.ruleResolver;
     this.admission = p.admission;
     this.logger = p.logger;
+    this.workloadIdentity = p.workloadIdentity;
     this.staticTokens = p.staticTokens;
     this.authentication = p.authentication;
     this.legacyUsage = p.legacyUsage;
@@ -213,14 +222,19 @@ export class ControlPlane {
       ...(authz.webhookAuthorizedTtlMs !== undefined ? { webhookAuthorizedTtlMs: authz.webhookAuthorizedTtlMs } : {}),
       ...(authz.webhookUnauthorizedTtlMs !== undefined ? { webhookUnauthorizedTtlMs: authz.webhookUnauthorizedTtlMs } : {}),
     });
+    const identity = o.workloadIdentity?.clouds.length
+      ? workloadIdentity({ ...o.workloadIdentity, serviceAccounts: registryServiceAccounts(objects), trust: registryTrustRules(objects), clock, ...(o.logger ? { logger: o.logger } : {}) })
+      : undefined;
     admission.install([
       serviceAccountAdmission(objects),
       tokenNodeRestriction(objects),
       ...(o.admissionPlugins?.(objects) ?? []),
+      // mutating webhooks, after the built-in plugins (as MutatingAdmissionWebhook comes after them)
+      ...(identity?.admissionPlugins ?? []),
       rbacEscalationAdmission({ authorizer, registry: objects }),
     ]);
 
-    const cp = new ControlPlane({ clock, objects, bindings, keys, tokens, authorizer, ruleResolver, admission, staticTokens, authentication, legacyUsage, metrics, logger: o.logger });
+    const cp = new ControlPlane({ clock, objects, bindings, keys, tokens, authorizer, ruleResolver, admission, staticTokens, authentication, legacyUsage, metrics, logger: o.logger, workloadIdentity: identity });
     if (o.controllers !== false) cp.buildControllers(o);
     if (clock instanceof ManualClock) cp.unhook = clock.addIdleHook(() => cp.idle());
     if (o.controllers !== 'manual') cp.startControllers();

@@ -15,6 +15,7 @@ import { registryKubeletApi } from './kubelet/registry-api.js';
 import type { KeyValueStore } from './store/types.js';
 import type { StaleTokenObserver } from './auth/authenticators/bound-validator.js';
 import type { SigningMode } from './tokens/signer.js';
+import type { WorkloadIdentitySettings } from './identity/workload-identity.js';
 
 export { DEFAULT_ISSUER };
 
@@ -65,6 +66,12 @@ export interface EmulatorOptions {
    * carry a user
    */
   authorization?: AuthorizationOptions;
+  /**
+   * cloud workload identity, as `serve --workload-identity=aws,azure`: the EKS and Azure pod
+   * webhooks (admission), and STS and Entra endpoints on {@link Emulator.listen}'s server, which
+   * exchange tokens against the AWSRole and AzureFederatedCredential objects
+   */
+  workloadIdentity?: WorkloadIdentitySettings;
 }
 
 export interface EmulatorClock {
@@ -149,6 +156,7 @@ export class Emulator {
       ...(opts.signing ? { signing: opts.signing } : {}),
       ...(opts.legacyTokenCleanUpPeriodDays !== undefined ? { legacyTokenCleanUpPeriodDays: opts.legacyTokenCleanUpPeriodDays } : {}),
       ...(opts.authorization ? { authorization: opts.authorization } : {}),
+      ...(opts.workloadIdentity ? { workloadIdentity: opts.workloadIdentity } : {}),
     });
     return new Emulator(cp);
   }

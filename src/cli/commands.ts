@@ -55,6 +55,9 @@ export function registerCommands(program: Command): void {
     .option('--etcd-cafile <file>', 'SSL Certificate Authority file used to secure etcd communication.')
     .option('--etcd-certfile <file>', 'SSL certification file used to secure etcd communication.')
     .option('--etcd-keyfile <file>', 'SSL key file used to secure etcd communication.')
+    .option('--workload-identity <clouds>', 'comma list of aws, azure: run their pod identity webhooks, and STS (at /aws/sts) and Entra (AZURE_AUTHORITY_HOST) token exchanges here')
+    .option('--workload-identity-aws-region <region>', 'region the EKS webhook injects as AWS_REGION and AWS_DEFAULT_REGION (default us-east-1)')
+    .option('--workload-identity-azure-tenant-id <id>', "tenant the Azure webhook injects for service accounts that name none (default 00000000-0000-0000-0000-000000000001)")
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
     .addHelpText('after', '\nExamples:\n  satoken serve\n  satoken serve --secure-port 0 --data-dir /tmp/sat --service-account-issuer https://127.0.0.1:6443\n  export KUBECONFIG=.satoken/kubeconfig; kubectl create token default\n')
     .action(async (f: ServeFlags) => {

@@ -31,3 +31,20 @@ export type ExchangeObserver = (record: TokenExchangeRecord) => void;
 export function credentialIdOf(jti: string | undefined): string | undefined {
   return jti ? `JTI=${jti}` : undefined;
 }
+
+const RECORDS = new WeakMap<object, TokenExchangeRecord>();
+
+/**
+ * The exchange a request made, once its endpoint has answered it: for observers of the request's
+ * end (the request recorder, the request log), which see cloud endpoint requests like any other.
+ * @example
+ * const exchange = exchangeOf(req); // { cloud: 'aws', credentialId: 'JTI=…', outcome: 'issued', … }
+ */
+export function exchangeOf(req: object): TokenExchangeRecord | undefined {
+  return RECORDS.get(req);
+}
+
+/** Attaches a request's exchange record (the endpoints do, before they tell the observer). */
+export function attachExchange(req: object, record: TokenExchangeRecord): void {
+  RECORDS.set(req, record);
+}

@@ -65,7 +65,7 @@ beforeAll(async () => {
   store = new StsCredentialStore();
   app = express();
   const current: { rules?: TrustRules } = {};
-  app.use('/aws/sts', stsEndpoint({ trust: { awsRoles: () => current.rules!.awsRoles(), azureCredentials: () => [] }, fetchJson: jsonFetcher({ timeoutMs: 2000 }), clock: issuer.emu.rawClock, credentials: store, onExchange: (r) => records.push(r) }));
+  app.use('/aws/sts', stsEndpoint({ trust: { awsRoles: () => current.rules!.awsRoles(), azureCredentials: () => [] }, fetchJson: jsonFetcher({ timeoutMs: 2000 }), clock: issuer.clock, credentials: store, onExchange: (r) => records.push(r) }));
   Object.defineProperty(globalThis, '__stsRules', { value: current, configurable: true });
   sts = createServer(app);
   await new Promise<void>((ok) => sts.listen(0, '127.0.0.1', ok));

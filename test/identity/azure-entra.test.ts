@@ -55,11 +55,11 @@ async function failure(tok: string, clientId = CLIENT): Promise<string> {
 beforeAll(async () => {
   issuer = await startIssuer();
   await issuer.emu.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'app', namespace: 'default' } });
-  const authority = await createCertificateAuthority({ clock: issuer.emu.rawClock });
-  const leaf = await issueCertificate({ caCert: authority.cert, caKey: authority.key, subject: [{ CN: ['satoken'] }], usage: 'serverAuth', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], clock: issuer.emu.rawClock, days: 30 });
+  const authority = await createCertificateAuthority({ clock: issuer.clock });
+  const leaf = await issueCertificate({ caCert: authority.cert, caKey: authority.key, subject: [{ CN: ['satoken'] }], usage: 'serverAuth', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], clock: issuer.clock, days: 30 });
   ca = authority.cert;
   app = express();
-  app.use(entraEndpoint({ trust: { awsRoles: () => [], azureCredentials: () => rules.azureCredentials() }, fetchJson: jsonFetcher({ timeoutMs: 2000 }), clock: issuer.emu.rawClock, signer: new EntraTokenSigner(), onExchange: (r) => records.push(r) }));
+  app.use(entraEndpoint({ trust: { awsRoles: () => [], azureCredentials: () => rules.azureCredentials() }, fetchJson: jsonFetcher({ timeoutMs: 2000 }), clock: issuer.clock, signer: new EntraTokenSigner(), onExchange: (r) => records.push(r) }));
   app.use((_req, res) => void res.status(404).send('not here'));
   entra = createServer({ key: leaf.key, cert: leaf.cert }, app);
   await new Promise<void>((ok) => entra.listen(0, '127.0.0.1', ok));

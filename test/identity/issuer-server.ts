@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEmulator, type Emulator } from '../../src/emulator.js';
+import type { Clock } from '../../src/clock/index.js';
+import { controlPlaneOf, createEmulator, type Emulator } from '../../src/emulator.js';
 
 /** How the fake issuer answers: as Kubernetes does, or with one of the faults relying parties meet. */
 export type IssuerMode = 'ok' | 'wrong-issuer' | 'no-keys' | 'not-json' | 'status-500' | 'down';
@@ -8,6 +9,8 @@ export type IssuerMode = 'ok' | 'wrong-issuer' | 'no-keys' | 'not-json' | 'statu
 export interface TestIssuer {
   url: string;
   emu: Emulator;
+  /** the emulator's (manual) clock, for the exchanges to share */
+  clock: Clock;
   mode: IssuerMode;
   /** requests served, as `<path>` */
   hits: string[];
@@ -45,6 +48,7 @@ export async function startIssuer(): Promise<TestIssuer> {
   return {
     url,
     emu,
+    clock: controlPlaneOf(emu).clock,
     hits,
     get mode() {
       return state.mode;

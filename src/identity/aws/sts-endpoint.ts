@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pino from 'pino';
 import { rfc3339 } from '../../clock/clock.js';
-import type { ExchangeObserver, TokenExchangeRecord } from '../exchange-record.js';
+import { attachExchange, type ExchangeObserver, type TokenExchangeRecord } from '../exchange-record.js';
 import { BodyTooLarge, isFormEncoded, readBody, requestTarget } from '../http-body.js';
 import { assumeRoleWithWebIdentity, StsRefusal, type WebIdentityDeps } from './assume-role-with-web-identity.js';
 import { StsError, stsErrors, STS_VERSION } from './sts-error.js';
@@ -97,11 +97,11 @@ export function stsEndpoint(o: StsEndpointOptions): (req: Request, res: ServerRe
     const requestId = randomUUID();
     const record: Partial<TokenExchangeRecord> = { cloud: 'aws', operation: 'unknown', sourceIP: req.socket.remoteAddress ?? '', ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}) };
     handle(req, res, requestId, record)
-      .then(() => finish({ ...record, outcome: record.issued ? 'issued' : 'answered' } as TokenExchangeRecord))
+      .then(() => finish(req, { ...record, outcome: record.issued ? 'issued' : 'answered' } as TokenExchangeRecord))
       .catch((e: unknown) => {
         if (e instanceof StsError) {
           send(res, e.status, stsErrorResponse(e, requestId), requestId);
-          if (record.operation !== 'unknown') finish({ ...record, outcome: 'refused', error: e.code } as TokenExchangeRecord, e instanceof StsRefusal ? e.detail : undefined);
+          if (record.operation !== 'unknown') finish(req, { ...record, outcome: 'refused', error: e.code } as TokenExchangeRecord, e instanceof StsRefusal ? e.detail : undefined);
           return;
         }
         o.logger?.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e), requestId }, 'STS request failed');
@@ -109,7 +109,8 @@ export function stsEndpoint(o: StsEndpointOptions): (req: Request, res: ServerRe
       });
   };
 
-  function finish(r: TokenExchangeRecord, detail?: string): void {
+  function finish(req: Request, r: TokenExchangeRecord, detail?: string): void {
+    attachExchange(req, r);
     o.logger?.info({ ...r, ...(detail ? { detail } : {}) }, r.outcome === 'issued' ? 'cloud credentials issued' : r.outcome === 'answered' ? 'cloud call answered' : 'token exchange refused');
     try {
       o.onExchange?.(r);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type pino from 'pino';
-import type { ExchangeObserver, TokenExchangeRecord } from '../exchange-record.js';
+import { attachExchange, type ExchangeObserver, type TokenExchangeRecord } from '../exchange-record.js';
 import { BodyTooLarge, isFormEncoded, readBody, requestTarget } from '../http-body.js';
 import { type ClientAssertionDeps, clientAssertionGrant, tenantExists } from './client-assertion-grant.js';
 import { EntraError, entraErrorBody, entraErrors } from './entra-error.js';
@@ -24,6 +24,16 @@ const ROUTES: Array<{ re: RegExp; route: 'metadata' | 'keys' | 'token' | 'other'
   { re: new RegExp(`^/${TENANT}/oauth2/v2\\.0/token$`), route: 'token' },
   { re: new RegExp(`^/${TENANT}/oauth2/v2\\.0/(?:authorize|logout|devicecode)$`), route: 'other' },
 ];
+
+/**
+ * Whether a path is one of Entra's that this endpoint answers (`/<tenant>/v2.0/.well-known/…`,
+ * `/<tenant>/discovery/v2.0/keys`, `/<tenant>/oauth2/v2.0/…`).
+ * @example
+ * isEntraPath('/contoso.onmicrosoft.com/oauth2/v2.0/token'); // true
+ */
+export function isEntraPath(path: string): boolean {
+  return ROUTES.some((r) => r.re.test(path));
+}
 
 /** The authority host the client used: scheme and Host header, with a trailing slash. */
 function authorityHostOf(req: Request): string {
@@ -101,12 +111,12 @@ export function entraEndpoint(o: EntraEndpointOptions): (req: Request, res: Serv
     const record: Partial<TokenExchangeRecord> = { cloud: 'azure', sourceIP: req.socket.remoteAddress ?? '', ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}) };
     handle(req, res, match.route, match.tenant, record)
       .then(() => {
-        if (record.operation) finish({ ...record, outcome: 'issued' } as TokenExchangeRecord);
+        if (record.operation) finish(req, { ...record, outcome: 'issued' } as TokenExchangeRecord);
       })
       .catch((e: unknown) => {
         if (e instanceof EntraError) {
           fail(req, res, e);
-          if (record.operation) finish({ ...record, outcome: 'refused', error: e.code !== undefined ? `AADSTS${e.code}` : e.error } as TokenExchangeRecord);
+          if (record.operation) finish(req, { ...record, outcome: 'refused', error: e.code !== undefined ? `AADSTS${e.code}` : e.error } as TokenExchangeRecord);
           return;
         }
         o.logger?.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) }, 'Entra request failed');
@@ -115,7 +125,8 @@ export function entraEndpoint(o: EntraEndpointOptions): (req: Request, res: Serv
       });
   };
 
-  function finish(r: TokenExchangeRecord): void {
+  function finish(req: Request, r: TokenExchangeRecord): void {
+    attachExchange(req, r);
     o.logger?.info(r, r.outcome === 'issued' ? 'cloud credentials issued' : 'token exchange refused');
     try {
       o.onExchange?.(r);

@@ -15,8 +15,8 @@ export class FetchError extends Error {
 }
 
 export interface FetchJsonOptions {
-  /** PEM certificates trusted besides Node's bundled roots (satoken's own CA) */
-  ca?: readonly string[];
+  /** PEM certificates trusted besides Node's bundled roots (satoken's own CA), read at each fetch */
+  ca?: readonly string[] | (() => readonly string[]);
   /** the whole exchange, in milliseconds (default 5000) */
   timeoutMs?: number;
   /** the largest body read (default 256 KiB) */
@@ -34,7 +34,7 @@ export type JsonFetcher = (url: string) => Promise<unknown>;
  * const doc = await get('https://127.0.0.1:6443/.well-known/openid-configuration');
  */
 export function jsonFetcher(o: FetchJsonOptions = {}): JsonFetcher {
-  const ca = o.ca?.length ? [...rootCertificates, ...o.ca] : undefined;
+  const extraCa = typeof o.ca === 'function' ? o.ca : () => (o.ca as readonly string[] | undefined) ?? [];
   const timeoutMs = o.timeoutMs ?? 5000;
   const maxBytes = o.maxBytes ?? 256 * 1024;
   return (url) =>
@@ -47,6 +47,8 @@ export function jsonFetcher(o: FetchJsonOptions = {}): JsonFetcher {
       }
       if (u.protocol !== 'https:' && u.protocol !== 'http:') return reject(new FetchError(url, 'network', `unsupported scheme ${u.protocol}`));
       const fail = (kind: FetchError['kind'], message: string) => reject(new FetchError(url, kind, message));
+      const extra = extraCa();
+      const ca = extra.length ? [...rootCertificates, ...extra] : undefined;
       const onResponse = (res: IncomingMessage) => {
         if (res.statusCode !== 200) {
           res.resume();
