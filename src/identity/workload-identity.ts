@@ -88,9 +88,10 @@ export function parseWorkloadIdentityClouds(v: string): WorkloadIdentityCloud[] 
 /**
  * Cloud workload identity for the clouds asked for: each cloud's pod-mutating webhook and its
  * token exchange, sharing one trust-rule source, one clock and one network fetcher.
- * - aws: amazon-eks-pod-identity-webhook and STS (AssumeRoleWithWebIdentity, GetCallerIdentity)
  * - azure: azure-workload-identity's webhook (`AZURE_AUTHORITY_HOST` = the server's URL) and
  *   Entra's metadata and token endpoints
+ * - aws: amazon-eks-pod-identity-webhook and STS (AssumeRoleWithWebIdentity, GetCallerIdentity)
+ * The webhooks run in that order, as kube-apiserver orders webhook configurations by name.
  * @example
  * const wi = workloadIdentity({ clouds: ['aws', 'azure'], serviceAccounts, trust, clock });
  * admission.install([...builtIn, ...wi.admissionPlugins]);
@@ -103,16 +104,18 @@ export function workloadIdentity(o: WorkloadIdentityOptions): WorkloadIdentity {
   const plugins: AdmissionPlugin[] = [];
   const endpoints: CloudEndpoint[] = [];
   const common = { trust: o.trust, fetchJson, clock: o.clock, ...(o.logger ? { logger: o.logger.child({ component: 'workload-identity' }) } : {}), ...(o.onExchange ? { onExchange: o.onExchange } : {}) };
-  if (o.clouds.includes('aws')) {
-    plugins.push(awsPodIdentityWebhook({ region: 'us-east-1', ...o.aws, serviceAccounts: o.serviceAccounts }));
-    const sts = stsEndpoint({ ...common, credentials: new StsCredentialStore() });
-    endpoints.push({ owns: (path) => path === STS_PATH || path === `${STS_PATH}/`, handle: (req, res) => sts(req, res) });
-  }
+  // kube-apiserver calls mutating webhooks in the order of their configurations' names:
+  // azure-wi-webhook-mutating-webhook-configuration before pod-identity-webhook
   if (o.clouds.includes('azure')) {
     const tenantId = o.azure?.tenantId ?? DEFAULT_AZURE_TENANT_ID;
     plugins.push(azureWorkloadIdentityWebhook({ serviceAccounts: o.serviceAccounts, tenantId, authorityHost: () => `${where.url.replace(/\/$/, '')}/` }));
     const entra = entraEndpoint({ ...common, signer: new EntraTokenSigner(), tenants: () => [tenantId] });
     endpoints.push({ owns: isEntraPath, handle: entra });
+  }
+  if (o.clouds.includes('aws')) {
+    plugins.push(awsPodIdentityWebhook({ region: 'us-east-1', ...o.aws, serviceAccounts: o.serviceAccounts }));
+    const sts = stsEndpoint({ ...common, credentials: new StsCredentialStore() });
+    endpoints.push({ owns: (path) => path === STS_PATH || path === `${STS_PATH}/`, handle: (req, res) => sts(req, res) });
   }
   return {
     admissionPlugins: plugins,
