@@ -30,6 +30,8 @@ import { ServiceAccountController } from './controllers/service-account-controll
 import { type EmulatorKeys, loadEmulatorKeys, type KeyOptions } from './emulator-keys.js';
 import { isStatusError } from './errors/index.js';
 import { TokenMetrics, type TokenObserver } from './metrics/token-metrics.js';
+import { defaultTolerationSecondsAdmission } from './auth/admission/default-toleration-seconds.js';
+import { priorityAdmission } from './auth/admission/priority.js';
 import { AdmissionChain, type AdmissionPlugin } from './registry/admission.js';
 import { BindingIndex } from './registry/binding-index.js';
 import { kindInfo } from './registry/kinds.js';
@@ -228,6 +230,8 @@ export class ControlPlane {
     admission.install([
       serviceAccountAdmission(objects),
       tokenNodeRestriction(objects),
+      priorityAdmission(),
+      defaultTolerationSecondsAdmission(),
       ...(o.admissionPlugins?.(objects) ?? []),
       // mutating webhooks, after the built-in plugins (as MutatingAdmissionWebhook comes after them)
       ...(identity?.admissionPlugins ?? []),

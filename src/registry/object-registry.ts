@@ -271,12 +271,13 @@ export class ObjectRegistry {
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;
     if (info.namespaced) this.checkNamespace(namespace, info);
     const strategy = strategyFor(info.kind);
+    // the UID exists before PrepareForCreate, as in kube-apiserver (a Job's generated selector names it)
+    obj.metadata.uid = randomUUID();
     strategy.prepareForCreate?.(obj);
     strategy.defaults?.(obj);
     await this.admission?.run({ operation: 'CREATE', resource: info, namespace, name: obj.metadata.name ?? obj.metadata.generateName ?? '', object: obj, oldObject: undefined, user: opts.user, dryRun: !!opts.dryRun });
     this.validate(info, obj, undefined);
     const now = rfc3339(this.opts.clock.now());
-    obj.metadata.uid = randomUUID();
     obj.metadata.creationTimestamp = now;
     delete obj.metadata.deletionTimestamp;
     delete obj.metadata.selfLink;

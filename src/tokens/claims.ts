@@ -78,3 +78,4 @@ export function boundClaims(i: BoundClaimsInput): BoundClaims {
   c.sub = serviceAccountUsername(i.namespace, i.serviceAccount.name);
   return c;
 }
+

@@ -1,5 +1,6 @@
 import type express from 'express';
 import { buildApiServer } from '../../src/api/server.js';
+import { tokenHash } from '../../src/auth/authenticators/static-token-file.js';
 import { controlPlaneOf, type Emulator, type EmulatorOptions } from '../../src/emulator.js';
 import type { UserInfo } from '../../src/registry/types.js';
 import { fixture } from './emulator.js';
@@ -14,8 +15,7 @@ export const JANE_TOKEN = 'jane-token-for-tests';
  */
 export async function appFixture(opts: EmulatorOptions & { modes?: string[]; anonymousAuth?: boolean; publicDiscovery?: boolean; policyFile?: string; webhookConfigFile?: string } = {}): Promise<{ emu: Emulator; app: express.Express }> {
   const staticTokens = new Map<string, UserInfo>();
-  const { createHash } = await import('node:crypto');
-  const h = (t: string) => createHash('sha256').update(t).digest('base64');
+  const h = tokenHash;
   staticTokens.set(h(ADMIN_TOKEN), { username: 'kubernetes-admin', uid: 'admin', groups: ['system:masters', 'system:authenticated'], extra: {} });
   staticTokens.set(h(JANE_TOKEN), { username: 'jane', uid: 'jane', groups: ['devs', 'system:authenticated'], extra: {} });
   const { modes, anonymousAuth, publicDiscovery, policyFile, webhookConfigFile, ...emulatorOptions } = opts;

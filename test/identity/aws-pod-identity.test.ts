@@ -4,7 +4,7 @@ import { awsPodIdentityWebhook, type AwsPodIdentityOptions } from '../../src/ide
 import type { AdmissionAttributes } from '../../src/registry/admission.js';
 import { kindInfo } from '../../src/registry/kinds.js';
 import type { Pod, ServiceAccount } from '../../src/registry/types.js';
-import { defaultPod } from '../../src/registry/validation/pod.js';
+import { defaultPod } from '../../src/registry/defaults/pod.js';
 import { countingServiceAccounts } from './fakes.js';
 
 const ROLE = 'arn:aws:iam::111122223333:role/s3-reader';

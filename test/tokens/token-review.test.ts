@@ -150,9 +150,9 @@ describe('BearerTokenChain with authenticators that answer at once and later', (
     const { BearerTokenChain } = await import('../../src/auth/authenticators/bearer-token-chain.js');
     const seen: string[] = [];
     const chain = new BearerTokenChain([
-      (t) => (seen.push(`sync:${t}`), t === 's' ? { user: { username: 'sync' }, audiences: [] } : undefined),
-      async (t) => (seen.push(`async:${t}`), t === 'e' ? { error: 'async says no' } : undefined),
-      (t) => (seen.push(`sync2:${t}`), t === 'e' ? { error: 'sync2 says no' } : t === 'a' ? { user: { username: 'late' }, audiences: ['x'] } : undefined),
+      ({ value: t }) => (seen.push(`sync:${t}`), t === 's' ? { user: { username: 'sync' }, audiences: [] } : undefined),
+      async ({ value: t }) => (seen.push(`async:${t}`), t === 'e' ? { error: 'async says no' } : undefined),
+      ({ value: t }) => (seen.push(`sync2:${t}`), t === 'e' ? { error: 'sync2 says no' } : t === 'a' ? { user: { username: 'late' }, audiences: ['x'] } : undefined),
     ]);
     expect(await chain.authenticate('s')).toEqual({ user: { username: 'sync' }, audiences: [] });
     expect(seen).toEqual(['sync:s']);

@@ -1,15 +1,16 @@
-import { aggregateMessage, goQuote, goQuoteList } from '../../util/go-format.js';
-import { parseJws, unverifiedIssuer, verifyWithKeys } from '../../tokens/jws.js';
+import { decodeJws, signedWith, verifyWithKeys, type DecodedJws } from '../../tokens/jws.js';
 import type { KeySource } from '../../tokens/key-source.js';
-import type { ServiceAccountInfo } from '../../tokens/service-account-info.js';
+import { readClaims, type PresentedClaims } from '../../tokens/presented-claims.js';
+import { aggregateMessage, goQuote, goQuoteList } from '../../util/go-format.js';
+import type { ValidatedToken } from './validated-token.js';
 
 export type AuthOutcome =
   | { kind: 'notMine' }
   | { kind: 'error'; message: string }
-  | { kind: 'ok'; info: ServiceAccountInfo; audiences: string[]; payload: Record<string, unknown>; legacy: boolean };
+  | { kind: 'ok'; token: ValidatedToken; audiences: string[] };
 
-export type ClaimsValidator = (token: string, payload: Record<string, unknown>) => Promise<ServiceAccountInfo>;
-
+/** A token family's claim checks (bound or legacy): the validated token, or a thrown error whose message is Kubernetes'. */
+export type ClaimsValidator = (token: string, claims: PresentedClaims) => Promise<ValidatedToken>;
 
 /** authenticator.Audiences.Intersect: the requested audiences (in their order) the token also has. */
 export function intersectAudiences(tokenAuds: readonly string[], requested: readonly string[]): string[] {
@@ -19,12 +20,13 @@ export function intersectAudiences(tokenAuds: readonly string[], requested: read
 
 /**
  * `jwtTokenAuthenticator.AuthenticateToken` of pkg/serviceaccount/jwt.go, one instance per token
- * family (bound: the configured issuers; legacy: `kubernetes/serviceaccount`):
- * - not mine unless the unverified `iss` is one of ours and the JWS parses with an allowed alg
+ * family (bound: the configured issuers; legacy: `kubernetes/serviceaccount`), over a token
+ * decoded once ({@link decodeJws}):
+ * - not mine unless `iss` is one of ours and the header is signed with an allowed alg
  * - keys by `kid` (all keys without one); none → `invalid signature, no keys found`
  * - signature against each candidate; all fail → their errors, aggregated
- * - issuer re-checked; audiences intersected (legacy tokens get the implicit audiences)
- * - the family's validator
+ * - audiences intersected (tokens without `aud` get the implicit audiences)
+ * - the family's validator, on the claims read once
  */
 export class JwtAuthenticator {
   private readonly issuers: Set<string>;
@@ -35,25 +37,35 @@ export class JwtAuthenticator {
       keys: KeySource;
       implicitAudiences: readonly string[];
       validator: ClaimsValidator;
-      legacy: boolean;
     },
   ) {
     this.issuers = new Set(opts.issuers);
   }
 
-  async authenticate(token: string, requestedAudiences: readonly string[] | undefined): Promise<AuthOutcome> {
-    const iss = unverifiedIssuer(token);
-    if (iss === undefined || !this.issuers.has(iss)) return { kind: 'notMine' };
-    const jws = parseJws(token, this.opts.keys.algorithms());
-    if (!jws) return { kind: 'notMine' };
-    const kid = typeof jws.header.kid === 'string' && jws.header.kid ? jws.header.kid : undefined;
-    const keys = this.opts.keys.keysFor(kid);
+  /** Whether a decoded token names one of this family's issuers (`hasCorrectIssuer`). */
+  claims(d: DecodedJws): boolean {
+    const iss = d.payload.iss;
+    return typeof iss === 'string' && this.issuers.has(iss);
+  }
+
+  /** Decodes and authenticates (the offline verifier's entry; the server decodes once for both families). */
+  authenticate(token: string, requestedAudiences: readonly string[] | undefined): Promise<AuthOutcome> {
+    const d = decodeJws(token);
+    if (!d) return Promise.resolve({ kind: 'notMine' });
+    return this.authenticateDecoded(token, d, requestedAudiences);
+  }
+
+  async authenticateDecoded(token: string, d: DecodedJws, requestedAudiences: readonly string[] | undefined): Promise<AuthOutcome> {
+    if (!this.claims(d)) return { kind: 'notMine' };
+    const signed = signedWith(d, this.opts.keys.algorithms());
+    if (!signed) return { kind: 'notMine' };
+    const keys = this.opts.keys.keysFor(signed.kid);
     if (keys.length === 0) return { kind: 'error', message: 'invalid signature, no keys found' };
-    const errs = await verifyWithKeys(token, jws.header.alg, keys);
+    const errs = verifyWithKeys(d, signed.alg, keys);
     if (errs) return { kind: 'error', message: aggregateMessage(errs) };
-    const payload = jws.payload;
-    if (!this.issuers.has(String(payload.iss))) return { kind: 'error', message: `token issuer ${goQuote(String(payload.iss))} is invalid` };
-    let tokenAuds = audiencesOf(payload.aud);
+    const claims = readClaims(d.payload);
+    if (!this.issuers.has(claims.iss ?? '')) return { kind: 'error', message: `token issuer ${goQuote(claims.iss ?? '')} is invalid` };
+    let tokenAuds = claims.aud;
     if (tokenAuds.length === 0) tokenAuds = [...this.opts.implicitAudiences];
     const requested = requestedAudiences && requestedAudiences.length ? requestedAudiences : this.opts.implicitAudiences;
     const auds = intersectAudiences(tokenAuds, requested);
@@ -61,18 +73,9 @@ export class JwtAuthenticator {
       return { kind: 'error', message: `token audiences ${goQuoteList(tokenAuds)} is invalid for the target audiences ${goQuoteList(requested)}` };
     }
     try {
-      const info = await this.opts.validator(token, payload);
-      return { kind: 'ok', info, audiences: auds, payload, legacy: this.opts.legacy };
+      return { kind: 'ok', token: await this.opts.validator(token, claims), audiences: auds };
     } catch (e) {
       return { kind: 'error', message: e instanceof Error ? e.message : String(e) };
     }
   }
 }
-
-/** go-jose's `aud` accepts a string or an array. */
-function audiencesOf(aud: unknown): string[] {
-  if (typeof aud === 'string') return aud ? [aud] : [];
-  if (Array.isArray(aud)) return aud.filter((a): a is string => typeof a === 'string');
-  return [];
-}
-

@@ -62,10 +62,9 @@ export async function verifyOffline(token: string, keys: KeySource, issuers: str
     issuers: [...accepted, LEGACY_ISSUER],
     keys,
     implicitAudiences: audiences,
-    legacy: false,
-    validator: async (_t, payload) => {
-      validateTimes(payload, Math.floor(nowMs / 1000));
-      return { name: '', namespace: '', uid: '' };
+    validator: async (_t, claims) => {
+      validateTimes(claims, Math.floor(nowMs / 1000));
+      return { info: { name: '', namespace: '', uid: '' }, exp: claims.exp, warnAfter: undefined, boundUid: undefined, sub: claims.sub ?? '' };
     },
   });
   const r = await auth.authenticate(token, audiences.length ? audiences : undefined);

@@ -1,5 +1,5 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { parseJws, verifyWithKeys } from '../../tokens/jws.js';
+import { decodeJws, type DecodedJws, signedWith, verifyWithKeys } from '../../tokens/jws.js';
 import type { VerificationKey } from '../../tokens/key-source.js';
 import { FetchError, type JsonFetcher } from './fetch-json.js';
 
@@ -11,6 +11,8 @@ export const MAX_ASSERTION_LENGTH = 64 * 1024;
 /** A JWT read without checking it: what a cloud looks at before it fetches any key. */
 export interface UnverifiedJwt {
   raw: string;
+  /** the token decoded once (signing input and signature included) */
+  jws: DecodedJws;
   header: { alg: string; kid?: string };
   claims: { iss?: string; sub?: string; aud: string[]; exp?: number; nbf?: number; iat?: number; jti?: string; [k: string]: unknown };
 }
@@ -34,10 +36,11 @@ export type SignatureFailure =
  */
 export function parseUnverified(token: string): UnverifiedJwt | undefined {
   if (token.length > MAX_ASSERTION_LENGTH) return undefined;
-  const parsed = parseJws(token, ACCEPTED_ALGORITHMS);
-  if (!parsed) return undefined;
-  const p = parsed.payload;
-  const aud = typeof p.aud === 'string' ? [p.aud] : Array.isArray(p.aud) && p.aud.every((a) => typeof a === 'string') ? (p.aud as string[]) : [];
+  const jws = decodeJws(token);
+  const signed = jws && signedWith(jws, ACCEPTED_ALGORITHMS);
+  if (!jws || !signed) return undefined;
+  const p = jws.payload;
+  const aud = typeof p.aud === 'string' ? [p.aud] : Array.isArray(p.aud) && p.aud.every((a: unknown) => typeof a === 'string') ? (p.aud as string[]) : [];
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const claims: UnverifiedJwt['claims'] = { ...p, aud };
@@ -51,7 +54,7 @@ export function parseUnverified(token: string): UnverifiedJwt | undefined {
     if (v === undefined) delete claims[k];
     else claims[k] = v;
   }
-  return { raw: token, header: { alg: parsed.header.alg, ...(parsed.header.kid !== undefined ? { kid: parsed.header.kid } : {}) }, claims };
+  return { raw: token, jws, header: { alg: signed.alg, ...(signed.kid !== undefined ? { kid: signed.kid } : {}) }, claims };
 }
 
 /** `<issuer>/.well-known/openid-configuration`, a trailing `/` of the issuer dropped (OIDC Discovery §4). */
@@ -96,7 +99,7 @@ export async function verifyIssuerSignature(jwt: UnverifiedJwt, fetchJson: JsonF
   const kid = jwt.header.kid;
   const keys = jwks.keys.filter((k): k is Record<string, unknown> => isRecord(k) && (kid === undefined || k.kid === kid) && (k.use === undefined || k.use === 'sig')).flatMap((k) => verificationKey(k, jwt.header.alg));
   if (keys.length === 0) return { reason: 'key-not-found', kid };
-  return (await verifyWithKeys(jwt.raw, jwt.header.alg, keys)) === undefined ? undefined : { reason: 'bad-signature' };
+  return verifyWithKeys(jwt.jws, jwt.header.alg, keys) === undefined ? undefined : { reason: 'bad-signature' };
 }
 
 /** A JWK as a verification key for `alg`, or nothing when it is not a usable public key. */

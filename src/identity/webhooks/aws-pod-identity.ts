@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { AdmissionAttributes, AdmissionPlugin } from '../../registry/admission.js';
 import type { Container, Pod, Volume } from '../../registry/types.js';
-import { defaultPod } from '../../registry/validation/pod.js';
+import { defaultPod } from '../../registry/defaults/pod.js';
 import { parseGoBool, parseGoInt64, readFirstCsvRecord } from './go-strconv.js';
 import type { ServiceAccountGetter } from './service-accounts.js';
 

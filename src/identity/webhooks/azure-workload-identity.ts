@@ -1,6 +1,6 @@
 import type { AdmissionAttributes, AdmissionPlugin } from '../../registry/admission.js';
 import type { Container, Pod, ServiceAccount } from '../../registry/types.js';
-import { defaultPod } from '../../registry/validation/pod.js';
+import { defaultPod } from '../../registry/defaults/pod.js';
 import { goQuote } from '../../util/go-format.js';
 import { parseGoInt64 } from './go-strconv.js';
 import type { ServiceAccountGetter } from './service-accounts.js';

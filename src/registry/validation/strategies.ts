@@ -1,24 +1,12 @@
 import { FieldError, invalid, required, forbidden } from '../../errors/index.js';
-import type { ClusterRole, ConfigMap, KubeObject, Namespace, Pod, Role, RoleBinding, Secret } from '../types.js';
-import { type NameValidator, dns1123Label, dns1123Subdomain, pathSegmentName } from './names.js';
-import { validatePod, defaultPod } from './pod.js';
+import type { ClusterRole, ConfigMap, Namespace, Role, RoleBinding, Secret } from '../types.js';
+import { dns1123Label, dns1123Subdomain, pathSegmentName } from './names.js';
+import { podStrategy } from './pod-strategy.js';
+import type { Strategy } from './strategy.js';
+import { WORKLOAD_STRATEGIES } from './workloads-strategy.js';
 import { validateBinding, validateBindingUpdate, validateRules } from './rbac.js';
 
-/**
- * One strategy per kind: the name rule, defaulting, and create/update validation
- * (the per-kind `rest.RESTCreateStrategy` of kube-apiserver). The one validator per kind.
- */
-export interface Strategy {
-  nameValidator: NameValidator;
-  /** defaulting applied on create and update */
-  defaults?(obj: KubeObject): void;
-  /** PrepareForCreate: reset what clients may not set (status) */
-  prepareForCreate?(obj: KubeObject): void;
-  /** PrepareForUpdate: keep what the main resource may not change (status) */
-  prepareForUpdate?(next: KubeObject, old: KubeObject): void;
-  validate?(obj: KubeObject): FieldError[];
-  validateUpdate?(next: KubeObject, old: KubeObject): FieldError[];
-}
+export type { Strategy } from './strategy.js';
 
 const CONFIG_KEY_RE = /^[-._a-zA-Z0-9]+$/;
 const MAX_SECRET_SIZE = 1024 * 1024;
@@ -112,22 +100,7 @@ const namespace: Strategy = {
   },
 };
 
-const pod: Strategy = {
-  nameValidator: dns1123Subdomain,
-  defaults: (obj) => {
-    if ((obj as Pod).spec && typeof (obj as Pod).spec === 'object') defaultPod(obj as Pod);
-  },
-  prepareForCreate: (obj) => void ((obj as Pod).status = { phase: 'Pending', qosClass: 'BestEffort' }),
-  prepareForUpdate: (next, old) => void ((next as Pod).status = (old as Pod).status),
-  validate: (obj) => validatePod(obj as Pod),
-  validateUpdate(next, old) {
-    const a = (next as Pod).spec;
-    const b = (old as Pod).spec;
-    if (b.nodeName && a.nodeName !== b.nodeName) return [invalid('spec.nodeName', a.nodeName ?? '', 'field is immutable')];
-    if ((a.serviceAccountName ?? '') !== (b.serviceAccountName ?? '')) return [forbidden('spec', 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)')];
-    return [];
-  },
-};
+const pod: Strategy = podStrategy;
 
 const role: Strategy = { nameValidator: pathSegmentName, validate: (o) => validateRules((o as Role).rules, true) };
 const clusterRole: Strategy = { nameValidator: pathSegmentName, validate: (o) => validateRules((o as ClusterRole).rules, false) };
@@ -155,6 +128,7 @@ const STRATEGIES: Record<string, Strategy> = {
   ClusterRole: clusterRole,
   RoleBinding: roleBinding,
   ClusterRoleBinding: clusterRoleBinding,
+  ...WORKLOAD_STRATEGIES,
 };
 
 export function strategyFor(kind: string): Strategy {

@@ -1,0 +1,19 @@
+import type { FieldError } from '../../errors/index.js';
+import type { KubeObject } from '../types.js';
+import type { NameValidator } from './names.js';
+
+/**
+ * One strategy per kind: the name rule, defaulting, and create/update validation
+ * (the per-kind `rest.RESTCreateStrategy` of kube-apiserver). The one validator per kind.
+ */
+export interface Strategy {
+  nameValidator: NameValidator;
+  /** defaulting applied on create and update */
+  defaults?(obj: KubeObject): void;
+  /** PrepareForCreate: reset what clients may not set (status) */
+  prepareForCreate?(obj: KubeObject): void;
+  /** PrepareForUpdate: keep what the main resource may not change (status) */
+  prepareForUpdate?(next: KubeObject, old: KubeObject): void;
+  validate?(obj: KubeObject): FieldError[];
+  validateUpdate?(next: KubeObject, old: KubeObject): FieldError[];
+}
