@@ -64,9 +64,7 @@ beforeAll(async () => {
   await issuer.emu.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'app', namespace: 'default' } });
   store = new StsCredentialStore();
   app = express();
-  const current: { rules?: TrustRules } = {};
-  app.use('/aws/sts', stsEndpoint({ trust: { awsRoles: () => current.rules!.awsRoles(), azureCredentials: () => [] }, fetchJson: jsonFetcher({ timeoutMs: 2000 }), clock: issuer.clock, credentials: store, onExchange: (r) => records.push(r) }));
-  Object.defineProperty(globalThis, '__stsRules', { value: current, configurable: true });
+  app.use('/aws/sts', stsEndpoint({ trust: { awsRoles: () => rules.awsRoles(), azureCredentials: () => [] }, fetchJson: jsonFetcher({ timeoutMs: 2000 }), clock: issuer.clock, credentials: store, onExchange: (r) => records.push(r) }));
   sts = createServer(app);
   await new Promise<void>((ok) => sts.listen(0, '127.0.0.1', ok));
   stsUrl = `http://127.0.0.1:${(sts.address() as AddressInfo).port}`;
@@ -75,7 +73,6 @@ beforeAll(async () => {
 beforeEach(() => {
   issuer.mode = 'ok';
   rules = staticTrustRules([role()]);
-  (globalThis as unknown as { __stsRules: { rules?: TrustRules } }).__stsRules.rules = rules;
   records.length = 0;
 });
 
@@ -88,7 +85,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const useRules = (...roles: AWSRole[]) => ((globalThis as unknown as { __stsRules: { rules?: TrustRules } }).__stsRules.rules = staticTrustRules(roles));
+const useRules = (...roles: AWSRole[]) => (rules = staticTrustRules(roles));
 
 describe('AssumeRoleWithWebIdentity with the AWS SDK (fromTokenFile), verifying against the issuer over HTTP', () => {
   it('issues temporary credentials, which GetCallerIdentity answers for, recorded with the token’s credential id', async () => {
