@@ -6,11 +6,10 @@ import { objectsOf, resourceByName, resourceOf } from './emulator-objects.js';
 import type { ListenOptions, ListeningEmulator } from './emulator-server.js';
 import type { KeyOptions } from './emulator-keys.js';
 import { errors, isStatusError } from './errors/index.js';
-import type { TokenMetrics } from './metrics/token-metrics.js';
 import type { InvalidationEvent, TrackedKind } from './registry/binding-index.js';
 import type { IssuedToken } from './registry/token-request.js';
 import type { KubeObject, Secret, TokenRequest, TokenReview, TokenReviewStatus, UserInfo } from './registry/types.js';
-import { Kubelet } from './kubelet/kubelet.js';
+import { Kubelet, type KubeletAgent } from './kubelet/kubelet.js';
 import { registryKubeletApi } from './kubelet/registry-api.js';
 import type { KeyValueStore } from './store/types.js';
 import type { StaleTokenObserver } from './auth/authenticators/bound-validator.js';
@@ -74,6 +73,12 @@ export interface EmulatorOptions {
   workloadIdentity?: WorkloadIdentitySettings;
 }
 
+/** The emulator's counters (kube-apiserver's service-account token metrics and request counts). */
+export interface EmulatorMetrics {
+  /** every family in the Prometheus text format, the body of `GET /metrics` */
+  render(): string;
+}
+
 export interface EmulatorClock {
   now(): number;
   /** moves a manual clock forward, firing timers (refreshers, controllers) in order */
@@ -117,7 +122,7 @@ export class Emulator {
   readonly apiAudiences: readonly string[];
   readonly clock: EmulatorClock;
   /** token and request counters, fed by the authenticators; `metrics.render()` is the `/metrics` body */
-  readonly metrics: TokenMetrics;
+  readonly metrics: EmulatorMetrics;
   private readonly kubelets = new Set<Kubelet>();
 
   private constructor(cp: ControlPlane) {
@@ -292,7 +297,7 @@ export class Emulator {
    * const kubelet = await emu.startKubelet({ nodeName: 'node-1', rootDir: mkdtempSync('/tmp/kubelet-') });
    * await emu.clock.advance(24 * 3600_000); // ~30 rotations of every kube-api-access token
    */
-  async startKubelet(opts: { nodeName: string; rootDir: string; random?: () => number }): Promise<Kubelet> {
+  async startKubelet(opts: { nodeName: string; rootDir: string; random?: () => number }): Promise<KubeletAgent> {
     const cp = controlPlaneOf(this);
     const k = new Kubelet({ nodeName: opts.nodeName, rootDir: opts.rootDir, clock: cp.clock, api: registryKubeletApi(cp, opts.nodeName), ...(opts.random ? { random: opts.random } : {}), ...(cp.logger ? { logger: cp.logger } : {}) });
     await k.start();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rfc3339 } from '../clock/index.js';
 import { createEmulator, type Emulator } from '../emulator.js';
-import type { Kubelet } from '../kubelet/kubelet.js';
+import type { KubeletAgent } from '../kubelet/kubelet.js';
 import type { Pod, ServiceAccount } from '../registry/types.js';
 
 const DAY = 86_400_000;
@@ -91,7 +91,7 @@ export async function runCompareScenario(opts: CompareOptions = {}): Promise<Com
 
 async function script(emu: Emulator, rootDir: string, start: number): Promise<CompareStep[]> {
   await emu.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SA, namespace: NS } });
-  const kubelet: Kubelet = await emu.startKubelet({ nodeName: 'node-1', rootDir, random: () => 0.5 });
+  const kubelet: KubeletAgent = await emu.startKubelet({ nodeName: 'node-1', rootDir, random: () => 0.5 });
   const [pod] = (await emu.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'app-0', namespace: NS }, spec: { serviceAccountName: SA, nodeName: 'node-1', containers: [{ name: 'app', image: 'busybox' }] } })) as Pod[];
   const volume = pod!.spec.volumes!.find((v) => v.name.startsWith('kube-api-access-'))!.name;
   const tokenFile = join(kubelet.volumeDir(pod!.metadata.uid!, volume), 'token');
