@@ -1,8 +1,7 @@
 import { type FieldError, invalid, notSupported, required } from '../errors/index.js';
-import type { ResourceInfo } from '../registry/kinds.js';
 import type { KubeObject } from '../registry/types.js';
 import { dns1123Subdomain } from '../registry/validation/names.js';
-import type { Strategy } from '../registry/validation/strategies.js';
+import type { Strategy } from '../registry/validation/strategy.js';
 
 /**
  * The cloud side of workload identity, declared in the cluster: what an IAM role trusts and what
@@ -11,14 +10,17 @@ import type { Strategy } from '../registry/validation/strategies.js';
  * namespace).
  * IMPORTANT: registry/kinds.ts serves {@link TRUST_RESOURCES} and registry/validation/strategies.ts
  * maps their kinds to {@link TRUST_STRATEGIES}; the STS and Entra endpoints read them through
- * identity/trust-rules.ts.
+ * identity/trust-rules.ts. This file imports nothing of registry/kinds.ts or strategies.ts (its
+ * rows are checked against `ResourceInfo` where kinds.ts lists them), so that serving them makes
+ * no import cycle.
  */
 export const TRUST_GROUP = 'testing.satoken.dev';
 export const TRUST_VERSION = 'v1alpha1';
 
 const CRUD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-export const TRUST_RESOURCES: readonly ResourceInfo[] = [
+/** The two kinds' rows for registry/kinds.ts (a `ResourceInfo` each). */
+export const TRUST_RESOURCES = [
   { resource: 'awsroles', singular: 'awsrole', kind: 'AWSRole', listKind: 'AWSRoleList', group: TRUST_GROUP, version: TRUST_VERSION, namespaced: false, shortNames: [], verbs: CRUD, subresources: [] },
   {
     resource: 'azurefederatedcredentials',
@@ -32,7 +34,7 @@ export const TRUST_RESOURCES: readonly ResourceInfo[] = [
     verbs: CRUD,
     subresources: [],
   },
-];
+] satisfies ReadonlyArray<Record<string, unknown>>;
 
 /** The condition operators of an IAM trust policy that satoken evaluates. */
 export const CONDITION_OPERATORS = ['StringEquals', 'StringNotEquals', 'StringLike', 'StringNotLike'] as const;
