@@ -21,6 +21,8 @@ export interface ResourceInfo {
   subresources: Array<{ name: string; group: string; version: string; kind: string; verbs: string[] }>;
 }
 
+import { TRUST_RESOURCES } from '../identity/trust-kinds.js';
+
 const CRUD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 function core(resource: string, singular: string, kind: string, namespaced: boolean, shortNames: string[] = [], subresources: ResourceInfo['subresources'] = []): ResourceInfo {
@@ -45,6 +47,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   rbac('rolebindings', 'rolebinding', 'RoleBinding', true),
   rbac('clusterroles', 'clusterrole', 'ClusterRole', false),
   rbac('clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', false),
+  // testing.satoken.dev/v1alpha1, the cloud side of workload identity (identity/trust-kinds.ts)
+  ...TRUST_RESOURCES,
 ];
 
 function review(group: string, resource: string, kind: string, namespaced: boolean): ResourceInfo {
