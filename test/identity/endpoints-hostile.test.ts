@@ -4,8 +4,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiServer } from '../../src/api/server.js';
 import { controlPlaneOf, type Emulator } from '../../src/emulator.js';
-import { admin } from '../helpers/app.js';
-import { appFixture } from '../helpers/app.js';
+import { exchangeOf, type TokenExchangeRecord } from '../../src/identity/exchange-record.js';
+import { admin, appFixture } from '../helpers/app.js';
 
 // The cloud endpoints inside the API server as serve assembles it: answered before
 // authentication, their bodies left to them, and nothing a client sends gets a 5xx.
@@ -32,6 +32,20 @@ describe('the cloud endpoints in the API server', () => {
     expect(meta.body.issuer).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/${TENANT}/v2\\.0$`));
     expect((await request(app).get('/api/v1/namespaces/default/serviceaccounts')).body.message).toBe('serviceaccounts is forbidden: User "system:anonymous" cannot list resource "serviceaccounts" in API group "" in the namespace "default"');
     expect((await request(app).get('/api/v1/namespaces/default/serviceaccounts').set(admin)).status).toBe(200);
+  });
+
+  it('let an observer of the request’s end (the request recorder) read the exchange it made', async () => {
+    const seen: Array<TokenExchangeRecord | undefined> = [];
+    const cp = controlPlaneOf(emu);
+    const observed = buildApiServer(cp, { publicEndpoints: [cp.workloadIdentity!.endpoint], observers: [(_ctx, req) => seen.push(exchangeOf(req))] }).app;
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const token = `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss: 'https://issuer.example', sub: 'system:serviceaccount:default:app', aud: ['sts.amazonaws.com'], exp: 2e9, jti: 'jti-1' })}.c2ln`;
+    await request(observed).post('/aws/sts').type('form').send({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: 'arn:aws:iam::111122223333:role/r', RoleSessionName: 'ss', WebIdentityToken: token });
+    await request(observed).get('/api/v1/namespaces').set(admin);
+    expect(seen).toEqual([
+      expect.objectContaining({ cloud: 'aws', operation: 'AssumeRoleWithWebIdentity', outcome: 'refused', error: 'InvalidIdentityToken', credentialId: 'JTI=jti-1', issuer: 'https://issuer.example', principal: 'arn:aws:iam::111122223333:role/r' }),
+      undefined,
+    ]);
   });
 
   it('read their own bodies: a 4 MiB body is STS’s 413, not the API server’s', async () => {
