@@ -12,6 +12,7 @@
  * Nothing here is exported from the package: the library's surface is src/index.ts.
  */
 import type pino from 'pino';
+import { KindSchemas } from './registry/schema/index.js';
 import { type Clock, ManualClock, RealClock } from './clock/index.js';
 import { buildAuthorizer, ensureBootstrapPolicy } from './auth/access-control.js';
 import { nodeRestrictionForTokens } from './auth/admission/node-restriction.js';
@@ -28,7 +29,7 @@ import { LegacyTokenTrackingController, LegacyTokenUsageRecorder } from './contr
 import { RootCaPublisher } from './controllers/root-ca-publisher.js';
 import { ServiceAccountController } from './controllers/service-account-controller.js';
 import { type EmulatorKeys, loadEmulatorKeys, type KeyOptions } from './emulator-keys.js';
-import { isStatusError } from './errors/index.js';
+import { isStatusError, SatokenError, SatokenTypeError } from './errors/index.js';
 import { TokenMetrics, type TokenObserver } from './metrics/token-metrics.js';
 import { defaultTolerationSecondsAdmission } from './auth/admission/default-toleration-seconds.js';
 import { priorityAdmission } from './auth/admission/priority.js';
@@ -142,6 +143,8 @@ export class ControlPlane {
   readonly logger: pino.Logger | undefined;
   /** the clouds' webhooks (installed) and endpoints (for the API server), when asked for */
   readonly workloadIdentity: WorkloadIdentity | undefined;
+  /** the kinds' schemas bodies are decoded against; other modules register their kinds here */
+  readonly schemas = new KindSchemas();
   private readonly staticTokens: Map<string, UserInfo>;
 
   private constructor(p: ControlPlaneParts) {
@@ -170,7 +173,7 @@ export class ControlPlane {
    */
   static async create(o: ControlPlaneOptions): Promise<ControlPlane> {
     const issuers = o.issuers;
-    if (issuers.length === 0 || issuers.some((i) => !i)) throw new Error('service-account-issuer should not be an empty string');
+    if (issuers.length === 0 || issuers.some((i) => !i)) throw new SatokenError('ERR_INVALID_OPTION', 'service-account-issuer should not be an empty string');
     const apiAudiences = o.apiAudiences?.length ? [...o.apiAudiences] : [...issuers];
     const clock = o.clock;
     const admission = new AdmissionChain();
@@ -316,7 +319,7 @@ export function makeClock(opts: { clock?: 'manual' | 'real' | Clock; startTime?:
   if (opts.clock && typeof opts.clock === 'object') return opts.clock;
   if (opts.clock === 'real') return new RealClock();
   const start = opts.startTime === undefined ? new RealClock().now() : new Date(opts.startTime).getTime();
-  if (!Number.isFinite(start)) throw new TypeError(`startTime is not a valid date: ${String(opts.startTime)}`);
+  if (!Number.isFinite(start)) throw new SatokenTypeError('ERR_INVALID_OPTION', `startTime is not a valid date: ${String(opts.startTime)}`);
   return new ManualClock(start);
 }
 

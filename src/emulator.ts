@@ -5,7 +5,7 @@ import { type AuthorizationOptions, ControlPlane, DEFAULT_ISSUER, makeClock } fr
 import { objectsOf, resourceByName, resourceOf } from './emulator-objects.js';
 import type { ListenOptions, ListeningEmulator } from './emulator-server.js';
 import type { KeyOptions } from './emulator-keys.js';
-import { errors, isStatusError } from './errors/index.js';
+import { errors, isStatusError, SatokenTypeError } from './errors/index.js';
 import type { InvalidationEvent, TrackedKind } from './registry/binding-index.js';
 import type { IssuedToken } from './registry/token-request.js';
 import type { KubeObject, Secret, TokenRequest, TokenReview, TokenReviewStatus, UserInfo } from './registry/types.js';
@@ -134,7 +134,7 @@ export class Emulator {
     this.clock = {
       now: () => clock.now(),
       advance: async (ms) => {
-        if (!(clock instanceof ManualClock)) throw new TypeError('advance() needs the manual clock: createEmulator({ clock: "manual" })');
+        if (!(clock instanceof ManualClock)) throw new SatokenTypeError('ERR_CLOCK_NOT_MANUAL', 'advance() needs the manual clock: createEmulator({ clock: "manual" })');
         await clock.advance(ms);
         await this.idle();
       },

@@ -9,7 +9,7 @@ export type { KubeletAgent } from './kubelet/kubelet.js';
 export type { PodVolumeEvents } from './kubelet/volume-manager-options.js';
 export type { ListenOptions, ListeningEmulator } from './emulator-server.js';
 export { ManualClock, RealClock, type Clock } from './clock/index.js';
-export { StatusError, isStatusError, type Status, type StatusReason } from './errors/index.js';
+export { StatusError, isStatusError, errorCodeOf, type Status, type StatusReason, type SatokenErrorCode, type StatusErrorCode, type LibraryErrorCode } from './errors/index.js';
 export type { InvalidationEvent, ObjectIdentity, TrackedKind } from './registry/binding-index.js';
 export type { IssuedToken } from './registry/token-request.js';
 export type {

@@ -1,15 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { UserInfo } from '../registry/types.js';
 import { forbiddenError, type Attributes, type Authorizer } from '../auth/authorizer/index.js';
-import { SERVICE_ACCOUNT_USERNAME_PREFIX } from '../tokens/claims.js';
+import { serviceAccountUsername, splitServiceAccountUsername } from '../tokens/service-account-username.js';
 import { requestContext } from './context.js';
 import { FilterError } from './respond.js';
 import type { Step } from './step.js';
 
 const EXTRA_PREFIX = 'impersonate-extra-';
 const AUTHN_GROUP = 'authentication.k8s.io';
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** One thing the caller asks to act as (Go builds a `v1.ObjectReference` per header value). */
 interface ImpersonationRequest {
@@ -18,16 +16,6 @@ interface ImpersonationRequest {
   name: string;
   apiVersion: string;
   fieldPath: string;
-}
-
-/** `serviceaccount.SplitUsername`: `[namespace, name]` of a well-formed service-account username. */
-function splitServiceAccountUsername(username: string): [string, string] | undefined {
-  if (!username.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX)) return undefined;
-  const parts = username.slice(SERVICE_ACCOUNT_USERNAME_PREFIX.length).split(':');
-  if (parts.length !== 2) return undefined;
-  const [ns, name] = parts as [string, string];
-  if (ns.length > 63 || !DNS1123_LABEL.test(ns) || name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) return undefined;
-  return [ns, name];
 }
 
 function unescapeExtraKey(key: string): string {
@@ -113,7 +101,7 @@ async function impersonated(authorizer: Authorizer, actor: UserInfo, requests: r
     switch (r.kind) {
       case 'ServiceAccount':
         a.resource = 'serviceaccounts';
-        username = `${SERVICE_ACCOUNT_USERNAME_PREFIX}${r.namespace}:${r.name}`;
+        username = serviceAccountUsername(r.namespace, r.name);
         if (!groupsSpecified) groups = ['system:serviceaccounts', `system:serviceaccounts:${r.namespace}`];
         break;
       case 'User':

@@ -18,6 +18,7 @@ import type { TokenService } from '../registry/token-service.js';
 import { requestContext } from './context.js';
 import { DISCOVERY_TEMPLATES, discoveryHandler } from './routes/discovery.js';
 import { sendJwks, sendOpenIdConfiguration } from './routes/oidc.js';
+import type { KindSchemas } from '../registry/schema/index.js';
 import { handleResource } from './routes/resources.js';
 import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from './routes/reviews.js';
 import { createToken } from './routes/tokens.js';
@@ -27,6 +28,8 @@ import type { Step } from './step.js';
 /** What the HTTP layer uses of a control plane (src/control-plane.ts implements it). */
 export interface ApiControlPlane {
   readonly clock: Clock;
+  /** the kinds' schemas bodies are decoded against (built-in and registered kinds) */
+  readonly schemas: KindSchemas;
   readonly objects: ObjectRegistry;
   readonly tokens: TokenService;
   readonly authorizer: Authorizer;
@@ -116,7 +119,7 @@ export function apiRouter(cp: ApiControlPlane, o: RouterOptions): Step {
     ...oidcHandlers(cp, o),
   ]);
   const reviews = new Map(Object.entries(REVIEWS).map(([k, make]) => [k, make(cp)]));
-  const resources = { objects: cp.objects, clock: cp.clock, idle: () => cp.idle(), watches: o.watches };
+  const resources = { objects: cp.objects, clock: cp.clock, idle: () => cp.idle(), watches: o.watches, schemas: cp.schemas };
   const token: Handler = (req, res) => createToken(cp.tokens, req, res);
   const resource: Handler = (req, res) => handleResource(resources, req, res);
 
@@ -137,7 +140,7 @@ export function apiRouter(cp: ApiControlPlane, o: RouterOptions): Step {
       throw errors.pageNotFound();
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
-      const h = gets.get(info.path) ?? discoveryHandler(info.path, o.externalAddress);
+      const h = gets.get(info.path) ?? discoveryHandler(info.path, o.externalAddress, cp.schemas);
       if (h) return h;
     }
     throw errors.pageNotFound();

@@ -1,4 +1,5 @@
 import { type FieldError, invalid, notSupported, required } from '../errors/index.js';
+import { kind, type ResourceInfo } from '../registry/kinds/resource-info.js';
 import type { KubeObject } from '../registry/types.js';
 import { dns1123Subdomain } from '../registry/validation/names.js';
 import type { Strategy } from '../registry/validation/strategy.js';
@@ -10,31 +11,20 @@ import type { Strategy } from '../registry/validation/strategy.js';
  * namespace).
  * IMPORTANT: registry/kinds.ts serves {@link TRUST_RESOURCES} and registry/validation/strategies.ts
  * maps their kinds to {@link TRUST_STRATEGIES}; the STS and Entra endpoints read them through
- * identity/trust-rules.ts. This file imports nothing of registry/kinds.ts or strategies.ts (its
- * rows are checked against `ResourceInfo` where kinds.ts lists them), so that serving them makes
- * no import cycle.
+ * identity/trust-rules.ts. This file imports nothing of registry/kinds.ts or strategies.ts, so
+ * that serving them makes no import cycle.
  */
 export const TRUST_GROUP = 'testing.satoken.dev';
 export const TRUST_VERSION = 'v1alpha1';
 
-const CRUD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-
-/** The two kinds' rows for registry/kinds.ts (a `ResourceInfo` each). */
-export const TRUST_RESOURCES = [
-  { resource: 'awsroles', singular: 'awsrole', kind: 'AWSRole', listKind: 'AWSRoleList', group: TRUST_GROUP, version: TRUST_VERSION, namespaced: false, shortNames: [], verbs: CRUD, subresources: [] },
-  {
-    resource: 'azurefederatedcredentials',
-    singular: 'azurefederatedcredential',
-    kind: 'AzureFederatedCredential',
-    listKind: 'AzureFederatedCredentialList',
-    group: TRUST_GROUP,
-    version: TRUST_VERSION,
-    namespaced: false,
-    shortNames: [],
-    verbs: CRUD,
-    subresources: [],
-  },
-] satisfies ReadonlyArray<Record<string, unknown>>;
+/**
+ * The two kinds' rows for registry/kinds.ts: cluster-scoped, every CRUD verb, a generation that
+ * follows `spec` (as every custom resource's does), no status.
+ */
+export const TRUST_RESOURCES: readonly ResourceInfo[] = [
+  kind(TRUST_GROUP, TRUST_VERSION, 'awsroles', 'AWSRole', false, { generation: 'spec' }),
+  kind(TRUST_GROUP, TRUST_VERSION, 'azurefederatedcredentials', 'AzureFederatedCredential', false, { generation: 'spec' }),
+];
 
 /** The condition operators of an IAM trust policy that satoken evaluates. */
 export const CONDITION_OPERATORS = ['StringEquals', 'StringNotEquals', 'StringLike', 'StringNotLike'] as const;

@@ -9,8 +9,7 @@ export interface TrustRules {
   azureCredentials(): readonly AzureFederatedCredential[];
 }
 
-const ROWS: readonly ResourceInfo[] = TRUST_RESOURCES;
-const [AWS_ROLES, AZURE_CREDENTIALS] = ROWS as [ResourceInfo, ResourceInfo];
+const [AWS_ROLES, AZURE_CREDENTIALS] = TRUST_RESOURCES as [ResourceInfo, ResourceInfo];
 
 /**
  * Trust rules read from the registry's cache (the served `testing.satoken.dev` kinds).

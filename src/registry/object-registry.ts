@@ -7,7 +7,9 @@ import { type KeyValueStore, type Watch, type WatchEvent, StoreError } from '../
 import type { Admission } from './admission.js';
 import { ContinueTokenError, decodeContinue, encodeContinue } from './continue-token.js';
 import { type ResourceInfo, RESOURCES, apiVersionOf, kindInfo } from './kinds.js';
+import { prepareCreate, prepareStatusUpdate, prepareUpdate } from './lifecycle.js';
 import { ContinueExpiredError, type Entry, ListSnapshots, takePage, tooLargeResourceVersion } from './pagination.js';
+import { type Scale, scaleDecodeError, scaleOf, validateScale } from './scale.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { checkTypeMeta } from './type-meta.js';
 import type { KubeObject, UserInfo } from './types.js';
@@ -274,9 +276,11 @@ export class ObjectRegistry {
     // the UID exists before PrepareForCreate, as in kube-apiserver (a Job's generated selector names it)
     obj.metadata.uid = randomUUID();
     strategy.prepareForCreate?.(obj);
+    prepareCreate(info, obj);
     strategy.defaults?.(obj);
     await this.admission?.run({ operation: 'CREATE', resource: info, namespace, name: obj.metadata.name ?? obj.metadata.generateName ?? '', object: obj, oldObject: undefined, user: opts.user, dryRun: !!opts.dryRun });
     this.validate(info, obj, undefined);
+    this.allocate(info, obj, undefined);
     const now = rfc3339(this.opts.clock.now());
     obj.metadata.creationTimestamp = now;
     delete obj.metadata.deletionTimestamp;
@@ -292,8 +296,69 @@ export class ObjectRegistry {
     }
   }
 
+  /**
+   * Replaces an object (PUT). The stored status is kept and `metadata.generation` moves only when
+   * the spec changes (lifecycle.ts); the kind's strategy defaults and validates the rest.
+   */
   async update(info: ResourceInfo, namespace: string, name: string, input: KubeObject, opts: RequestOptions = {}): Promise<KubeObject> {
-    const obj = this.prepare(info, namespace, input);
+    return this.updateAs('', info, namespace, name, this.prepare(info, namespace, input), opts);
+  }
+
+  /**
+   * Replaces the status of an object (PUT `/status`): only `status` (and the metadata the kind
+   * lets `/status` change) is taken from `input`; the spec stays as stored. 404 for a kind
+   * without a status subresource.
+   * @example
+   * await reg.updateStatus(kindInfo('Node')!, '', 'node-1', { ...node, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+   */
+  async updateStatus(info: ResourceInfo, namespace: string, name: string, input: KubeObject, opts: RequestOptions = {}): Promise<KubeObject> {
+    if (!info.status) throw errors.pageNotFound();
+    return this.updateAs('status', info, namespace, name, this.prepare(info, namespace, input), opts);
+  }
+
+  /**
+   * The autoscaling/v1 Scale of a Deployment, ReplicaSet or StatefulSet (GET `/scale`); 404 for a
+   * kind without one.
+   */
+  getScale(info: ResourceInfo, namespace: string, name: string): Scale {
+    if (!info.scale) throw errors.pageNotFound();
+    const scale = scaleOf(this.get(info, namespace, name));
+    if (!scale) throw errors.badRequest(`invalid label selector of ${info.resource}.${info.group} "${name}"`);
+    return scale;
+  }
+
+  /**
+   * Sets a workload's `spec.replicas` from a Scale (PUT `/scale`), as ScaleREST.Update does:
+   * the Scale is validated (ValidateScale), its uid must match the object's, its resourceVersion
+   * (when set) is the precondition; the workload is then updated as by PUT (its generation moves)
+   * and the new Scale returned.
+   */
+  async updateScale(info: ResourceInfo, namespace: string, name: string, input: KubeObject, opts: RequestOptions = {}): Promise<Scale> {
+    if (!info.scale) throw errors.pageNotFound();
+    checkTypeMeta(input, 'Scale', 'autoscaling/v1', 'the body of the request was not a JSON object');
+    const decodeError = scaleDecodeError(input.spec);
+    if (decodeError) throw errors.badRequest(decodeError);
+    const scale = structuredClone(input) as KubeObject;
+    scale.metadata = scale.metadata && typeof scale.metadata === 'object' ? scale.metadata : {};
+    if (scale.metadata.namespace && scale.metadata.namespace !== namespace) throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (scale.metadata.name && scale.metadata.name !== name) throw errors.badRequest(`the name of the object (${scale.metadata.name}) does not match the name on the URL (${name})`);
+    scale.metadata.namespace = namespace;
+    scale.metadata.name = name;
+    const current = this.get(info, namespace, name);
+    const errs = validateScale(scale);
+    if (errs.length) throw errors.invalid('Scale', name, errs, 'autoscaling');
+    if (scale.metadata.uid && scale.metadata.uid !== current.metadata.uid) {
+      throw errors.conflict(`${info.resource}/scale`, name, `Precondition failed: UID in precondition: ${scale.metadata.uid}, UID in object meta: ${current.metadata.uid}`, info.group);
+    }
+    const next = structuredClone(current);
+    const spec = (next.spec && typeof next.spec === 'object' ? next.spec : (next.spec = {})) as { replicas?: number };
+    spec.replicas = (scale.spec as { replicas?: number } | undefined)?.replicas ?? 0;
+    next.metadata.resourceVersion = scale.metadata.resourceVersion ?? '';
+    const updated = await this.updateAs('scale', info, namespace, name, next, opts);
+    return scaleOf(updated)!;
+  }
+
+  private async updateAs(subresource: '' | 'status' | 'scale', info: ResourceInfo, namespace: string, name: string, obj: KubeObject, opts: RequestOptions): Promise<KubeObject> {
     if (obj.metadata.name && obj.metadata.name !== name) throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
     obj.metadata.name = name;
     const old = this.get(info, namespace, name);
@@ -305,10 +370,19 @@ export class ObjectRegistry {
     obj.metadata.creationTimestamp = old.metadata.creationTimestamp;
     if (old.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
     const strategy = strategyFor(info.kind);
-    strategy.prepareForUpdate?.(obj, old);
-    strategy.defaults?.(obj);
-    await this.admission?.run({ operation: 'UPDATE', resource: info, namespace, name, object: obj, oldObject: old, user: opts.user, dryRun: !!opts.dryRun });
-    this.validate(info, obj, old);
+    if (subresource === 'status') {
+      prepareStatusUpdate(info, obj, old);
+    } else {
+      strategy.prepareForUpdate?.(obj, old);
+      strategy.defaults?.(obj);
+      prepareUpdate(info, obj, old);
+    }
+    await this.admission?.run({ operation: 'UPDATE', resource: info, ...(subresource ? { subresource } : {}), namespace, name, object: obj, oldObject: old, user: opts.user, dryRun: !!opts.dryRun });
+    if (subresource === 'status') this.validateStatus(info, obj, old);
+    else {
+      this.validate(info, obj, old);
+      this.allocate(info, obj, old);
+    }
     if (opts.dryRun) return obj;
     try {
       return (await this.opts.store.update(storageKey(info, namespace, name), obj as never, expected || undefined)) as KubeObject;
@@ -402,6 +476,22 @@ export class ObjectRegistry {
     const errs = validateObjectMeta(obj.metadata, info.namespaced, strategy.nameValidator);
     errs.push(...(strategy.validate?.(obj) ?? []));
     if (old) errs.push(...(strategy.validateUpdate?.(obj, old) ?? []));
+    if (errs.length) throw errors.invalid(info.kind, obj.metadata.name ?? '', errs, info.group);
+  }
+
+  /** The REST storage's allocation after validation (a Service's cluster IP and node ports). */
+  private allocate(info: ResourceInfo, obj: KubeObject, old: KubeObject | undefined): void {
+    const strategy = strategyFor(info.kind);
+    if (!strategy.allocate) return;
+    const errs = strategy.allocate(obj, old, () => this.list(info, undefined).items);
+    if (errs.length) throw errors.invalid(info.kind, obj.metadata.name ?? '', errs, info.group);
+  }
+
+  /** ValidateXStatusUpdate: the metadata, and the status where the kind's strategy checks it. */
+  private validateStatus(info: ResourceInfo, obj: KubeObject, old: KubeObject): void {
+    const strategy = strategyFor(info.kind);
+    const errs = validateObjectMeta(obj.metadata, info.namespaced, strategy.nameValidator);
+    errs.push(...(strategy.validateStatusUpdate?.(obj, old) ?? []));
     if (errs.length) throw errors.invalid(info.kind, obj.metadata.name ?? '', errs, info.group);
   }
 

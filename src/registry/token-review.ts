@@ -1,6 +1,7 @@
 import { errors } from '../errors/index.js';
 import { checkTypeMeta } from './type-meta.js';
 import type { TokenReview, TokenReviewStatus, UserInfo } from './types.js';
+import { sortedExtra } from './user-info.js';
 import type { BearerTokenChain, TokenAuthResult } from '../auth/authenticators/bearer-token-chain.js';
 
 /**
@@ -58,20 +59,4 @@ function statusOf(r: TokenAuthResult, auds: readonly string[]): TokenReviewStatu
     ? { username: u.username ?? '', uid: u.uid, groups: u.groups ?? [], extra: sortedExtra(u.extra) }
     : { username: u.username ?? '', groups: u.groups ?? [], extra: sortedExtra(u.extra) };
   return { authenticated: true, user, audiences: r.audiences };
-}
-
-/**
- * The extra in key order, as Go's JSON encoding of a map writes it. A frozen extra already in
- * order (a cached review's) is returned as it is; anything else is copied, so that the answer
- * never aliases an authenticator's own objects.
- */
-function sortedExtra(extra: Record<string, string[]> | undefined): Record<string, string[]> {
-  if (!extra) return {};
-  const keys = Object.keys(extra);
-  let sorted = true;
-  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1]! < keys[i]!;
-  if (sorted && Object.isFrozen(extra)) return extra;
-  const out: Record<string, string[]> = {};
-  for (const k of sorted ? keys : keys.sort()) out[k] = extra[k]!;
-  return out;
 }

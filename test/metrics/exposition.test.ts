@@ -35,6 +35,12 @@ describe('the Prometheus text format', () => {
     expect(c.render()).toContain('req_total{code="200"} 5\n');
   });
 
+  it('orders series as client_golang does: label values by label name, compared as Go compares strings', () => {
+    const c = new Counter('x_total', 'X.', ['zone', 'app']);
+    for (const [zone, app] of [['b', 'web'], ['a', 'web'], ['a', 'Web'], ['a', 'api']] as const) c.inc({ zone, app });
+    expect(c.render().split('\n').slice(2, -1)).toEqual(['x_total{zone="a",app="Web"} 1', 'x_total{zone="a",app="api"} 1', 'x_total{zone="a",app="web"} 1', 'x_total{zone="b",app="web"} 1']);
+  });
+
   it('renders a labelled family with no series as its HELP and TYPE only', () => {
     expect(renderFamilies([new Counter('a_total', 'A.', ['l'])])).toBe('# HELP a_total A.\n# TYPE a_total counter\n');
   });
@@ -67,12 +73,25 @@ describe('token metrics fed by the observer', () => {
     expect(text).toContain('satoken_serviceaccount_valid_tokens_total{namespace="team-a",serviceaccount="app"} 2\n');
     expect(text).toContain('satoken_serviceaccount_stale_tokens_total{namespace="team-a",serviceaccount="app"} 1\n');
     expect(text).toContain('satoken_serviceaccount_legacy_tokens_total{namespace="default",serviceaccount="old"} 1\n');
+
     // a frozen info (a cached review's, counted through a kept handle) adds to the same series
     const shared = Object.freeze({ ...info });
     o.valid(shared);
     o.valid(shared);
     expect(m.validTokensBySa.get({ namespace: 'team-a', serviceaccount: 'app' })).toBe(4);
     expect(m.validTokens.get()).toBe(4);
+  });
+});
+
+describe('legacy token subjects', () => {
+  it('are split as SplitUsername splits them; one it refuses counts without a service account', () => {
+    const m = new TokenMetrics();
+    const o = m.observer();
+    o.legacy('system:serviceaccount:default:old');
+    o.legacy('system:serviceaccount:Not_A_Namespace:old');
+    expect(m.legacyTokensBySa.get({ namespace: 'default', serviceaccount: 'old' })).toBe(1);
+    expect(m.legacyTokensBySa.get({ namespace: '', serviceaccount: '' })).toBe(1);
+    expect(m.legacyTokens.get()).toBe(2);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   versionInfo,
   wantsAggregated,
 } from '../discovery/index.js';
+import type { KindSchemas } from '../../registry/schema/index.js';
 import { sendJson } from '../respond.js';
 
 type Handler = (req: Request, res: Response) => void;
@@ -27,7 +28,7 @@ export const DISCOVERY_TEMPLATES: readonly string[] = ['/version', '/api', '/api
  * @example
  * const h = discoveryHandler('/apis', () => '127.0.0.1:6443');
  */
-export function discoveryHandler(path: string, externalAddress: () => string): Handler | undefined {
+export function discoveryHandler(path: string, externalAddress: () => string, schemas?: KindSchemas): Handler | undefined {
   if (path === '/version') return (_req, res) => sendJson(res, 200, versionInfo());
   if (path === '/api' || path === '/apis') {
     const which = path === '/api' ? 'api' : 'apis';
@@ -37,10 +38,10 @@ export function discoveryHandler(path: string, externalAddress: () => string): H
     };
   }
   if (path === '/api/v1') return (_req, res) => sendJson(res, 200, apiResourceList('', 'v1'));
-  if (path === '/openapi/v3') return (_req, res) => sendJson(res, 200, openApiV3Index());
+  if (path === '/openapi/v3') return (_req, res) => sendJson(res, 200, openApiV3Index(schemas));
   if (path.startsWith('/openapi/v3/')) {
     return (_req, res) => {
-      const doc = openApiV3Document(path.slice('/openapi/v3/'.length));
+      const doc = openApiV3Document(path.slice('/openapi/v3/'.length), schemas);
       if (!doc) throw errors.pageNotFound();
       sendJson(res, 200, doc);
     };

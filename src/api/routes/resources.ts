@@ -4,12 +4,14 @@ import { errors } from '../../errors/index.js';
 import { type ResourceInfo, apiVersionOf, resourceInfo } from '../../registry/kinds.js';
 import type { ObjectList, ObjectRegistry } from '../../registry/object-registry.js';
 import type { KubeObject } from '../../registry/types.js';
-import { requestBody } from '../body.js';
+import { requestBody, requestKindObject } from '../body.js';
 import { requestContext } from '../context.js';
 import { toTable, wantsTable } from '../discovery/index.js';
-import { formatOf } from '../media.js';
-import { applyPatch } from '../patch.js';
+import { patchFormatOf, unsupportedPatchType } from '../media.js';
+import { applyPatchRequest } from '../patch.js';
+import { type KindSchemas, validateWriteOptions, writeOptionsFromQuery } from '../../registry/schema/index.js';
 import { sendJson } from '../respond.js';
+import { handleSubresource } from './subresources.js';
 import { serveWatch, type WatchLimits } from './watch.js';
 
 /** What the resource routes use of the control plane. */
@@ -19,6 +21,8 @@ export interface ResourceDeps {
   /** resolves when controllers have caught up with a write (so the answer reflects them) */
   idle(): Promise<void>;
   watches: WatchLimits;
+  /** the kinds' schemas: bodies and patch results are decoded against them (registry/schema) */
+  schemas: KindSchemas;
 }
 
 /**
@@ -30,12 +34,14 @@ export async function handleResource(deps: ResourceDeps, req: Request, res: Resp
   const info = ctx.info;
   const r = resourceInfo(info.apiGroup, info.resource);
   if (!r || r.version !== info.apiVersion) throw errors.pageNotFound();
-  if (info.subresource) throw errors.pageNotFound();
   if (r.namespaced === false && info.namespace && info.resource !== 'namespaces') throw errors.pageNotFound();
+  if (info.subresource) return handleSubresource(deps, r, req, res);
   const reg = deps.objects;
   const ns = r.namespaced ? info.namespace : '';
   const user = ctx.user;
-  const dryRun = req.query.dryRun !== undefined && req.query.dryRun !== '';
+  // dryRun values are validated (only `All`) by the write options below, before any write
+  const dryRun = ctx.query.all('dryRun').length > 0;
+  const gvk = { group: r.group, version: r.version, kind: r.kind };
   const q = req.query as Record<string, string | undefined>;
   const now = deps.clock.now();
   switch (info.verb) {
@@ -51,39 +57,46 @@ export async function handleResource(deps: ResourceDeps, req: Request, res: Resp
       return sendJson(res, 200, { kind: r.listKind, apiVersion: apiVersionOf(r), metadata, items: list.items });
     }
     case 'watch':
-      return serveWatch(deps.objects, deps.watches, r, ns || undefined, req, res);
+      return serveWatch(deps.objects, deps.watches, r, ns || undefined, req, res, () => deps.clock.now());
     case 'create': {
       // go-restful registers POST on collections only: a POST naming an object matches no route
       if (info.name) throw errors.methodNotAllowed();
-      const body = requestBody(req) as KubeObject;
-      const created = await reg.create(r, ns, body ?? ({} as KubeObject), { dryRun, user });
+      const body = requestKindObject(req, deps.schemas, gvk, 'CreateOptions').object as KubeObject;
+      const created = await reg.create(r, ns, body, { dryRun, user });
       await deps.idle();
       return send(req, res, 201, r, created, now);
     }
     case 'update': {
-      const body = requestBody(req) as KubeObject;
-      const updated = await reg.update(r, ns, info.name, body ?? ({} as KubeObject), { dryRun, user });
+      const body = requestKindObject(req, deps.schemas, gvk, 'UpdateOptions').object as KubeObject;
+      const updated = await reg.update(r, ns, info.name, body, { dryRun, user });
       await deps.idle();
       return send(req, res, 200, r, updated, now);
     }
     case 'patch': {
-      const format = formatOf(req.get('content-type'));
-      if (!format || format === 'json' || format === 'yaml' || format === 'protobuf') throw errors.unsupportedMediaType();
-      const patch = requestBody(req);
+      const format = patchFormatOf(req.get('content-type'));
+      if (!format) throw unsupportedPatchType();
+      const fieldValidation = validateWriteOptions('PatchOptions', { ...writeOptionsFromQuery(ctx.query), applyPatch: format === 'apply-patch' });
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const current = reg.peek(r, ns || undefined, info.name);
       if (!current) {
         if (format !== 'apply-patch') throw errors.notFound(r.resource, info.name, r.group);
-        const created = await reg.create(r, ns, { ...(patch as KubeObject), metadata: { ...((patch as KubeObject)?.metadata ?? {}), name: info.name } }, { dryRun, user });
+        const empty = { apiVersion: apiVersionOf(r), kind: r.kind, metadata: { name: info.name } };
+        const fresh = applyPatchRequest({ format, body, current: empty, fieldValidation, schemas: deps.schemas, ...gvk });
+        ctx.warnings.push(...fresh.warnings);
+        const created = await reg.create(r, ns, fresh.object as KubeObject, { dryRun, user });
         await deps.idle();
         return send(req, res, 201, r, created, now);
       }
-      const next = applyPatch(current, patch, format) as KubeObject;
+      const patched = applyPatchRequest({ format, body, current: current as unknown as Record<string, unknown>, fieldValidation, schemas: deps.schemas, ...gvk });
+      ctx.warnings.push(...patched.warnings);
+      const next = patched.object as KubeObject;
       next.metadata = { ...(next.metadata ?? {}), resourceVersion: current.metadata.resourceVersion };
       const updated = await reg.update(r, ns, info.name, next, { dryRun, user });
       await deps.idle();
       return send(req, res, 200, r, updated, now);
     }
     case 'delete': {
+      validateWriteOptions('DeleteOptions', writeOptionsFromQuery(ctx.query));
       const body = Buffer.isBuffer(req.body) && req.body.length ? (requestBody(req) as { preconditions?: { uid?: string; resourceVersion?: string } } | undefined) : undefined;
       const deleted = await reg.delete(r, ns, info.name, { dryRun, user, ...(body?.preconditions ? { preconditions: body.preconditions } : {}) });
       await deps.idle();

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { errors, invalid } from '../../errors/index.js';
 import type { TokenService } from '../../registry/token-service.js';
 import type { UserInfo } from '../../registry/types.js';
+import { sortedExtra } from '../../registry/user-info.js';
 import type { Attributes, Authorizer, RuleResolver } from '../../auth/authorizer/index.js';
 import { requestBody, requestObject } from '../body.js';
 import { requestContext, userOf } from '../context.js';
@@ -90,7 +91,8 @@ export function selfSubjectReview(req: Request, res: Response): void {
   const userInfo: UserInfo = { username: u.username ?? '' };
   if (u.uid) userInfo.uid = u.uid;
   if (u.groups?.length) userInfo.groups = u.groups;
-  if (u.extra && Object.keys(u.extra).length) userInfo.extra = u.extra;
+  const extra = sortedExtra(u.extra);
+  if (Object.keys(extra).length) userInfo.extra = extra;
   sendJson(res, 201, { kind: 'SelfSubjectReview', apiVersion: b?.apiVersion || 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, status: { userInfo } });
 }
 

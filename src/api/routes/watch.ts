@@ -5,6 +5,7 @@ import type { ObjectRegistry } from '../../registry/object-registry.js';
 import type { KubeObject } from '../../registry/types.js';
 import type { Watch } from '../../store/types.js';
 import { requestContext } from '../context.js';
+import { wantsTable, watchTableEncoder } from '../discovery/index.js';
 
 /** At most this many concurrent watches per user (a client that leaks watches gets 429s, not the server's memory). */
 export const DEFAULT_MAX_WATCHES_PER_USER = 128;
@@ -48,8 +49,11 @@ export class WatchLimits {
  * `?watch=true`: a chunked stream of `{"type","object"}` lines. Without a resourceVersion (or
  * with "0") it starts with an ADDED event per existing object; with one, it resumes after it
  * (410 Gone as an ERROR event when that revision is too old). Ends after `timeoutSeconds`.
+ * With a Table Accept (`kubectl get -w`), each event's object is a Table of one row, the column
+ * definitions in the first only (discovery/tables.ts watchTableEncoder); ERROR Status objects
+ * stay as they are. `now` dates the Tables' ages.
  */
-export function serveWatch(objects: ObjectRegistry, limits: WatchLimits, r: ResourceInfo, namespace: string | undefined, req: Request, res: Response): void {
+export function serveWatch(objects: ObjectRegistry, limits: WatchLimits, r: ResourceInfo, namespace: string | undefined, req: Request, res: Response, now: () => number): void {
   const q = req.query as Record<string, string | undefined>;
   const rv = q.resourceVersion;
   const since = !rv || rv === '0' ? undefined : Number(rv);
@@ -60,8 +64,11 @@ export function serveWatch(objects: ObjectRegistry, limits: WatchLimits, r: Reso
   res.setHeader('Transfer-Encoding', 'chunked');
   res.setHeader('Cache-Control', 'no-cache, private');
   res.flushHeaders();
+  const include = q.includeObject === 'None' || q.includeObject === 'Object' ? q.includeObject : 'Metadata';
+  const asTable = wantsTable(req.get('accept')) ? watchTableEncoder(r, include, now) : undefined;
   const write = (type: string, object: unknown) => {
-    if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify({ type, object })}\n`);
+    const out = asTable && type !== 'ERROR' ? asTable(object as KubeObject) : object;
+    if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify({ type, object: out })}\n`);
   };
   let watch: Watch | undefined;
   try {

@@ -1,12 +1,10 @@
 import type { Clock } from '../../clock/index.js';
 import type { ObjectMeta } from '../../registry/types.js';
+import { LEEWAY_SECONDS } from '../../tokens/leeway.js';
 import type { PresentedClaims } from '../../tokens/presented-claims.js';
 import type { TokenObjectGetter } from '../../tokens/object-getter.js';
 import type { ServiceAccountInfo } from '../../tokens/service-account-info.js';
 import type { ValidatedToken } from './validated-token.js';
-
-/** go-jose's jwt.DefaultLeeway, used for time claims and for deletion of bound objects. */
-export const LEEWAY_SECONDS = 60;
 
 export class TokenValidationError extends Error {}
 

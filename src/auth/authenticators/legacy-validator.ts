@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../clock/index.js';
 import type { Secret } from '../../registry/types.js';
-import { SERVICE_ACCOUNT_USERNAME_PREFIX } from '../../tokens/claims.js';
+import { splitServiceAccountUsername } from '../../tokens/service-account-username.js';
 import { TokenValidationError } from './bound-validator.js';
 import type { TokenObjectGetter } from '../../tokens/object-getter.js';
 import type { PresentedClaims } from '../../tokens/presented-claims.js';
@@ -19,19 +19,6 @@ export interface LegacyValidatorDeps {
   /** writes the last-used label (JSON merge patch of the label) */
   markUsed?(secret: Secret, date: string): void;
   warn?(message: string): void;
-}
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** SplitUsername of apiserver serviceaccount/util.go. */
-function splitUsername(sub: string): [string, string] | undefined {
-  if (!sub.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX)) return undefined;
-  const parts = sub.slice(SERVICE_ACCOUNT_USERNAME_PREFIX.length).split(':');
-  if (parts.length !== 2) return undefined;
-  const [ns, name] = parts as [string, string];
-  if (!DNS1123_LABEL.test(ns) || ns.length > 63 || !DNS1123_SUBDOMAIN.test(name) || name.length > 253) return undefined;
-  return [ns, name];
 }
 
 /** UTC `YYYY-MM-DD`. */
@@ -54,7 +41,7 @@ export async function validateLegacyClaims(token: string, claims: PresentedClaim
   if (!secretName) throw new TokenValidationError('secretName claim is missing');
   if (!saName) throw new TokenValidationError('serviceAccountName claim is missing');
   if (!saUID) throw new TokenValidationError('serviceAccountUID claim is missing');
-  const split = splitUsername(sub);
+  const split = splitServiceAccountUsername(sub);
   if (!split || split[0] !== namespace || split[1] !== saName) throw new TokenValidationError('sub claim is invalid');
   if (deps.lookup !== false) {
     let secret: Secret | undefined;

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock/index.js';
 import type { BindingIndex } from '../../registry/binding-index.js';
 import type { UserInfo } from '../../registry/types.js';
+import { LEEWAY_SECONDS } from '../../tokens/leeway.js';
 import type { ServiceAccountInfo } from '../../tokens/service-account-info.js';
 
 /** what reviews of all tokens of one (service account, bound object, node, audiences) share. */
@@ -37,8 +38,6 @@ interface Entry {
   exp: number;
   warnAfter: number | undefined;
 }
-
-const LEEWAY_SECONDS = 60;
 
 /**
  * Successful reviews of bound tokens, keyed by a SHA-256 of token and requested audiences.

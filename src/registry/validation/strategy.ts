@@ -16,4 +16,11 @@ export interface Strategy {
   prepareForUpdate?(next: KubeObject, old: KubeObject): void;
   validate?(obj: KubeObject): FieldError[];
   validateUpdate?(next: KubeObject, old: KubeObject): FieldError[];
+  /** ValidateXStatusUpdate beyond the object metadata (an update through `/status`) */
+  validateStatusUpdate?(next: KubeObject, old: KubeObject): FieldError[];
+  /**
+   * What the REST storage allocates after validation (a Service's cluster IP and node ports);
+   * `peers` lists the objects of the kind that exist. Returns the allocation errors.
+   */
+  allocate?(obj: KubeObject, old: KubeObject | undefined, peers: () => readonly KubeObject[]): FieldError[];
 }
