@@ -2,14 +2,18 @@ import type { Request, Response } from 'express';
 import { errors } from '../../errors/index.js';
 import { type ResourceInfo, subresourceInfo } from '../../registry/kinds.js';
 import type { KubeObject } from '../../registry/types.js';
-import { requestBody } from '../body.js';
+import { requestKindObject } from '../body.js';
 import { requestContext } from '../context.js';
 import { scaleTable, toTable, wantsTable } from '../discovery/index.js';
-import { formatOf } from '../media.js';
-import { applyPatch } from '../patch.js';
+import { patchFormatOf, unsupportedPatchType } from '../media.js';
+import { applyPatchRequest } from '../patch.js';
 import { sendJson } from '../respond.js';
 import type { Clock } from '../../clock/index.js';
 import type { ObjectRegistry } from '../../registry/object-registry.js';
+import { type KindSchemas, validateWriteOptions, writeOptionsFromQuery } from '../../registry/schema/index.js';
+
+/** the kind a `scale` subresource reads and writes */
+const SCALE = { group: 'autoscaling', version: 'v1', kind: 'Scale' } as const;
 
 /** What the subresource routes use of the control plane (api/routes/resources.ts passes its deps). */
 export interface SubresourceDeps {
@@ -17,6 +21,8 @@ export interface SubresourceDeps {
   clock: Clock;
   /** resolves when controllers have caught up with a write */
   idle(): Promise<void>;
+  /** bodies and patch results are decoded against the schema of the kind the subresource answers */
+  schemas: KindSchemas;
 }
 
 /**
@@ -36,7 +42,8 @@ export async function handleSubresource(deps: SubresourceDeps, r: ResourceInfo, 
   if (!subresourceInfo(r, sub) || (sub !== 'status' && sub !== 'scale') || info.parts.length !== 3 || !info.name) throw errors.pageNotFound();
   const reg = deps.objects;
   const ns = r.namespaced ? info.namespace : '';
-  const opts = { dryRun: req.query.dryRun !== undefined && req.query.dryRun !== '', user: ctx.user };
+  const opts = { dryRun: ctx.query.all('dryRun').length > 0, user: ctx.user };
+  const gvk = sub === 'scale' ? SCALE : { group: r.group, version: r.version, kind: r.kind };
   const now = deps.clock.now();
   const includeObject = req.query.includeObject === 'None' || req.query.includeObject === 'Object' ? (req.query.includeObject as 'None' | 'Object') : 'Metadata';
   const send = (obj: KubeObject) => {
@@ -54,12 +61,16 @@ export async function handleSubresource(deps: SubresourceDeps, r: ResourceInfo, 
     case 'get':
       return send(current());
     case 'update':
-      return send(await write((requestBody(req) ?? {}) as KubeObject));
+      return send(await write(requestKindObject(req, deps.schemas, gvk, 'UpdateOptions').object as KubeObject));
     case 'patch': {
-      const format = formatOf(req.get('content-type'));
-      if (!format || format === 'json' || format === 'yaml' || format === 'protobuf') throw errors.unsupportedMediaType();
+      const format = patchFormatOf(req.get('content-type'));
+      if (!format) throw unsupportedPatchType();
+      const fieldValidation = validateWriteOptions('PatchOptions', { ...writeOptionsFromQuery(ctx.query), applyPatch: format === 'apply-patch' });
       const base = current();
-      const next = applyPatch(base, requestBody(req), format) as KubeObject;
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const patched = applyPatchRequest({ format, body, current: base as unknown as Record<string, unknown>, fieldValidation, schemas: deps.schemas, ...gvk });
+      ctx.warnings.push(...patched.warnings);
+      const next = patched.object as KubeObject;
       next.metadata = { ...(next.metadata ?? {}), resourceVersion: base.metadata.resourceVersion };
       return send(await write(next));
     }
