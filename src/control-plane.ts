@@ -42,6 +42,7 @@ import { TokenService } from './registry/token-service.js';
 import type { TokenRequest, UserInfo } from './registry/types.js';
 import { MemoryStore } from './store/memory-store.js';
 import { registryTrustRules } from './identity/trust-rules.js';
+import { registerTrustSchemas } from './identity/trust-schemas.js';
 import { registryServiceAccounts } from './identity/webhooks/service-accounts.js';
 import { workloadIdentity, type WorkloadIdentity, type WorkloadIdentitySettings } from './identity/workload-identity.js';
 import type { KeyValueStore } from './store/types.js';
@@ -242,6 +243,7 @@ export class ControlPlane {
     ]);
 
     const cp = new ControlPlane({ clock, objects, bindings, keys, tokens, authorizer, ruleResolver, admission, staticTokens, authentication, legacyUsage, metrics, logger: o.logger, workloadIdentity: identity });
+    registerTrustSchemas(cp.schemas);
     if (o.controllers !== false) cp.buildControllers(o);
     if (clock instanceof ManualClock) cp.unhook = clock.addIdleHook(() => cp.idle());
     if (o.controllers !== 'manual') cp.startControllers();
