@@ -44,6 +44,8 @@ export interface ServeFlags {
   workloadIdentityAwsRegion?: string;
   /** `--workload-identity-azure-tenant-id`: the Azure webhook's `AZURE_TENANT_ID` */
   workloadIdentityAzureTenantId?: string;
+  /** `--log-format`: auto (text on a terminal, else json), text or json */
+  logFormat?: string;
   /** `--etcd-servers`: several replicas share one etcd (default: the embedded store in --data-dir) */
   etcdServers?: string;
   /** `--etcd-prefix` (default /registry) */

@@ -2,7 +2,6 @@ import { hostname } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import pino from 'pino';
 import { buildApiServer } from '../api/server.js';
 import { loadClientCaFile } from '../auth/authenticators/client-ca-file.js';
 import { parseTokenFile } from '../auth/authenticators/static-token-file.js';
@@ -15,13 +14,14 @@ import { SqliteStore } from '../store/sqlite-store.js';
 import type { EtcdStore } from '../store/etcd-store.js';
 import type { KeyValueStore } from '../store/types.js';
 import { CliError } from './create-token.js';
+import { createCliLogger } from './log-output.js';
+import { keyGenerationProgress } from './key-generation-progress.js';
+import { addressInUseError, storeInUseError } from './serve-hints.js';
 import { loadEtcdTls, parseWorkloadIdentity, parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort, parseWebhookTtlMs } from './serve-options.js';
 import { staleTokenAudit } from '../metrics/stale-token-audit.js';
 
 export const ADMIN_USER = 'kubernetes-admin';
 const SHUTDOWN_BOUND_MS = 5000;
-/** how long a request log line may wait in the buffer */
-const LOG_FLUSH_MS = 1000;
 
 export interface RunningServer {
   url: string;
@@ -64,12 +64,9 @@ function ensureAdminToken(dataDir: string): { token: string; path: string } {
  * kube-apiserver's paths, and a kubeconfig for the admin. Prints one ready line.
  */
 export async function serve(f: ServeFlags, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`), opts: { handleSignals?: boolean } = {}): Promise<RunningServer> {
-  // Buffered (4 KiB, flushed every second and on close): one line per request cost 11-12 % of
-  // TokenReview throughput written at once or synchronously, 7 % buffered (npm run bench -- --only logging).
-  const logDestination = pino.destination({ dest: 2, sync: false, minLength: 4096 });
-  const flushLogs = setInterval(() => logDestination.flush(), LOG_FLUSH_MS);
-  flushLogs.unref();
-  const logger = pino({ level: f.logLevel, redact: { paths: ['req.headers.authorization', 'token', '*.token', 'key', '*.key'], censor: '[redacted]' } }, logDestination);
+  // JSON off a terminal (buffered: see log-output.ts), readable lines on one
+  const logs = await createCliLogger({ level: f.logLevel, format: f.logFormat, buffered: true, redact: ['req.headers.authorization', 'token', '*.token', 'key', '*.key'] });
+  const logger = logs.logger;
   const port = parsePort(f.securePort);
   const issuers = f.serviceAccountIssuer.length ? f.serviceAccountIssuer : [DEFAULT_ISSUER];
   try {
@@ -98,6 +95,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   const dataDir = resolve(f.dataDir);
   mkdirSync(keysDir, { recursive: true });
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const generating = keyGenerationProgress({ keysDir, shown: f.keysDir, algorithm: f.algorithm, signingKeyFromFiles: !!(f.serviceAccountSigningKeyFile || f.serviceAccountKeyFile.length) });
   let keySet: KeySet;
   try {
     if (f.serviceAccountSigningKeyFile || f.serviceAccountKeyFile.length) {
@@ -111,6 +109,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   }
   const clock = new RealClock();
   const tls = await ensureServingCertificates(keysDir, { clock });
+  generating.done();
   let clientCas: string[] = [];
   try {
     if (f.clientCaFile) clientCas = loadClientCaFile(f.clientCaFile);
@@ -141,6 +140,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
       : SqliteStore.open(dataDir);
   } catch (e) {
     const message = (e as Error).message;
+    if (!replicated && message.endsWith('is in use by another process')) throw storeInUseError(f.dataDir, dataDir, message);
     // https without --etcd-cafile: only the CAs Node trusts by default vouch for etcd
     const hint = replicated && !etcdTls?.ca && /serving certificate is not trusted/.test(message) ? '; without --etcd-cafile only the CAs Node trusts by default (and NODE_EXTRA_CA_CERTS) are accepted' : '';
     throw new CliError(`cannot open the store: ${message}${hint}`);
@@ -208,7 +208,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
     await election?.stop();
     await controlPlane.close();
     const err = e as NodeJS.ErrnoException;
-    throw new CliError(err.code === 'EADDRINUSE' ? `failed to listen on ${f.bindAddress}:${port}: address already in use` : err.message);
+    throw err.code === 'EADDRINUSE' ? await addressInUseError(f.bindAddress, port) : new CliError(err.message);
   }
   const { server, port: actualPort } = listening;
   const host = f.bindAddress.includes(':') ? `[${f.bindAddress}]` : f.bindAddress === '0.0.0.0' ? '127.0.0.1' : f.bindAddress;
@@ -238,12 +238,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
       });
       await election?.stop();
       await controlPlane.close();
-      clearInterval(flushLogs);
-      try {
-        logDestination.flushSync();
-      } catch {
-        // stderr already gone: nothing left to write to
-      }
+      logs.close();
     })());
   if (opts.handleSignals) {
     // The backstop, not the fix: no request may throw outside its handler (api/pipeline.ts), but
