@@ -8,6 +8,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pino from 'pino';
+import type { Auditor } from '../audit/auditor.js';
+import { httpAuditFilters } from '../audit/http-filters.js';
+import type { RequestRecorder } from '../audit/recorder.js';
 import { RequestAuthenticator } from '../auth/request-authenticator.js';
 import type { BearerTokenChain } from '../auth/authenticators/bearer-token-chain.js';
 import { countRequests } from './request-metrics.js';
@@ -28,6 +31,8 @@ export const REQUEST_TIMEOUT_MS = 60_000;
 /** What the API server authenticates with, besides the control plane's token chain. */
 export interface ApiServerControlPlane extends ApiControlPlane {
   readonly authentication: BearerTokenChain;
+  /** the auditor requests report to, and the recorder `GET /debug/audit/events` reads */
+  readonly audit?: { auditor: Auditor; recorder: RequestRecorder | undefined };
 }
 
 export interface ApiServerOptions {
@@ -107,6 +112,7 @@ export function buildApiServer(cp: ApiServerControlPlane, o: ApiServerOptions = 
     jwksUri: o.jwksUri ?? (() => undefined),
     ...(o.ready ? { ready: o.ready } : {}),
     watches: new WatchLimits(o.maxWatchesPerUser ?? DEFAULT_MAX_WATCHES_PER_USER),
+    ...(cp.audit?.recorder ? { recorder: cp.audit.recorder } : {}),
   };
   const app = express();
   app.disable('x-powered-by');
@@ -130,6 +136,7 @@ export function buildApiServer(cp: ApiServerControlPlane, o: ApiServerOptions = 
       publicPaths,
       publicEndpoints: endpoints,
       router: apiRouter(cp, routerOptions),
+      ...(cp.audit ? { audit: httpAuditFilters(cp.audit.auditor) } : {}),
     }),
   );
   const listen = async (port: number, host: string, tls?: TlsMaterial) => {

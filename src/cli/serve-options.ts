@@ -6,9 +6,10 @@ import { parseGoDuration } from './go-duration.js';
 import { CliError } from './create-token.js';
 import { goPathError } from '../util/go-format.js';
 import { parseWorkloadIdentityClouds, type WorkloadIdentitySettings } from '../identity/workload-identity.js';
+import type { AuditFlags } from '../audit/audit-options.js';
 
-/** `satoken serve` flags, with kube-apiserver's names where they exist. */
-export interface ServeFlags {
+/** `satoken serve` flags, with kube-apiserver's names where they exist (the audit flags: src/audit/audit-options.ts). */
+export interface ServeFlags extends AuditFlags {
   securePort: string;
   bindAddress: string;
   http: boolean;

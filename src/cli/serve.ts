@@ -19,6 +19,7 @@ import { keyGenerationProgress } from './key-generation-progress.js';
 import { addressInUseError, storeInUseError } from './serve-hints.js';
 import { loadEtcdTls, parseWorkloadIdentity, parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort, parseWebhookTtlMs } from './serve-options.js';
 import { staleTokenAudit } from '../metrics/stale-token-audit.js';
+import { readAuditFlags } from '../audit/audit-options.js';
 
 export const ADMIN_USER = 'kubernetes-admin';
 const SHUTDOWN_BOUND_MS = 5000;
@@ -85,6 +86,13 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   };
   const cleanUpPeriodDays = parseCleanUpPeriodDays(f.legacyServiceAccountTokenCleanUpPeriod);
   const identity = parseWorkloadIdentity(f);
+  let audit: ReturnType<typeof readAuditFlags>;
+  try {
+    audit = readAuditFlags(f);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  for (const w of audit.warnings) logger.warn(w);
   if (f.algorithm !== 'RS256' && f.algorithm !== 'ES256') throw new CliError(`--algorithm must be RS256 or ES256, got ${f.algorithm}`);
   const etcdEndpoints = f.etcdServers ? parseEtcdServers(f.etcdServers) : undefined;
   const etcdTls = loadEtcdTls(f, etcdEndpoints);
@@ -162,6 +170,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
       legacyTokenCleanUpPeriodDays: cleanUpPeriodDays,
       signing: f.signing ?? 'pool',
       ...(identity ? { workloadIdentity: identity } : {}),
+      audit: audit.options,
       authorization: {
         modes,
         ...(f.authorizationPolicyFile ? { policyFile: f.authorizationPolicyFile } : {}),

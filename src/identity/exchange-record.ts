@@ -48,3 +48,35 @@ export function exchangeOf(req: object): TokenExchangeRecord | undefined {
 export function attachExchange(req: object, record: TokenExchangeRecord): void {
   RECORDS.set(req, record);
 }
+
+/** The annotations an exchange's audit event carries (besides the user's credential id). */
+export const EXCHANGE_ANNOTATIONS = {
+  cloud: 'workload-identity.satoken.dev/cloud',
+  operation: 'workload-identity.satoken.dev/operation',
+  outcome: 'workload-identity.satoken.dev/outcome',
+  error: 'workload-identity.satoken.dev/error',
+  principal: 'workload-identity.satoken.dev/principal',
+  issued: 'workload-identity.satoken.dev/issued-credential',
+  /** a refused exchange's token was not verified: its credential id is only what it claimed */
+  presented: 'workload-identity.satoken.dev/presented-credential-id',
+} as const;
+
+/**
+ * How the audit records an exchange: as a use of the exchanged token when the cloud verified it
+ * (the user its `sub`, with `authentication.kubernetes.io/credential-id: JTI=<jti>` in extra, so
+ * that the token's lineage lists the exchange), else as the anonymous request it was (the claimed
+ * credential id kept apart, in an annotation); the cloud, operation, outcome, error, principal
+ * and issued credential's public id as annotations.
+ * @example
+ * const { user, annotations } = exchangeAudit(exchangeOf(req)!);
+ */
+export function exchangeAudit(r: TokenExchangeRecord): { user: { username: string; groups: string[]; extra?: Record<string, string[]> } | undefined; annotations: Record<string, string> } {
+  const verified = r.outcome !== 'refused';
+  const annotations: Record<string, string> = { [EXCHANGE_ANNOTATIONS.cloud]: r.cloud, [EXCHANGE_ANNOTATIONS.operation]: r.operation, [EXCHANGE_ANNOTATIONS.outcome]: r.outcome };
+  if (r.error) annotations[EXCHANGE_ANNOTATIONS.error] = r.error;
+  if (r.principal) annotations[EXCHANGE_ANNOTATIONS.principal] = r.principal;
+  if (r.issued) annotations[EXCHANGE_ANNOTATIONS.issued] = r.issued.id;
+  if (!verified && r.credentialId) annotations[EXCHANGE_ANNOTATIONS.presented] = r.credentialId;
+  const user = verified && r.subject ? { username: r.subject, groups: [], ...(r.credentialId ? { extra: { 'authentication.kubernetes.io/credential-id': [r.credentialId] } } : {}) } : undefined;
+  return { user, annotations };
+}

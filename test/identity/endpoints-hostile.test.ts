@@ -46,6 +46,19 @@ describe('the cloud endpoints in the API server', () => {
       expect.objectContaining({ cloud: 'aws', operation: 'AssumeRoleWithWebIdentity', outcome: 'refused', error: 'InvalidIdentityToken', credentialId: 'JTI=jti-1', issuer: 'https://issuer.example', principal: 'arn:aws:iam::111122223333:role/r' }),
       undefined,
     ]);
+    // the request recorder: a refused exchange is the anonymous request it was, the claimed
+    // credential id kept in an annotation (never in the user's extra: nothing verified it)
+    const ev = emu.requests.last({ annotation: 'workload-identity.satoken.dev/outcome=refused' })!;
+    expect([ev.requestURI, ev.responseStatus?.code, ev.user.username, ev.user.extra]).toEqual(['/aws/sts', 400, 'system:anonymous', undefined]);
+    expect(ev.annotations).toEqual({
+      'workload-identity.satoken.dev/cloud': 'aws',
+      'workload-identity.satoken.dev/operation': 'AssumeRoleWithWebIdentity',
+      'workload-identity.satoken.dev/outcome': 'refused',
+      'workload-identity.satoken.dev/error': 'InvalidIdentityToken',
+      'workload-identity.satoken.dev/principal': 'arn:aws:iam::111122223333:role/r',
+      'workload-identity.satoken.dev/presented-credential-id': 'JTI=jti-1',
+    });
+    expect(emu.requests.count({ jti: 'jti-1' })).toBe(0);
   });
 
   it('read their own bodies: a 4 MiB body is STS’s 413, not the API server’s', async () => {

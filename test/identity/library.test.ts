@@ -65,6 +65,13 @@ describe('createEmulator({ workloadIdentity }) with emu.listen() and emu.startKu
       ['aws', 'issued', jti(awsFile)],
       ['azure', 'issued', jti(azureFile)],
     ]);
+    // the request recorder lists each exchange as a use of the token the kubelet got for it
+    const lineage = emu.tokenLineage(jti(awsFile).slice('JTI='.length));
+    expect(lineage.issued?.user.username).toBe('system:node:node-1');
+    const use = lineage.uses.find((u) => u.requestURI.startsWith('/aws/sts'));
+    expect(use).toMatchObject({ verb: 'post', code: 200, user: { username: 'system:serviceaccount:default:app' } });
+    expect(use!.event.annotations).toMatchObject({ 'workload-identity.satoken.dev/cloud': 'aws', 'workload-identity.satoken.dev/outcome': 'issued', 'workload-identity.satoken.dev/principal': ROLE_ARN, 'workload-identity.satoken.dev/issued-credential': expect.stringMatching(/^ASIA/) });
+    expect(emu.tokenLineage(jti(azureFile).slice('JTI='.length)).uses.map((u) => [u.requestURI.split('?')[0], u.code])).toEqual([[`/${TENANT}/oauth2/v2.0/token`, 200]]);
   });
 
   it('an expired token: ExpiredTokenException and AADSTS700024', async () => {

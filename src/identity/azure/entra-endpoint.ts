@@ -68,7 +68,9 @@ export function entraEndpoint(o: EntraEndpointOptions): (req: Request, res: Serv
     res.end(text);
   };
   const fail = (req: Request, res: ServerResponse, e: EntraError) => {
-    const cid = req.headers['client-request-id'];
+    // MSAL sends its correlation id as a header and in the query string
+    const header = req.headers['client-request-id'];
+    const cid = typeof header === 'string' ? header : requestTarget(req).query.get('client-request-id');
     json(res, e.status, entraErrorBody(e, { now: o.clock.now(), host: authorityHostOf(req), ...(typeof cid === 'string' && /^[0-9a-fA-F-]{36}$/.test(cid) ? { correlationId: cid } : {}) }), 'no-store, no-cache');
   };
 
