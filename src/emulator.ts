@@ -9,7 +9,8 @@ import { ServiceAccountController } from './controllers/service-account-controll
 import type { Controller } from './controllers/controller.js';
 import { errors, isStatusError } from './errors/index.js';
 import { serviceAccountAdmission } from './auth/admission/service-account.js';
-import { nodeRestrictionForTokens } from './auth/admission/node-restriction.js';
+import { nodeRestriction, nodeRestrictionForTokens } from './auth/admission/node-restriction.js';
+import { registryNodeRestrictionDeps } from './auth/admission/node-restriction-registry.js';
 import { serviceAccountAuthenticators } from './auth/authenticators/service-account-tokens.js';
 import { tokenHash, tokenMapAuthenticator } from './auth/authenticators/static-token-file.js';
 import { objectsOf, resourceByName, resourceOf } from './emulator-objects.js';
@@ -175,6 +176,7 @@ export class Emulator {
     const store = opts.store ?? new MemoryStore();
     const registry = new ObjectRegistry({ store, clock });
     registry.admission.push(serviceAccountAdmission(registry));
+    registry.admission.push(nodeRestriction(registryNodeRestrictionDeps(registry)));
     await registry.start();
     const bindings = new BindingIndex(registry, clock, {
       ...(opts.maxIndexedTokens !== undefined ? { maxTokens: opts.maxIndexedTokens } : {}),
@@ -254,7 +256,7 @@ export class Emulator {
   /** The raw TokenRequest call: the body is what a client would POST. */
   async tokenRequest(namespace: string, serviceAccount: string, body: unknown, user?: UserInfo): Promise<TokenRequest & { warnings: string[] }> {
     const r = await createTokenRequest(
-      { config: this.tokenConfig, getter: this.getter, keys: this.keys.source, clock: this.rawClock, admission: nodeRestrictionForTokens(this.registry) },
+      { config: this.tokenConfig, getter: this.getter, keys: this.keys.source, clock: this.rawClock, admission: nodeRestrictionForTokens(this.registry, body) },
       namespace,
       serviceAccount,
       body,
