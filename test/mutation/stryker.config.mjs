@@ -9,7 +9,7 @@ export default {
   vitest: { configFile: 'test/mutation/vitest.config.ts', related: false },
   coverageAnalysis: 'perTest',
   reporters: ['clear-text', 'html', 'json'],
-  clearTextReporter: { allowColor: false, logTests: false, reportMutants: false, reportScoreTable: true },
+  clearTextReporter: { allowColor: false, logTests: false, reportTests: false, reportMutants: false, reportScoreTable: true },
   thresholds: { high: 90, low: 80, break: null },
   ignorePatterns: ['/dist', '/keys', '/.satoken', '/coverage'],
   timeoutMS: 20_000,

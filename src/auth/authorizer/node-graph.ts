@@ -4,7 +4,7 @@
  * `VisitPodSecretNames` / `VisitPodConfigmapNames` and component-helpers' `resourceclaim.Name`),
  * and the sources of the other vertices (persistent volumes, volume attachments, resource slices).
  */
-import type { Container, KubeObject, Pod, Volume } from '../../registry/types.js';
+import type { Container, KubeObject, Pod } from '../../registry/types.js';
 
 /**
  * The objects the Node authorizer's graph is built from. The registry implements it over its
@@ -41,7 +41,7 @@ export const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 /** The value at `path` below `o`, or undefined wherever the path leaves objects. */
 export function field(o: unknown, ...path: string[]): unknown {
   let cur = o;
-  for (const p of path) cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[p] : undefined;
+  for (const p of path) cur = (cur as Record<string, unknown> | null | undefined)?.[p];
   return cur;
 }
 
@@ -56,22 +56,24 @@ export function isMirrorPod(pod: KubeObject): boolean {
   return typeof annotations === 'object' && annotations !== null && Object.hasOwn(annotations, MIRROR_POD_ANNOTATION);
 }
 
+const secretRef = (source: unknown): unknown[] => [field(source, 'secretRef', 'name')];
+
 /**
- * The in-volume secret references `VisitPodSecretNames` visits, as a volume source and the path
- * to the name; the first source a volume has decides (Go's `switch`).
+ * The in-volume secret references `VisitPodSecretNames` visits, by volume source; the first
+ * source a volume has decides (Go's `switch`).
  */
-const SECRET_VOLUME_SOURCES: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['azureFile', ['secretName']],
-  ['cephfs', ['secretRef', 'name']],
-  ['cinder', ['secretRef', 'name']],
-  ['flexVolume', ['secretRef', 'name']],
-  ['projected', []],
-  ['rbd', ['secretRef', 'name']],
-  ['secret', ['secretName']],
-  ['scaleIO', ['secretRef', 'name']],
-  ['iscsi', ['secretRef', 'name']],
-  ['storageos', ['secretRef', 'name']],
-  ['csi', ['nodePublishSecretRef', 'name']],
+const SECRET_VOLUME_SOURCES: ReadonlyArray<readonly [string, (source: unknown) => unknown[]]> = [
+  ['azureFile', (s) => [field(s, 'secretName')]],
+  ['cephfs', secretRef],
+  ['cinder', secretRef],
+  ['flexVolume', secretRef],
+  ['projected', (s) => list(field(s, 'sources')).map((src) => field(src, 'secret', 'name'))],
+  ['rbd', secretRef],
+  ['secret', (s) => [field(s, 'secretName')]],
+  ['scaleIO', secretRef],
+  ['iscsi', secretRef],
+  ['storageos', secretRef],
+  ['csi', (s) => [field(s, 'nodePublishSecretRef', 'name')]],
 ];
 
 function allContainers(pod: Pod): Container[] {
@@ -79,20 +81,15 @@ function allContainers(pod: Pod): Container[] {
   return [...list(spec?.initContainers), ...list(spec?.containers), ...list(spec?.ephemeralContainers)] as Container[];
 }
 
-function volumeSecrets(v: Volume): unknown[] {
-  for (const [source, path] of SECRET_VOLUME_SOURCES) {
-    const s = v[source];
-    if (s === undefined || s === null) continue;
-    if (source === 'projected') return list(field(s, 'sources')).map((src) => field(src, 'secret', 'name'));
-    return [field(s, ...path)];
-  }
-  return [];
+function volumeSecrets(v: unknown): unknown[] {
+  const found = SECRET_VOLUME_SOURCES.find(([source]) => field(v, source) != null);
+  return found ? found[1](field(v, found[0])) : [];
 }
 
-function volumeConfigMaps(v: Volume): unknown[] {
-  if (v.projected) return list(field(v.projected, 'sources')).map((src) => field(src, 'configMap', 'name'));
-  if (v.configMap) return [field(v.configMap, 'name')];
-  return [];
+function volumeConfigMaps(v: unknown): unknown[] {
+  const projected = field(v, 'projected');
+  if (projected != null) return list(field(projected, 'sources')).map((src) => field(src, 'configMap', 'name'));
+  return [field(v, 'configMap', 'name')];
 }
 
 /**
@@ -101,8 +98,8 @@ function volumeConfigMaps(v: Volume): unknown[] {
  */
 function resourceClaimName(pod: Pod, claim: unknown): unknown {
   const direct = field(claim, 'resourceClaimName');
-  if (direct !== undefined && direct !== null) return direct;
-  if (field(claim, 'resourceClaimTemplateName') === undefined || field(claim, 'resourceClaimTemplateName') === null) return undefined;
+  if (direct != null) return direct;
+  if (field(claim, 'resourceClaimTemplateName') == null) return undefined;
   const status = list(field(pod, 'status', 'resourceClaimStatuses')).find((s) => field(s, 'name') === field(claim, 'name'));
   return field(status, 'resourceClaimName');
 }
@@ -139,13 +136,13 @@ export function podApiReferences(pod: Pod): PodReferences {
       add(refs.configMaps, field(e, 'valueFrom', 'configMapKeyRef', 'name'));
     }
   }
-  for (const v of list(spec.volumes) as Volume[]) {
-    if (typeof v !== 'object' || v === null) continue;
+  for (const v of list(spec.volumes)) {
     for (const name of volumeSecrets(v)) add(refs.secrets, name);
     for (const name of volumeConfigMaps(v)) add(refs.configMaps, name);
     const claim = field(v, 'persistentVolumeClaim');
-    if (claim !== undefined && claim !== null) add(refs.persistentVolumeClaims, field(claim, 'claimName'));
-    else if (v.ephemeral !== undefined && v.ephemeral !== null) add(refs.persistentVolumeClaims, `${pod.metadata.name ?? ''}-${v.name}`);
+    // ephemeral.VolumeClaimName: `<pod>-<volume>`
+    if (claim != null) add(refs.persistentVolumeClaims, field(claim, 'claimName'));
+    else if (field(v, 'ephemeral') != null) add(refs.persistentVolumeClaims, `${String(field(pod, 'metadata', 'name') ?? '')}-${String(field(v, 'name') ?? '')}`);
   }
   for (const c of list(spec.resourceClaims)) add(refs.resourceClaims, resourceClaimName(pod, c));
   return refs;

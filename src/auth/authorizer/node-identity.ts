@@ -15,7 +15,6 @@ export const NODES_GROUP = 'system:nodes';
  * nodeIdentity({ username: 'system:node:n1', groups: [] }); // undefined
  */
 export function nodeIdentity(user: UserInfo | undefined): string | undefined {
-  const name = user?.username ?? '';
-  if (!name.startsWith(NODE_USER_PREFIX) || !(user?.groups ?? []).includes(NODES_GROUP)) return undefined;
-  return name.slice(NODE_USER_PREFIX.length);
+  if (!user || !user.username?.startsWith(NODE_USER_PREFIX) || !user.groups?.includes(NODES_GROUP)) return undefined;
+  return user.username.slice(NODE_USER_PREFIX.length);
 }

@@ -15,32 +15,27 @@ export type VertexType = 'pod' | 'secret' | 'configmap' | 'pvc' | 'pv' | 'servic
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+/** Volume sources whose secret reference falls back to the claim's namespace. */
+const CLAIM_NAMESPACED_SOURCES = ['cephfs', 'flexVolume', 'rbd', 'scaleIO', 'iscsi'];
+
 /**
- * The secrets of a PersistentVolume the kubelet reads (`pvutil.VisitPVSecretNames` with
- * `kubeletVisible`), as `namespace/name`; the claim's namespace stands in where the reference
- * has none.
+ * Whether a PersistentVolume names the secret `namespace/name` for the kubelet to read
+ * (`pvutil.VisitPVSecretNames` with `kubeletVisible`); where a reference has no namespace of its
+ * own, the claim's stands in (azureFile, cephfs, flexVolume, rbd, scaleIO, iscsi).
  */
-function pvSecrets(pv: KubeObject): string[] {
+function pvHasSecret(pv: KubeObject, namespace: string, name: string): boolean {
   const spec = field(pv, 'spec');
   const claimNs = str(field(spec, 'claimRef', 'namespace'));
-  const out: string[] = [];
-  const add = (ns: string, name: unknown) => {
-    if (str(name)) out.push(`${ns}/${str(name)}`);
-  };
+  const is = (ns: string, ref: unknown) => ns === namespace && ref === name;
   const ref = (source: string, key = 'secretRef') => field(spec, source, key);
-  if (field(spec, 'azureFile') != null) add(str(field(spec, 'azureFile', 'secretNamespace')) || claimNs, field(spec, 'azureFile', 'secretName'));
-  else if (field(spec, 'cinder') != null) add(str(field(ref('cinder'), 'namespace')), field(ref('cinder'), 'name'));
-  else if (field(spec, 'storageos') != null) add(str(field(ref('storageos'), 'namespace')), field(ref('storageos'), 'name'));
-  else if (field(spec, 'csi') != null) {
-    for (const key of ['nodePublishSecretRef', 'nodeStageSecretRef']) add(str(field(ref('csi', key), 'namespace')), field(ref('csi', key), 'name'));
-  } else {
-    for (const source of ['cephfs', 'flexVolume', 'rbd', 'scaleIO', 'iscsi']) {
-      if (field(spec, source) == null) continue;
-      add(str(field(ref(source), 'namespace')) || claimNs, field(ref(source), 'name'));
-      break;
-    }
+  if (field(spec, 'azureFile') != null) return is(str(field(spec, 'azureFile', 'secretNamespace')) || claimNs, field(spec, 'azureFile', 'secretName'));
+  if (field(spec, 'cinder') != null) return is(str(field(ref('cinder'), 'namespace')), field(ref('cinder'), 'name'));
+  if (field(spec, 'storageos') != null) return is(str(field(ref('storageos'), 'namespace')), field(ref('storageos'), 'name'));
+  if (field(spec, 'csi') != null) {
+    return ['nodePublishSecretRef', 'nodeStageSecretRef'].some((key) => is(str(field(ref('csi', key), 'namespace')), field(ref('csi', key), 'name')));
   }
-  return out;
+  const source = CLAIM_NAMESPACED_SOURCES.find((k) => field(spec, k) != null);
+  return source !== undefined && is(str(field(ref(source), 'namespace')) || claimNs, field(ref(source), 'name'));
 }
 
 /** Objects of a cluster-scoped kind whose `spec.nodeName` is the node, by name. */
@@ -76,7 +71,7 @@ export async function hasPathFrom(graph: NodeGraph, node: string, type: VertexTy
     const claim = field(pv, 'spec', 'claimRef');
     if (!claims.has(`${str(field(claim, 'namespace'))}/${str(field(claim, 'name'))}`)) continue;
     if (type === 'pv' && pv.metadata.name === name) return true;
-    if (type === 'secret' && pvSecrets(pv).includes(`${namespace}/${name}`)) return true;
+    if (type === 'secret' && pvHasSecret(pv, namespace, name)) return true;
   }
   return false;
 }

@@ -69,7 +69,7 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
   async authorize(a: Attributes): Promise<AuthorizationResult> {
     const node = nodeIdentity(a.user);
     if (node === undefined) return NO;
-    if (node === '') return no(`unknown node for user "${a.user.username ?? ''}"`);
+    if (node === '') return no(`unknown node for user "${a.user.username}"`);
     if (a.resourceRequest) {
       switch (`${a.apiGroup}/${a.resource}`) {
         case '/secrets':
@@ -213,5 +213,5 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
 
 /** Whether the request's field selector has `field=value` (`==` parses to the same requirement). */
 function selects(a: Attributes, field: string, value: string): boolean {
-  return (a.fieldSelector ?? []).some((r) => r.field === field && r.operator === '=' && r.value === value);
+  return a.fieldSelector?.some((r) => r.field === field && r.operator === '=' && r.value === value) ?? false;
 }

@@ -65,6 +65,7 @@ describe('podReferences', () => {
     ['an annotation with any value makes a mirror pod', { 'kubernetes.io/config.mirror': 'hash' }, true],
     ['other annotations do not', { 'kubernetes.io/config.source': 'file' }, false],
     ['no annotations do not', undefined, false],
+    ['null annotations do not', null, false],
     ['annotations that are not an object do not', 'kubernetes.io/config.mirror', false],
   ])('%s', (_name, annotations, mirror) => {
     expect(isMirrorPod({ metadata: { annotations } } as never)).toBe(mirror);
@@ -75,6 +76,30 @@ describe('podReferences', () => {
     const refs = podReferences({ metadata: { name: 'p' }, spec: { containers: [], volumes: [both] } });
     expect(refs.secrets).toEqual(['first']);
     expect(refs.configMaps).toEqual(['cm']);
+  });
+
+  it('skips a volume source set to null, as a nil pointer', () => {
+    const v = { name: 'v', azureFile: null, secret: { secretName: 'x' }, persistentVolumeClaim: null, ephemeral: {} } as unknown as Volume;
+    const refs = podReferences({ metadata: { name: 'p' }, spec: { containers: [], volumes: [v, { name: 'w', ephemeral: null } as unknown as Volume] } });
+    expect(refs.secrets).toEqual(['x']);
+    expect(refs.persistentVolumeClaims).toEqual(['p-v']);
+  });
+
+  it('names an ephemeral claim after the pod, empty name or not', () => {
+    expect(podReferences({ metadata: {}, spec: { containers: [], volumes: [{ name: 'v', ephemeral: {} }] } }).persistentVolumeClaims).toEqual(['-v']);
+    expect(podReferences({ metadata: { name: 'p' }, spec: { containers: [], volumes: [{ ephemeral: {} } as never] } }).persistentVolumeClaims).toEqual(['p-']);
+  });
+
+  it.each<[string, unknown[], unknown[], string[]]>([
+    ['a direct claim name wins', [{ name: 'a', resourceClaimName: 'direct', resourceClaimTemplateName: 't' }], [{ name: 'a', resourceClaimName: 'generated' }], ['direct']],
+    ['a null claim name falls back to the template\'s status', [{ name: 'a', resourceClaimName: null, resourceClaimTemplateName: 't' }], [{ name: 'a', resourceClaimName: 'generated' }], ['generated']],
+    ['the status entry of the same name, not the first one', [{ name: 'b', resourceClaimTemplateName: 't' }], [{ name: 'a', resourceClaimName: 'wrong' }, { name: 'b', resourceClaimName: 'right' }], ['right']],
+    ['a claim with neither name nor template has no claim, whatever the status says', [{ name: 'a' }], [{ name: 'a', resourceClaimName: 'x' }], []],
+    ['a null template is no template', [{ name: 'a', resourceClaimTemplateName: null }], [{ name: 'a', resourceClaimName: 'x' }], []],
+    ['a template not yet generated has no claim', [{ name: 'a', resourceClaimTemplateName: 't' }], [], []],
+  ])('resource claims: %s', (_name, claims, statuses, want) => {
+    const p = { metadata: { name: 'p' }, spec: { containers: [], resourceClaims: claims }, status: { resourceClaimStatuses: statuses } } as never;
+    expect(podReferences(p).resourceClaims).toEqual(want);
   });
 
   it('survives a pod of the wrong shapes', () => {
@@ -123,6 +148,21 @@ describe('hasPathFrom through persistent volumes', () => {
     expect(await can([pv('v', { cephfs: { secretRef: { name: 's' } } }, { namespace: 'a', name: 'other' })], 'secret', 'a', 's')).toBe(false);
   });
 
+  it('never reaches a volume without a claim reference, whatever the claims are called', async () => {
+    const odd: Pod = { metadata: { name: 'p', namespace: 'undefined' }, spec: { nodeName: 'n1', containers: [], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'undefined' } }] } };
+    const g = { podsOnNode: async () => [odd], persistentVolumes: async () => [pv('v', { cephfs: { secretRef: { name: 's', namespace: 'undefined' } } }, null)] };
+    expect(await hasPathFrom(g, 'n1', 'pv', '', 'v')).toBe(false);
+    expect(await hasPathFrom(g, 'n1', 'secret', 'undefined', 's')).toBe(false);
+  });
+
+  it('answers for the kind asked, not for another kind of the same name', async () => {
+    const bound = [pv('v', { cinder: { secretRef: { name: 'v' } } }), pv('x', { cephfs: { secretRef: { name: 'other' } } })];
+    expect(await can(bound, 'secret', '', 'v')).toBe(true);
+    expect(await can(bound, 'secret', 'a', 'x')).toBe(false);
+    expect(await can(bound, 'pv', '', 'other')).toBe(false);
+    expect(await can([pv('v', { cinder: { secretRef: { name: 's' } } })], 'pv', '', 's')).toBe(false);
+  });
+
   it('does not list volumes for other kinds of object', async () => {
     let listed = 0;
     const g = { podsOnNode: async () => [onNode], persistentVolumes: async () => (listed++, []) };
@@ -139,5 +179,38 @@ describe('hasPathFrom through persistent volumes', () => {
     expect(await hasPathFrom(g, 'n1', 'resourceslice', '', 'x')).toBe(true);
     expect(await hasPathFrom(g, 'n1', 'resourceslice', '', 'y')).toBe(false);
     expect(await hasPathFrom(g, 'n1', 'resourceslice', '', 'z')).toBe(false);
+  });
+});
+
+describe('hasPathFrom through pods', () => {
+  const p: Pod = {
+    metadata: { name: 'p', namespace: 'a' },
+    spec: { nodeName: 'n1', serviceAccountName: 'sa', containers: [], volumes: [{ name: 's', secret: { secretName: 's' } }, { name: 'cm', configMap: { name: 'cm' } }, { name: 'c', persistentVolumeClaim: { claimName: 'claim' } }], resourceClaims: [{ name: 'r', resourceClaimName: 'rc' }] },
+  };
+  const g = { podsOnNode: async () => [p] };
+  it.each<[VertexType, string, boolean]>([
+    ['pod', 'p', true],
+    ['serviceaccount', 'sa', true],
+    ['secret', 's', true],
+    ['configmap', 'cm', true],
+    ['pvc', 'claim', true],
+    ['resourceclaim', 'rc', true],
+    ['secret', 'p', false],
+    ['configmap', 'sa', false],
+    ['configmap', 's', false],
+    ['pvc', 'cm', false],
+    ['configmap', 'claim', false],
+    ['secret', 'rc', false],
+    ['serviceaccount', 'p', false],
+    ['pod', 'sa', false],
+    ['pv', 'claim', false],
+  ])('%s %s: %s', async (type, name, want) => {
+    expect(await hasPathFrom(g, 'n1', type, 'a', name)).toBe(want);
+  });
+
+  it('takes a pod without a namespace as in namespace "", and one without a spec as bound nowhere', async () => {
+    const bare = { metadata: { name: 'b' }, spec: { nodeName: 'n1', containers: [] } } as Pod;
+    expect(await hasPathFrom({ podsOnNode: async () => [bare] }, 'n1', 'pod', '', 'b')).toBe(true);
+    expect(await hasPathFrom({ podsOnNode: async () => [{ metadata: { name: 'b', namespace: 'a' } } as Pod] }, 'n1', 'pod', 'a', 'b')).toBe(false);
   });
 });

@@ -128,6 +128,7 @@ const EITHER: Case[] = [
   deny('node leases may not be watched', lease('watch', ''), 'can only get, create, update, patch, or delete a node lease'),
   ...(['get', 'create', 'update', 'patch', 'delete'] as const).map((v) => allow(`its own lease: ${v}`, lease(v, 'node0'))),
   allow('a lease of any name may be created (NodeRestriction checks the body)', lease('create', 'node1')),
+  allow('a CSINode of any name may be created (NodeRestriction checks the body)', csinode('create', 'node1')),
   deny('a CSINode subresource is refused', csinode('get', 'node0', 'csiDrivers'), 'cannot authorize CSINode subresources'),
   ...(['get', 'update', 'patch', 'delete'] as const).map((v) => deny(`another node's CSINode: ${v}`, csinode(v, 'node1'), 'can only access CSINode with the same name as the requesting node')),
   deny('CSINodes may not be listed', csinode('list'), 'can only get, create, update, patch, or delete a CSINode'),
@@ -139,10 +140,12 @@ const EITHER: Case[] = [
   allow('ResourceSlices filtered to the node may be watched', slice('watch', '', { fieldSelector: fields('nodeName=node0') })),
   allow('ResourceSlices filtered to the node may be deleted together', slice('deletecollection', '', { fieldSelector: fields('nodeName=node0') })),
   ...(['get', 'create', 'update', 'patch', 'delete'] as const).map((v) => allow(`its own ResourceSlice: ${v}`, slice(v, 'slice0-node0'))),
+  allow('a ResourceSlice the node has no edge to yet may be created (NodeRestriction checks its nodeName)', slice('create', 'new-slice')),
   deny('ResourceSlices refuse other verbs', slice('escalate', 'slice0-node0'), 'only the following verbs are allowed for a ResourceSlice: get, watch, list, create, update, patch, delete, deletecollection'),
   allow('a pod on the node may be read', r('get', 'pods', { name: 'pod0-node0', namespace: 'ns0' })),
   allow('the node\'s pods may be listed with its field selector', r('list', 'pods', { fieldSelector: fields('spec.nodeName=node0') })),
   allow('the == form of the selector is the same', r('list', 'pods', { fieldSelector: fields('spec.nodeName==node0') })),
+  allow('a selector with further terms is still scoped to the node', r('list', 'pods', { fieldSelector: fields('metadata.namespace=ns0,spec.nodeName=node0') })),
   allow('a related pod may be listed by name', r('list', 'pods', { name: 'pod0-node0', namespace: 'ns0' })),
   allow('the node\'s pods may be watched with its field selector', r('watch', 'pods', { fieldSelector: fields('spec.nodeName=node0') })),
   allow('a related pod may be watched by name', r('watch', 'pods', { name: 'pod0-node0', namespace: 'ns0' })),
@@ -199,6 +202,7 @@ const SELECTORS_ON: Case[] = [
   deny('a Node may not be deleted', r('delete', 'nodes', { name: 'node0' })),
   deny('Node status may not be read', r('get', 'nodes', { subresource: 'status', name: 'node0' })),
   deny('a Node proxy may not be reached', r('get', 'nodes', { subresource: 'proxy', name: 'node0' })),
+  deny('a Node proxy may not be updated', r('update', 'nodes', { subresource: 'proxy', name: 'node0' })),
 ];
 
 /** Without AuthorizeNodeWithSelectors: the static system:node rules for pods and nodes. */
@@ -257,6 +261,8 @@ describe('NodeAuthorizer refusals and edges', () => {
     deny('deployments are not in the node rules', r('get', 'deployments', { apiGroup: 'apps', name: 'x', namespace: 'ns0' })),
     deny('secrets of another group are not secrets', r('get', 'secrets', { apiGroup: 'example.com', name: 'secret0-pod0-node0', namespace: 'ns0' })),
     deny('paths are not in the node rules', nonRes(node0, 'get', '/healthz')),
+    deny('a non-resource request is never subdivided, whatever its attributes say', { ...nonRes(node0, 'get', '/x'), resource: 'secrets', namespace: 'ns0', name: 'secret0-pod0-node0' }),
+    deny('AuthorizeNodeWithSelectors is on by default', r('list', 'pods'), 'can only list/watch pods with spec.nodeName field selector'),
     deny('other users get no opinion', r('get', 'secrets', { name: 'secret0-pod0-node0', namespace: 'ns0' }, { username: 'alice' })),
     deny('a node user outside system:nodes gets no opinion', r('get', 'nodes', { name: 'node0' }, { username: 'system:node:node0', groups: ['system:authenticated'] })),
     deny('an unnamed node is refused with a reason', r('get', 'pods', {}, { username: 'system:node:', groups: ['system:nodes'] }), 'unknown node for user "system:node:"'),
