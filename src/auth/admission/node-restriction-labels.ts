@@ -29,8 +29,7 @@ const NODE_RESTRICTION_NAMESPACE = 'node-restriction.kubernetes.io';
 
 /** The prefix before `/`, or "" for a key without one. */
 function labelNamespace(key: string): string {
-  const slash = key.indexOf('/');
-  return slash < 0 ? '' : key.slice(0, slash);
+  return key.slice(0, Math.max(key.indexOf('/'), 0));
 }
 
 /** `namespace` is `domain` or a subdomain of it. */
@@ -43,16 +42,22 @@ export function isKubeletLabel(key: string): boolean {
   return KUBELET_LABELS.includes(key) || KUBELET_LABEL_NAMESPACES.some((ns) => within(labelNamespace(key), ns));
 }
 
+/** A label map, or an empty one for anything else (a missing or malformed `metadata.labels`). */
+function labelMap(m: unknown): Record<string, unknown> {
+  return typeof m === 'object' && m !== null && !Array.isArray(m) ? (m as Record<string, unknown>) : {};
+}
+
 /**
  * The keys added, removed or changed between two label maps (missing maps are empty).
  * @example
  * modifiedLabels({ a: '1', b: '2' }, { a: '2', c: '3' }); // ['a', 'b', 'c']
  */
-export function modifiedLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): string[] {
-  const x = a ?? {};
-  const y = b ?? {};
+export function modifiedLabels(a: unknown, b: unknown): string[] {
+  const x = labelMap(a);
+  const y = labelMap(b);
   const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
-  return [...keys].filter((k) => !Object.hasOwn(x, k) || !Object.hasOwn(y, k) || x[k] !== y[k]).sort();
+  // a key missing on one side reads there as undefined (or an Object.prototype member), never as a label value
+  return [...keys].filter((k) => x[k] !== y[k]).sort();
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { field, isMirrorPod, list, MIRROR_POD_ANNOTATION, podApiReferences } from '../authorizer/node-graph.js';
 import type { Pod } from '../../registry/types.js';
-import { forbidden, listerNotFound, nodeNameOfPod, q, requireObject, type NodeRequest } from './node-restriction-request.js';
+import { forbidden, listerNotFound, q, requireObject, type NodeRequest } from './node-restriction-request.js';
 
 /** Refuses what a mirror pod must not carry; resolves when the pod may be created. */
 export async function admitMirrorPodCreate(r: NodeRequest): Promise<void> {
@@ -17,7 +17,7 @@ export async function admitMirrorPodCreate(r: NodeRequest): Promise<void> {
   const node = q(r.node);
   const deny = (why: string) => forbidden(r.a, why);
   if (!isMirrorPod(pod)) throw deny(`pod does not have ${q(MIRROR_POD_ANNOTATION)} annotation, node ${node} can only create mirror pods`);
-  if (nodeNameOfPod(pod) !== r.node) throw deny(`node ${node} can only create pods with spec.nodeName set to itself`);
+  if (field(pod, 'spec', 'nodeName') !== r.node) throw deny(`node ${node} can only create pods with spec.nodeName set to itself`);
   await checkOwner(r, list(field(pod, 'metadata', 'ownerReferences')));
   const refs = podApiReferences(pod);
   if (refs.serviceAccount) throw deny(`node ${node} can not create pods that reference a service account`);
@@ -35,8 +35,8 @@ export async function admitMirrorPodCreate(r: NodeRequest): Promise<void> {
 async function checkOwner(r: NodeRequest, owners: unknown[]): Promise<void> {
   const node = q(r.node);
   if (owners.length > 1) throw forbidden(r.a, `node ${node} can only create pods with a single owner reference set to itself`);
+  // no owner at all fails here too, with the same words as Kubernetes' separate check
   const owner = owners[0];
-  if (owner === undefined) throw forbidden(r.a, `node ${node} can only create pods with an owner reference set to itself`);
   if (field(owner, 'apiVersion') !== 'v1' || field(owner, 'kind') !== 'Node' || field(owner, 'name') !== r.node) {
     throw forbidden(r.a, `node ${node} can only create pods with an owner reference set to itself`);
   }

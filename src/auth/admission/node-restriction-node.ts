@@ -5,16 +5,14 @@
  * - updates it (and its status) without a new non-nil `spec.configSource`, without touching
  *   its taints or owner references (CVE-2025-5187) or forbidden labels.
  */
+import { field } from '../authorizer/node-graph.js';
 import type { KubeObject } from '../../registry/types.js';
 import { forbiddenLabels, modifiedLabels } from './node-restriction-labels.js';
 import { forbidden, q, requireObject, type NodeRequest } from './node-restriction-request.js';
 import { semanticEqual } from './semantic-equal.js';
 
-const spec = (o: KubeObject, key: string): unknown => (o.spec as Record<string, unknown> | undefined)?.[key];
-const labels = (o: KubeObject): Record<string, string> | undefined => {
-  const l = o.metadata?.labels;
-  return typeof l === 'object' && l !== null ? l : undefined;
-};
+const spec = (o: KubeObject, key: string): unknown => field(o, 'spec', key);
+const labels = (o: KubeObject): unknown => field(o, 'metadata', 'labels');
 
 export function admitNode(r: NodeRequest): void {
   const node = q(r.node);
@@ -33,7 +31,7 @@ export function admitNode(r: NodeRequest): void {
       throw forbidden(r.a, `node ${node} is not allowed to update configSource to a new non-nil configSource`);
     }
     if (!semanticEqual(spec(updated, 'taints'), spec(old, 'taints'))) throw forbidden(r.a, `node ${node} is not allowed to modify taints`);
-    if (!semanticEqual(updated.metadata?.ownerReferences, old.metadata?.ownerReferences)) throw forbidden(r.a, `node ${node} is not allowed to modify ownerReferences`);
+    if (!semanticEqual(field(updated, 'metadata', 'ownerReferences'), field(old, 'metadata', 'ownerReferences'))) throw forbidden(r.a, `node ${node} is not allowed to modify ownerReferences`);
     const bad = forbiddenLabels(modifiedLabels(labels(updated), labels(old)));
     if (bad.length) throw forbidden(r.a, `is not allowed to modify labels: ${bad.join(', ')}`);
   }

@@ -6,7 +6,7 @@
  */
 import { field, list } from '../authorizer/node-graph.js';
 import { admitMirrorPodCreate } from './node-restriction-mirror-pod.js';
-import { existingPod, forbidden, nodeNameOfPod, q, requireObject, type NodeRequest } from './node-restriction-request.js';
+import { existingPod, forbidden, q, requireObject, type NodeRequest } from './node-restriction-request.js';
 import { semanticEqual } from './semantic-equal.js';
 
 /** The subresource decides: the pod itself, `status`, `eviction`; any other is refused. */
@@ -27,7 +27,7 @@ async function admitPod(r: NodeRequest): Promise<void> {
   if (r.a.operation === 'CREATE') return admitMirrorPodCreate(r);
   if (r.a.operation === 'DELETE') {
     const pod = await existingPod(r, r.a.name);
-    if (nodeNameOfPod(pod) !== r.node) throw forbidden(r.a, `node ${q(r.node)} can only delete pods with spec.nodeName set to itself`);
+    if (field(pod, 'spec', 'nodeName') !== r.node) throw forbidden(r.a, `node ${q(r.node)} can only delete pods with spec.nodeName set to itself`);
     return;
   }
   throw forbidden(r.a, `unexpected operation ${q(r.a.operation)}, node ${q(r.node)} can only create and delete mirror pods`);
@@ -42,9 +42,9 @@ function claimStatusesEqual(a: unknown[], b: unknown[]): boolean {
 async function admitPodStatus(r: NodeRequest): Promise<void> {
   if (r.a.operation !== 'UPDATE') throw forbidden(r.a, `unexpected operation ${q(r.a.operation)}`);
   const old = requireObject(r, r.a.oldObject);
-  if (nodeNameOfPod(old) !== r.node) throw forbidden(r.a, `node ${q(r.node)} can only update pod status for pods with spec.nodeName set to itself`);
+  if (field(old, 'spec', 'nodeName') !== r.node) throw forbidden(r.a, `node ${q(r.node)} can only update pod status for pods with spec.nodeName set to itself`);
   const pod = requireObject(r, r.a.object);
-  if (!semanticEqual(old.metadata?.labels, pod.metadata?.labels)) throw forbidden(r.a, `node ${q(r.node)} cannot update labels through pod status`);
+  if (!semanticEqual(field(old, 'metadata', 'labels'), field(pod, 'metadata', 'labels'))) throw forbidden(r.a, `node ${q(r.node)} cannot update labels through pod status`);
   if (!claimStatusesEqual(list(field(old, 'status', 'resourceClaimStatuses')), list(field(pod, 'status', 'resourceClaimStatuses')))) {
     throw forbidden(r.a, `node ${q(r.node)} cannot update resource claim statues`);
   }
@@ -52,10 +52,9 @@ async function admitPodStatus(r: NodeRequest): Promise<void> {
 
 async function admitPodEviction(r: NodeRequest): Promise<void> {
   if (r.a.operation !== 'CREATE') throw forbidden(r.a, `unexpected operation ${r.a.operation}`);
-  const eviction = requireObject(r, r.a.object);
-  const fromBody = eviction.metadata?.name;
+  const fromBody = field(requireObject(r, r.a.object), 'metadata', 'name');
   const name = r.a.name || (typeof fromBody === 'string' ? fromBody : '');
   if (!name) throw forbidden(r.a, 'could not determine pod from request data');
   const pod = await existingPod(r, name);
-  if (nodeNameOfPod(pod) !== r.node) throw forbidden(r.a, `node ${r.node} can only evict pods with spec.nodeName set to itself`);
+  if (field(pod, 'spec', 'nodeName') !== r.node) throw forbidden(r.a, `node ${r.node} can only evict pods with spec.nodeName set to itself`);
 }

@@ -84,14 +84,8 @@ export async function existingPod(r: NodeRequest, name: string): Promise<Pod> {
   return pod;
 }
 
-/** `spec.nodeName` of a pod, "" when missing. */
-export function nodeNameOfPod(pod: KubeObject | undefined): string {
-  const v = (pod?.spec as Record<string, unknown> | undefined)?.nodeName;
-  return typeof v === 'string' ? v : '';
-}
-
 /** The object, or Forbidden `unexpected type <nil>` when the request carries none. */
 export function requireObject(r: NodeRequest, o: KubeObject | undefined): KubeObject {
-  if (!o || typeof o !== 'object') throw forbidden(r.a, 'unexpected type <nil>');
+  if (!o) throw forbidden(r.a, 'unexpected type <nil>');
   return o;
 }

@@ -6,7 +6,7 @@
  */
 import { field } from '../authorizer/node-graph.js';
 import { admitTokenAudience } from './node-restriction-audience.js';
-import { existingPod, forbidden, nodeNameOfPod, requireObject, type NodeRequest } from './node-restriction-request.js';
+import { existingPod, forbidden, requireObject, type NodeRequest } from './node-restriction-request.js';
 
 export async function admitServiceAccount(r: NodeRequest): Promise<void> {
   if (r.a.operation !== 'CREATE' || r.a.subresource !== 'token') return;
@@ -22,6 +22,6 @@ export async function admitServiceAccount(r: NodeRequest): Promise<void> {
   if (uid !== pod.metadata.uid) {
     throw forbidden(r.a, `the UID in the bound object reference (${uid}) does not match the UID in record. The object might have been deleted and then recreated`);
   }
-  if (nodeNameOfPod(pod) !== r.node) throw forbidden(r.a, 'node requested token bound to a pod scheduled on a different node');
+  if (field(pod, 'spec', 'nodeName') !== r.node) throw forbidden(r.a, 'node requested token bound to a pod scheduled on a different node');
   if (r.gates.serviceAccountNodeAudienceRestriction) await admitTokenAudience(r, tr, pod);
 }

@@ -59,7 +59,8 @@ export function nodeRestriction(deps: NodeRestrictionDeps, gates: NodeRestrictio
     async admit(a: AdmissionAttributes): Promise<void> {
       const node = nodeIdentity(a.user);
       if (node === undefined) return;
-      if (node === '') throw forbidden(a, `could not determine node from user ${q(a.user?.username ?? '')}`);
+      // a node without a name is a user named exactly `system:node:`
+      if (node === '') throw forbidden(a, `could not determine node from user ${q(a.user!.username!)}`);
       const check = CHECKS[`${a.resource.group}/${a.resource.resource}`];
       if (check) await check({ a, node, deps, gates: resolved });
     },

@@ -1,5 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeRestriction } from '../../../src/auth/admission/node-restriction.js';
 import { x509 } from '../../../src/keys/x509-module.js';
 import type { AdmissionAttributes } from '../../../src/registry/admission.js';
 import type { KubeObject } from '../../../src/registry/types.js';
@@ -155,6 +156,13 @@ describe('NodeRestriction for everything else', () => {
     expect(cluster.calls).toEqual([]);
   });
 
+  it('is the plugin named NodeRestriction, a mutating one as in kube-apiserver', () => {
+    const plugin = nodeRestriction(new FakeCluster());
+    expect(plugin.name).toBe('NodeRestriction');
+    expect(plugin.admit).toBeTypeOf('function');
+    expect(plugin.validate).toBeUndefined();
+  });
+
   it('refuses a node user without a node name, whatever the resource', async () => {
     const anon = { username: 'system:node:', groups: ['system:nodes'] };
     await expectAdmit(new FakeCluster(), { ...attrs('CREATE', CONFIGMAPS, { object: { metadata: { name: 'mycm' } }, namespace: 'myns', name: 'mycm' }), user: anon }, '403 configmaps "mycm" is forbidden: could not determine node from user "system:node:"');
@@ -164,6 +172,8 @@ describe('NodeRestriction for everything else', () => {
     const anon = { username: 'system:node:', groups: ['system:nodes'] };
     await expectAdmit(new FakeCluster(), attrs('CREATE', CONFIGMAPS, { object: { metadata: { name: 'from-body' } }, namespace: 'myns', user: anon }), '403 configmaps "from-body" is forbidden: could not determine node from user "system:node:"');
     await expectAdmit(new FakeCluster(), attrs('CREATE', CONFIGMAPS, { object: { metadata: {} }, namespace: 'myns', user: anon }), '403 configmaps "Unknown" is forbidden: could not determine node from user "system:node:"');
+    await expectAdmit(new FakeCluster(), attrs('CREATE', CONFIGMAPS, { object: { metadata: { name: 7 } } as never, namespace: 'myns', user: anon }), '403 configmaps "Unknown" is forbidden: could not determine node from user "system:node:"');
+    await expectAdmit(new FakeCluster(), attrs('DELETE', CONFIGMAPS, { namespace: 'myns', user: anon }), '403 configmaps "Unknown" is forbidden: could not determine node from user "system:node:"');
   });
 
   it('is not a node for a node name outside system:nodes, nor for anyone else', async () => {

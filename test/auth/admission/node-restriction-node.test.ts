@@ -35,7 +35,7 @@ const allLabels = (node: Node, value = 'value') => forbiddenLabelsOn(allowedLabe
 const FORBIDDEN = 'foo.node-restriction.kubernetes.io/foo, node-restriction.kubernetes.io/foo, other.k8s.io/foo, other.kubernetes.io/foo';
 
 const create = (node: Node, name = node.metadata.name!) => attrs('CREATE', NODES, { object: node, name });
-const update = (node: Node, old: Node, subresource?: string) => attrs('UPDATE', NODES, { object: node, oldObject: old, name: old.metadata.name!, ...(subresource ? { subresource } : {}) });
+const update = (node: Node, old: Node, subresource?: string) => attrs('UPDATE', NODES, { object: node, oldObject: old, name: node.metadata.name!, ...(subresource ? { subresource } : {}) });
 const F = (name: string, why: string) => `403 nodes "${name}" is forbidden: ${why}`;
 
 describe('NodeRestriction for Node objects', () => {
@@ -75,6 +75,9 @@ describe('NodeRestriction for Node objects', () => {
     ['a node may not delete another node', attrs('DELETE', NODES, { name: 'othernode' }), F('othernode', 'node "mynode" is not allowed to modify node "othernode"')],
     ['a node may not update another node\'s status', update(othernode, othernode, 'status'), F('othernode', 'node "mynode" is not allowed to modify node "othernode"')],
     ['a node create without a body is refused', attrs('CREATE', NODES, { name: 'mynode' }), F('mynode', 'unexpected type <nil>')],
+    ['a node without metadata labels or owners is compared as empty', update({ metadata: meta } as Node, { metadata: undefined } as never), ''],
+    ['a node with owners is compared to one without metadata', update({ metadata: { ...meta, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'x', uid: 'y' }] } }, { metadata: undefined } as never), F('mynode', 'node "mynode" is not allowed to modify ownerReferences')],
+    ['a node with restricted labels is compared to one without metadata', update(forbiddenLabelsOn(mynode), { metadata: undefined } as never), F('mynode', `is not allowed to modify labels: ${FORBIDDEN}`)],
     ['a node update without the old object is refused', attrs('UPDATE', NODES, { name: 'mynode', object: mynode }), F('mynode', 'unexpected type <nil>')],
   ])('%s', async (_name, a, expected) => {
     await expectAdmit(new FakeCluster(), a, expected);
@@ -98,8 +101,28 @@ describe('getModifiedLabels and the kubelet label rules', () => {
     ['a value changed to empty is modified', { z: '3' }, { z: '' }, ['z']],
     ['a value changed from empty is modified', { z: '' }, { z: '3' }, ['z']],
     ['additions, removals and changes together, sorted', { b: '2', a: '1' }, { a: '2', c: '3' }, ['a', 'b', 'c']],
+    ['keys named like Object.prototype members are labels like any other', { constructor: 'x' }, { toString: 'y' }, ['constructor', 'toString']],
+    ['malformed label maps are empty', 'ab' as never, ['x'] as never, []],
   ])('%s', (_name, a, b, want) => {
     expect(modifiedLabels(a, b)).toEqual(want);
+  });
+
+  it.each([
+    'kubernetes.io/hostname',
+    'failure-domain.beta.kubernetes.io/zone',
+    'failure-domain.beta.kubernetes.io/region',
+    'topology.kubernetes.io/zone',
+    'topology.kubernetes.io/region',
+    'beta.kubernetes.io/instance-type',
+    'node.kubernetes.io/instance-type',
+    'beta.kubernetes.io/os',
+    'beta.kubernetes.io/arch',
+    'kubernetes.io/os',
+    'kubernetes.io/arch',
+  ])('%s is one of the kubelet\'s own labels', (key) => {
+    expect(isKubeletLabel(key)).toBe(true);
+    expect(KUBELET_LABELS).toContain(key);
+    expect(forbiddenLabels([key])).toEqual([]);
   });
 
   it.each<[string, boolean]>([
@@ -123,6 +146,8 @@ describe('getModifiedLabels and the kubelet label rules', () => {
     ['unknown kubernetes.io and k8s.io labels are forbidden, subdomains too', ['kubernetes.io/x', 'a.kubernetes.io/x', 'k8s.io/x', 'a.k8s.io/x'], ['a.k8s.io/x', 'a.kubernetes.io/x', 'k8s.io/x', 'kubernetes.io/x']],
     ['the kubelet\'s own labels pass', ['kubernetes.io/os', 'topology.kubernetes.io/zone'], []],
     ['a key whose only slash ends it has an empty name', ['kubernetes.io/'], ['kubernetes.io/']],
+    ['a key without a slash has no namespace, however it reads', ['a.kubernetes.iox', 'kubernetes.io', 'node-restriction.kubernetes.io'], []],
+    ['a key opening with a slash has an empty namespace', ['/kubernetes.io'], []],
   ])('%s', (_name, keys, want) => {
     expect(forbiddenLabels(keys)).toEqual(want);
   });

@@ -14,6 +14,8 @@ const otherpod = makeTestPod('ns', 'otherpod', 'othernode', false);
 const unboundpod = makeTestPod('ns', 'unboundpod', '', false);
 const eviction = (name: string): KubeObject => ({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'ns' } });
 const withLabels = (pod: Pod, labels?: Record<string, string>): Pod => ({ ...pod, metadata: { ...pod.metadata, ...(labels ? { labels } : {}) } });
+const withClaims = (pod: Pod, resourceClaimStatuses: unknown[]): Pod => ({ ...pod, status: { resourceClaimStatuses } });
+const CLAIMS = '403 pods "mypod" is forbidden: node "mynode" cannot update resource claim statues';
 
 const existing = () => new FakeCluster([mymirrorpod, othermirrorpod, unboundmirrorpod, mypod, otherpod, unboundpod]);
 const none = () => new FakeCluster([]);
@@ -90,6 +92,15 @@ describe('NodeRestriction for pods (admission_test.go Test_nodePlugin_Admit)', (
     ['a status update may not label an unlabelled pod', none, update(withLabels(mypod, { a: 'a' }), { subresource: 'status', oldObject: withLabels(mypod) }), F('mypod', 'node "mynode" cannot update labels through pod status')],
     ['a status update may not change a label value', none, update(withLabels(mypod, { a: 'b' }), { subresource: 'status', oldObject: withLabels(mypod, { a: 'a' }) }), F('mypod', 'node "mynode" cannot update labels through pod status')],
     ['a status update may turn missing labels into empty ones', none, update(withLabels(mypod, {}), { subresource: 'status', oldObject: withLabels(mypod) }), ''],
+    ['a status update may not add a resource claim status', none, update(withClaims(mypod, [{ name: 'a', resourceClaimName: 'x' }]), { subresource: 'status', oldObject: withClaims(mypod, []) }), CLAIMS],
+    ['a status update may not rename a resource claim status', none, update(withClaims(mypod, [{ name: 'b', resourceClaimName: 'x' }]), { subresource: 'status', oldObject: withClaims(mypod, [{ name: 'a', resourceClaimName: 'x' }]) }), CLAIMS],
+    ['a status update may not point a claim status at another claim', none, update(withClaims(mypod, [{ name: 'a', resourceClaimName: 'y' }]), { subresource: 'status', oldObject: withClaims(mypod, [{ name: 'a', resourceClaimName: 'x' }]) }), CLAIMS],
+    ['a status update may not fill in a claim name', none, update(withClaims(mypod, [{ name: 'a', resourceClaimName: 'x' }]), { subresource: 'status', oldObject: withClaims(mypod, [{ name: 'a' }]) }), CLAIMS],
+    ['a status update may not clear a claim name', none, update(withClaims(mypod, [{ name: 'a', resourceClaimName: null }]), { subresource: 'status', oldObject: withClaims(mypod, [{ name: 'a', resourceClaimName: 'x' }]) }), CLAIMS],
+    ['a status update may not reorder claim statuses', none, update(withClaims(mypod, [{ name: 'b' }, { name: 'a' }]), { subresource: 'status', oldObject: withClaims(mypod, [{ name: 'a' }, { name: 'b' }]) }), CLAIMS],
+    ['a status update keeping the claim statuses is admitted', none, update(withClaims(mypod, [{ name: 'a', resourceClaimName: 'x' }, { name: 'b', resourceClaimName: null }]), { subresource: 'status', oldObject: withClaims(mypod, [{ name: 'a', resourceClaimName: 'x' }, { name: 'b' }]) }), ''],
+    ['a status update of a pod without metadata compares no labels', none, attrs('UPDATE', PODS, { object: { ...mypod, metadata: undefined } as never, oldObject: { ...mypod, metadata: undefined } as never, namespace: 'ns', name: 'mypod', subresource: 'status' }), ''],
+    ['a status update may not label a pod that had no metadata', none, update(withLabels(mypod, { a: 'a' }), { subresource: 'status', oldObject: { ...mypod, metadata: undefined } as never }), F('mypod', 'node "mynode" cannot update labels through pod status')],
     ['deleting a pod that does not exist is the pod lister\'s 404', none, del('unboundpod'), '404 pod "unboundpod" not found'],
     ['evicting a pod that does not exist is the pod lister\'s 404', none, evict('CREATE', 'mypod', 'mypod'), '404 pod "mypod" not found'],
     ['an eviction update for a missing pod is still the wrong operation', none, evict('UPDATE', 'mypod', 'mypod'), unexpectedEviction('mypod', 'UPDATE')],
@@ -98,6 +109,9 @@ describe('NodeRestriction for pods (admission_test.go Test_nodePlugin_Admit)', (
     ['an eviction without a name in the URL names its pod in the body', existing, evict('CREATE', 'mypod', ''), ''],
     ['an eviction update without a name in the URL is the wrong operation', existing, evict('UPDATE', 'mypod', ''), '403 pods "mypod" is forbidden: unexpected operation UPDATE'],
     ['an eviction naming no pod anywhere is refused as "Unknown"', existing, evict('CREATE', '', ''), '403 pods "Unknown" is forbidden: could not determine pod from request data'],
+    ['an eviction whose body names its pod with a number names none', existing, attrs('CREATE', PODS, { object: { metadata: { name: 5 } } as never, namespace: 'ns', subresource: 'eviction' }), '403 pods "Unknown" is forbidden: could not determine pod from request data'],
+    ['an eviction body without metadata names no pod', existing, attrs('CREATE', PODS, { object: {} as KubeObject, namespace: 'ns', subresource: 'eviction' }), '403 pods "Unknown" is forbidden: could not determine pod from request data'],
+    ['a pod without a spec is bound to no node', () => new FakeCluster([{ metadata: { name: 'bare', namespace: 'ns' } } as Pod]), del('bare'), deleteSelf('bare')],
     ['other pod subresources are refused', existing, attrs('CREATE', PODS, { namespace: 'ns', name: 'mypod', subresource: 'exec', object: {} as KubeObject }), F('mypod', 'unexpected pod subresource "exec", only \'status\' and \'eviction\' are allowed')],
     ['a create without a pod is refused', none, attrs('CREATE', PODS, { namespace: 'ns', name: 'x' }), F('x', 'unexpected type <nil>')],
     ['a status update without the old pod is refused', none, attrs('UPDATE', PODS, { namespace: 'ns', name: 'mypod', subresource: 'status', object: mypod }), F('mypod', 'unexpected type <nil>')],
@@ -154,11 +168,13 @@ describe('NodeRestriction for mirror pod owner references (Test_nodePlugin_Admit
     ['an owner marked controller: false is refused', [{ ...valid, controller: false }], {}, '403 pods "test" is forbidden: node "mynode" can only create pods with a controller owner reference set to itself'],
     ['an owner that blocks deletion is refused', [{ ...valid, blockOwnerDeletion: true }], {}, '403 pods "test" is forbidden: node "mynode" must not set blockOwnerDeletion on an owner reference'],
     ['an owner with blockOwnerDeletion: false is admitted', [{ ...valid, blockOwnerDeletion: false }], {}, ''],
+    ['an owner without a uid does not match the node\'s', [{ apiVersion: 'v1', kind: 'Node', name: 'mynode', controller: true } as OwnerReference], {}, '403 pods "test" is forbidden: node mynode UID mismatch: expected  got mynode-uid'],
+    ['a registered node without a uid matches no owner uid', [valid], { uid: '' }, '403 pods "test" is forbidden: node mynode UID mismatch: expected mynode-uid got '],
   ])('%s', async (_name, owners, node, expected) => {
     const pod = makeTestPod('ns', 'test', 'mynode', true);
     if (owners) pod.metadata.ownerReferences = owners;
     else delete pod.metadata.ownerReferences;
-    const cluster = new FakeCluster([], node.missing ? [] : [{ metadata: { name: 'mynode', uid: node.uid ?? 'mynode-uid' } }]);
+    const cluster = new FakeCluster([], node.missing ? [] : [{ metadata: node.uid === '' ? { name: 'mynode' } : { name: 'mynode', uid: node.uid ?? 'mynode-uid' } }]);
     await expectAdmit(cluster, create(pod), expected);
   });
 });

@@ -132,6 +132,8 @@ describe('nodeRestrictionForTokens, the TokenRequest hook', () => {
       const defaulted = { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: {}, spec: { audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 3600, boundObjectRef: body.spec.boundObjectRef }, status: { token: '', expirationTimestamp: null } } as never;
       const call = { namespace: 'default', serviceAccountName: 'app', request: defaulted, user: mynode };
       await expect(nodeRestrictionForTokens(emu.registry, body)(call)).resolves.toBeUndefined();
+      await expect(nodeRestrictionForTokens(emu.registry, {})(call)).resolves.toBeUndefined();
+      await expect(nodeRestrictionForTokens(emu.registry, null)(call)).resolves.toBeUndefined();
       await expect(nodeRestrictionForTokens(emu.registry, { spec: { ...body.spec, audiences: ['vault'] } })(call)).rejects.toThrow('serviceaccounts "app" is forbidden: audience "vault" not found in pod spec volume, system:node:mynode is not authorized to request tokens for this audience');
       await expect(nodeRestrictionForTokens(emu.registry)(call)).rejects.toThrow('audience "https://kubernetes.default.svc.cluster.local" not found in pod spec volume');
       const vault = { spec: { ...body.spec, audiences: ['vault'] } };
