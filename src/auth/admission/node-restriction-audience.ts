@@ -47,26 +47,34 @@ async function driverRequests(r: NodeRequest, driver: string, audience: string):
   return list(field(d, 'spec', 'tokenRequests')).some((t) => (field(t, 'audience') ?? '') === audience);
 }
 
-/** `podReferencesAudience`: found, or the lookup errors met on the way (an aggregate). */
-async function podUsesAudience(r: NodeRequest, pod: Pod, audience: string): Promise<{ found: boolean; errors: string[] }> {
-  const errors: string[] = [];
-  const ns = pod.metadata.namespace ?? r.a.namespace;
+/**
+ * The CSI driver a volume leads to, or "": an ephemeral volume's claim (`<pod>-<volume>`) or a
+ * `persistentVolumeClaim` through its PersistentVolume, a `csi` volume's own driver, or the
+ * driver an in-tree volume migrates to (`getCSIFromPVC`, csi-translation-lib).
+ */
+async function volumeDriver(r: NodeRequest, pod: Pod, v: unknown): Promise<string> {
+  if (field(v, 'ephemeral', 'volumeClaimTemplate') != null) return driverOfClaim(r, r.a.namespace, `${pod.metadata.name}-${String(field(v, 'name') ?? '')}`);
+  if (field(v, 'persistentVolumeClaim') != null) return driverOfClaim(r, r.a.namespace, String(field(v, 'persistentVolumeClaim', 'claimName') ?? ''));
+  if (field(v, 'csi') != null) return String(field(v, 'csi', 'driver') ?? '');
+  return migratedDriver(v);
+}
+
+/**
+ * `podReferencesAudience`: whether a volume of the pod asks for the audience; the lookup
+ * errors met on the way (that Kubernetes aggregates) are collected into `errors`.
+ */
+async function podUsesAudience(r: NodeRequest, pod: Pod, audience: string, errors: string[]): Promise<boolean> {
   for (const v of list(field(pod, 'spec', 'volumes'))) {
-    if (list(field(v, 'projected', 'sources')).some((s) => field(s, 'serviceAccountToken') != null && (field(s, 'serviceAccountToken', 'audience') ?? '') === audience)) {
-      return { found: true, errors: [] };
-    }
+    const sources = list(field(v, 'projected', 'sources'));
+    if (sources.some((s) => field(s, 'serviceAccountToken') != null && (field(s, 'serviceAccountToken', 'audience') ?? '') === audience)) return true;
     try {
-      let driver = '';
-      if (field(v, 'ephemeral', 'volumeClaimTemplate') != null) driver = await driverOfClaim(r, ns, `${pod.metadata.name ?? ''}-${String(field(v, 'name') ?? '')}`);
-      else if (field(v, 'persistentVolumeClaim') != null) driver = await driverOfClaim(r, ns, String(field(v, 'persistentVolumeClaim', 'claimName') ?? ''));
-      else if (field(v, 'csi') != null) driver = String(field(v, 'csi', 'driver') ?? '');
-      else driver = migratedDriver(v);
-      if (driver && (await driverRequests(r, driver, audience))) return { found: true, errors: [] };
+      const driver = await volumeDriver(r, pod, v);
+      if (driver && (await driverRequests(r, driver, audience))) return true;
     } catch (e) {
-      errors.push(e instanceof Error ? e.message : String(e));
+      errors.push((e as Error).message);
     }
   }
-  return { found: false, errors };
+  return false;
 }
 
 /** `utilerrors.NewAggregate(errs).Error()`: one message alone, else the distinct ones in brackets. */
@@ -80,10 +88,11 @@ export async function admitTokenAudience(r: NodeRequest, tr: KubeObject, pod: Po
   const audiences = list(field(tr, 'spec', 'audiences'));
   if (audiences.length > 1) throw forbidden(r.a, 'node may only request 0 or 1 audiences');
   const audience = typeof audiences[0] === 'string' ? audiences[0] : '';
-  const { found, errors } = await podUsesAudience(r, pod, audience);
-  if (found) return;
+  const errors: string[] = [];
+  if (await podUsesAudience(r, pod, audience, errors)) return;
   if (errors.length) throw forbidden(r.a, `error validating audience ${q(audience)}: ${aggregate(errors)}`);
-  const user = r.a.user ?? {};
+  // only node users get here: the plugin passes anyone else
+  const user = r.a.user!;
   const decision = await r.deps.authorizer?.authorize({
     user,
     verb: 'request-serviceaccounts-token-audience',
@@ -97,6 +106,6 @@ export async function admitTokenAudience(r: NodeRequest, tr: KubeObject, pod: Po
     path: '',
   });
   if (decision?.decision !== 'Allow') {
-    throw forbidden(r.a, `audience ${q(audience)} not found in pod spec volume, ${user.username ?? ''} is not authorized to request tokens for this audience`);
+    throw forbidden(r.a, `audience ${q(audience)} not found in pod spec volume, ${user.username} is not authorized to request tokens for this audience`);
   }
 }

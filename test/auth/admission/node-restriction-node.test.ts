@@ -103,6 +103,7 @@ describe('getModifiedLabels and the kubelet label rules', () => {
     ['additions, removals and changes together, sorted', { b: '2', a: '1' }, { a: '2', c: '3' }, ['a', 'b', 'c']],
     ['keys named like Object.prototype members are labels like any other', { constructor: 'x' }, { toString: 'y' }, ['constructor', 'toString']],
     ['malformed label maps are empty', 'ab' as never, ['x'] as never, []],
+    ['null labels are empty', null as never, { a: '1' }, ['a']],
   ])('%s', (_name, a, b, want) => {
     expect(modifiedLabels(a, b)).toEqual(want);
   });

@@ -53,6 +53,8 @@ describe('NodeRestriction for serviceaccounts/token', () => {
     ['a token bound to a Secret is refused', tokenRequest('mypod', 'pod-uid', ['foo'], 'Secret'), F('node requested token not bound to a pod')],
     ['a token bound to a pod of another API version is refused', tokenRequest('mypod', 'pod-uid', ['foo'], 'Pod', 'v2'), F('node requested token not bound to a pod')],
     ['a token bound to a pod without a name is refused', tokenRequest('', 'pod-uid'), F('node requested token not bound to a pod')],
+    ['a token bound to a pod named by a number is not bound to a pod', { spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 5, uid: 'pod-uid' } } } as never, F('node requested token not bound to a pod')],
+    ['a pod binding with a numeric uid has no uid', { spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'mypod', uid: 5 } } } as never, F('node requested token with a pod binding without a uid')],
     ['a token bound to a pod that does not exist is the pod lister\'s 404', tokenRequest('nopod', 'someuid'), '404 pod "nopod" not found'],
     ['a token bound to a pod without its uid is refused', tokenRequest('mypod', ''), F('node requested token with a pod binding without a uid')],
     ['a token bound to a pod by a stale uid is refused', tokenRequest('mypod', 'old-uid'), F('the UID in the bound object reference (old-uid) does not match the UID in record. The object might have been deleted and then recreated')],
@@ -85,6 +87,45 @@ describe('NodeRestriction for serviceaccounts/token', () => {
     ['distinct lookup errors are aggregated once each', {}, twoMissingClaims, F('error validating audience "foo": [persistentvolumeclaim "gone-a" not found, persistentvolumeclaim "gone-b" not found]')],
   ])('%s', async (_name, drop, pod, expected) => {
     await expectAdmit(cluster(drop), token(tokenRequest(pod.metadata.name, 'pod-uid', ['foo'])), expected);
+  });
+
+  it.each<[string, string]>([
+    ['awsElasticBlockStore', 'ebs.csi.aws.com'],
+    ['gcePersistentDisk', 'pd.csi.storage.gke.io'],
+    ['azureDisk', 'disk.csi.azure.com'],
+    ['azureFile', 'file.csi.azure.com'],
+    ['cinder', 'cinder.csi.openstack.org'],
+    ['vsphereVolume', 'csi.vsphere.vmware.com'],
+    ['portworxVolume', 'pxd.portworx.com'],
+  ])('an in-tree %s volume, inline or behind a claim, counts as CSI driver %s', async (source, driverName) => {
+    const inline = withVolumes('inline', [{ name: 'v', [source]: {} }]);
+    const claimed = withVolumes('claimed', [{ name: 'v', persistentVolumeClaim: { claimName: 'c' } }]);
+    const c = new FakeCluster([inline, claimed], undefined, [claim('c', 'intree')], [pv('intree', { [source]: {} })], [driver(driverName, 'foo')]);
+    await expectAdmit(c, token(tokenRequest('inline', 'pod-uid', ['foo'])), '');
+    await expectAdmit(c, token(tokenRequest('claimed', 'pod-uid', ['foo'])), '');
+    c.drivers = [];
+    await expectAdmit(c, token(tokenRequest('inline', 'pod-uid', ['foo'])), F(`error validating audience "foo": csidriver.storage.k8s.io "${driverName}" not found`));
+  });
+
+  it.each<[string, Pod['spec']['volumes'], KubeObject[], string[] | null, string]>([
+    ['a CSIDriver asking for several audiences grants each', [{ name: 'v', csi: { driver: 'd' } }], [{ metadata: { name: 'd' }, spec: { tokenRequests: [{ audience: 'bar' }, { audience: 'foo' }] } }], ['foo'], ''],
+    ['a CSIDriver token request without an audience is audience ""', [{ name: 'v', csi: { driver: 'd' } }], [{ metadata: { name: 'd' }, spec: { tokenRequests: [{ expirationSeconds: 600 }] } }], null, ''],
+    ['a CSI volume without a driver names none', [{ name: 'v', csi: {} }], [], ['foo'], NOT_IN_POD('foo')],
+    ['a projection of config maps only asks for no audience, not even ""', [{ name: 'v', projected: { sources: [{ configMap: { name: 'kube-root-ca.crt' } }] } }], [], null, NOT_IN_POD('')],
+    ['a claim without a volume name leads to volume ""', [{ name: 'v', persistentVolumeClaim: { claimName: 'unbound' } }], [], ['foo'], F('error validating audience "foo": persistentvolume "" not found')],
+    ['a claim volume without a claim name leads to claim ""', [{ name: 'v', persistentVolumeClaim: {} } as never], [], ['foo'], F('error validating audience "foo": persistentvolumeclaim "" not found')],
+    ['an ephemeral volume without a name leads to claim "<pod>-"', [{ ephemeral: { volumeClaimTemplate: {} } } as never], [], ['foo'], F('error validating audience "foo": persistentvolumeclaim "edge-" not found')],
+  ])('%s', async (_name, volumes, drivers, audiences, expected) => {
+    const c = new FakeCluster([withVolumes('edge', volumes)], undefined, [{ metadata: { name: 'unbound', namespace: 'ns' }, spec: {} }], [], drivers);
+    await expectAdmit(c, token(tokenRequest('edge', 'pod-uid', audiences)), expected);
+  });
+
+  it('finds no claim, volume or driver where the cluster serves none', async () => {
+    const served = { getPod: (_ns: string, name: string) => [pvcRef, csi].find((p) => p.metadata.name === name), getNode: () => undefined };
+    await expectAdmit(served, token(tokenRequest('mypvcpod', 'pod-uid', ['foo'])), F('error validating audience "foo": persistentvolumeclaim "pvclaim" not found'));
+    await expectAdmit(served, token(tokenRequest('mycsipod', 'pod-uid', ['foo'])), F('error validating audience "foo": csidriver.storage.k8s.io "com.example.csi.mydriver" not found'));
+    const claimsOnly = { ...served, getPersistentVolumeClaim: () => claim('pvclaim', 'pvname') };
+    await expectAdmit(claimsOnly, token(tokenRequest('mypvcpod', 'pod-uid', ['foo'])), F('error validating audience "foo": persistentvolume "pvname" not found'));
   });
 
   it('skips every audience check with ServiceAccountNodeAudienceRestriction off', async () => {
