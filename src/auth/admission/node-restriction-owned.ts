@@ -16,14 +16,14 @@ function requestedName(r: NodeRequest, onCreate: () => unknown): unknown {
 
 export function admitLease(r: NodeRequest): void {
   if (r.a.namespace !== NODE_LEASE_NAMESPACE) throw forbidden(r.a, `can only access leases in the "${NODE_LEASE_NAMESPACE}" system namespace`);
-  const name = requestedName(r, () => requireObject(r, r.a.object).metadata?.name);
+  const name = requestedName(r, () => field(requireObject(r, r.a.object), 'metadata', 'name'));
   if (name !== r.node) throw forbidden(r.a, 'can only access node lease with the same name as the requesting node');
 }
 
 export function admitCSINode(r: NodeRequest): void {
   const name = requestedName(r, () => {
-    if (!r.a.object || typeof r.a.object !== 'object') throw forbidden(r.a, 'unable to access the object name');
-    return r.a.object.metadata?.name;
+    if (!r.a.object) throw forbidden(r.a, 'unable to access the object name');
+    return field(r.a.object, 'metadata', 'name');
   });
   if (name !== r.node) throw forbidden(r.a, 'can only access CSINode with the same name as the requesting node');
 }

@@ -1,37 +1,39 @@
 /**
  * `apiequality.Semantic.DeepEqual` over JSON objects: like a deep equality, except that an
  * empty list or map equals a missing one (Go's `Equalities.DeepEqual` treats nil and empty
- * slices and maps alike, and a JSON field left out decodes to nil). Also lists the paths that
- * differ, for messages.
+ * slices and maps alike, and a JSON field left out decodes to nil or a zero struct). Also lists
+ * the paths that differ, for messages and for checks that allow some fields to change.
  */
 
 /** null, undefined, [] and {} are all "unset". */
 function unset(v: unknown): boolean {
-  if (v === undefined || v === null) return true;
-  if (Array.isArray(v)) return v.length === 0;
-  return typeof v === 'object' && Object.keys(v).length === 0;
+  return v === undefined || v === null || (typeof v === 'object' && Object.keys(v).length === 0);
 }
 
 /**
- * The paths (`metadata.labels.team`, `spec.taints[0]`) where two JSON values differ
- * semantically; empty when they are equal.
+ * The paths (`metadata.labels.team`, `spec.taints[0].key`, `.` for the root) where two JSON
+ * values differ semantically, sorted by key within each map; empty when they are equal. A map
+ * compared with a missing value is compared with an empty map (a zero struct), key by key.
  * @example
  * semanticDiff({ spec: { taints: [] } }, { spec: {} }); // []
  * semanticDiff({ a: 1 }, { a: 2 }); // ['a']
  */
 export function semanticDiff(a: unknown, b: unknown, path = ''): string[] {
   if (unset(a) && unset(b)) return [];
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return [path || '.'];
+  const here = [path || '.'];
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return here;
     return a.flatMap((x, i) => semanticDiff(x, b[i], `${path}[${i}]`));
   }
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (isObj(a) || isObj(b)) {
-    if (!isObj(a) || !isObj(b)) return [path || '.'];
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => semanticDiff(a[k], b[k], path ? `${path}.${k}` : k));
+  if (typeof a === 'object' || typeof b === 'object') {
+    // null never gets past here: unset, it reads as {}
+    const x = (unset(a) ? {} : a) as Record<string, unknown>;
+    const y = (unset(b) ? {} : b) as Record<string, unknown>;
+    if (typeof x !== 'object' || typeof y !== 'object') return here;
+    const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])].sort();
+    return keys.flatMap((k) => semanticDiff(x[k], y[k], path ? `${path}.${k}` : k));
   }
-  return Object.is(a, b) ? [] : [path || '.'];
+  return Object.is(a, b) ? [] : here;
 }
 
 /**

@@ -45,6 +45,8 @@ describe('NodeRestriction for leases, CSINodes and resource slices', () => {
     ['its own CSINode may be created', attrs('CREATE', CSINODES, { object: csiNode('mynode'), name: 'mynode' }), ''],
     ['its own CSINode may be updated', attrs('UPDATE', CSINODES, { object: csiNode('mynode'), oldObject: csiNode('mynode'), name: 'mynode' }), ''],
     ['its own CSINode may be deleted', attrs('DELETE', CSINODES, { name: 'mynode' }), ''],
+    ['a CSINode body without metadata names no node', attrs('CREATE', CSINODES, { object: {} as KubeObject, name: 'mynode' }), C('mynode', CSI_NAME)],
+    ['a lease body without metadata names no node', attrs('CREATE', LEASES, { object: {} as KubeObject, namespace: 'kube-node-lease', name: 'mynode' }), L('mynode', 'kube-node-lease', LEASE_NAME)],
     ['a CSINode create without a body has no name to check', attrs('CREATE', CSINODES, { name: 'mynode' }), C('mynode', 'unable to access the object name')],
     ['a slice for its node may be created', attrs('CREATE', SLICES, { object: slice('mynode'), name: 'foo' }), ''],
     ['a slice for another node may not be created', attrs('CREATE', SLICES, { object: slice('mynode-other'), name: 'foo' }), '403 resourceslices.resource.k8s.io "foo" is forbidden: can only create ResourceSlice with the same NodeName as the requesting node'],
@@ -80,10 +82,15 @@ describe('NodeRestriction for claim status (TestAdmitPVCStatus)', () => {
     ['without RecoverVolumeExpansionFailure a node may not change allocated resources', update(pvc('FileSystemResizePending', '15G'), pvc('Resizing', '10G')), false, `${OTHER}status.allocatedResources.storage`],
     ['with RecoverVolumeExpansionFailure a node may change allocated resources', update(pvc('FileSystemResizePending', '15G'), pvc('Resizing', '10G')), true, ''],
     ['with RecoverVolumeExpansionFailure a node may change the resize status', update(pvc('Resizing', '10G', 'NodeResizeInfeasible'), pvc('Resizing', '10G')), true, ''],
-    ['without it, not the resize status', update(pvc('Resizing', '10G', 'NodeResizeInfeasible'), pvc('Resizing', '10G')), false, `${OTHER}status.allocatedResourceStatuses`],
-    ['a node may not relabel a claim through its status', update({ ...pvc('', '10G'), metadata: { ...pvc('', '10G').metadata, labels: { a: 'b' } } }, pvc('', '10G')), true, `${OTHER}metadata.labels`],
+    ['without it, not the resize status', update(pvc('Resizing', '10G', 'NodeResizeInfeasible'), pvc('Resizing', '10G')), false, `${OTHER}status.allocatedResourceStatuses.storage`],
+    ['a node may not relabel a claim through its status', update({ ...pvc('', '10G'), metadata: { ...pvc('', '10G').metadata, labels: { a: 'b' } } }, pvc('', '10G')), true, `${OTHER}metadata.labels.a`],
     ['a node may not change the phase', update({ ...pvc('', '10G'), status: { ...(pvc('', '10G').status as object), phase: 'Lost' } }, pvc('', '10G')), true, `${OTHER}status.phase`],
     ['resourceVersion and managedFields are not compared', update({ ...pvc('', '10G'), metadata: { ...pvc('', '10G').metadata, resourceVersion: '', managedFields: [{ manager: 'kubelet' }] } }, pvc('', '10G')), true, ''],
+    ['a node may add conditions to a claim without any', update(pvc('Resizing', '10G'), pvc('', '10G')), true, ''],
+    ['a node may change one condition of several', update({ ...pvc('', '10G'), status: { ...(pvc('', '10G').status as object), conditions: [{ type: 'A', status: 'True' }, { type: 'B', status: 'True' }] } }, { ...pvc('', '10G'), status: { ...(pvc('', '10G').status as object), conditions: [{ type: 'A', status: 'True' }, { type: 'B', status: 'False' }] } }), true, ''],
+    ['a node may not set the phase of a claim that had no status (its capacity and conditions it may)', update(pvc('Resizing', '10G'), { metadata: pvc('', '10G').metadata, spec: pvc('', '10G').spec }), true, `${OTHER}status.phase`],
+    ['a field named like a writable one is not writable', update({ ...pvc('', '10G'), status: { ...(pvc('', '10G').status as object), capacityX: 'x' } }, pvc('', '10G')), true, `${OTHER}status.capacityX`],
+    ['every refused path is listed', update({ ...pvc('', '10G'), metadata: { ...pvc('', '10G').metadata, finalizers: ['x'], labels: { a: 'b' } } }, pvc('', '10G')), true, `${OTHER}metadata.finalizers, metadata.labels.a`],
     ['a status create is not an update', attrs('CREATE', PVCS, { object: pvc('', '10G'), namespace: 'default', name: 'foo', subresource: 'status' }), true, '403 persistentvolumeclaims "foo" is forbidden: unexpected operation "CREATE"'],
   ])('%s', async (_name, a, recovery, expected) => {
     await expectAdmit(new FakeCluster(), a, expected, { recoverVolumeExpansionFailure: recovery });
@@ -129,6 +136,23 @@ describe('NodeRestriction for kubelet CertificateSigningRequests', () => {
     ['a PEM block of another type first', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', F('unable to parse csr: PEM block type must be CERTIFICATE REQUEST')],
   ])('refuses a CSR it cannot read: %s', async (_name, body, expected) => {
     await expectAdmit(new FakeCluster(), create(request('kubernetes.io/kubelet-serving', body)), expected);
+  });
+
+  it.each<[string, unknown]>([
+    ['a request that is not a string', 5],
+    ['no request at all', undefined],
+  ])('refuses a CSR with %s as not PEM', async (_name, req) => {
+    const o = { metadata: {}, spec: { signerName: 'kubernetes.io/kubelet-serving', ...(req === undefined ? {} : { request: req }) } } as KubeObject;
+    await expectAdmit(new FakeCluster(), create(o), F('unable to parse csr: PEM block type must be CERTIFICATE REQUEST'));
+  });
+
+  it('passes a CSR without a signer, and refuses a kubelet CSR without a common name', async () => {
+    await expectAdmit(new FakeCluster(), create({ metadata: {}, spec: { request: 'garbage' } }), '');
+    const X = x509();
+    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+    const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const noCn = await X.Pkcs10CertificateRequestGenerator.create({ name: 'O=system:nodes', keys, signingAlgorithm: alg }, webcrypto as never);
+    await expectAdmit(new FakeCluster(), create(request('kubernetes.io/kubelet-serving', noCn.toString('pem'))), F('can only create a node CSR with CN=system:node:mynode'));
   });
 
   it('refuses a CSR whose DER is not one, with the parser\'s words', async () => {

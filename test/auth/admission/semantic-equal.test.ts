@@ -18,6 +18,15 @@ describe('semanticEqual (apiequality.Semantic.DeepEqual over JSON)', () => {
     ['an empty string is not a missing value', { a: '' }, {}, ['a']],
     ['zero is not false', { a: 0 }, { a: false }, ['a']],
     ['differing roots', 1, 2, ['.']],
+    ['a missing value equals an empty map', undefined, {}, []],
+    ['a map against a missing value differs key by key', { a: 1, b: { c: 2 } }, undefined, ['a', 'b.c']],
+    ['a map against null differs key by key', null, { a: 1 }, ['a']],
+    ['a list against a missing value differs as a whole', { l: [1] }, {}, ['l']],
+    ['a list against a scalar differs as a whole', [1], 5, ['.']],
+    ['a map against a scalar differs as a whole', { a: { b: 1 } }, { a: 5 }, ['a']],
+    ['null against a scalar differs', { a: null }, { a: 5 }, ['a']],
+    ['paths are sorted by key, whatever the insertion order', { b: 1, a: 1 }, { b: 2, a: 2 }, ['a', 'b']],
+    ['a key on both sides is compared once', { a: 1 }, { a: 2 }, ['a']],
   ])('%s', (_name, a, b, diff) => {
     expect(semanticDiff(a, b)).toEqual(diff);
     expect(semanticEqual(a, b)).toBe(diff.length === 0);
