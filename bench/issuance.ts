@@ -9,6 +9,7 @@ import { CompactSign } from 'jose';
 import { alternate, loopAsync, loopSync, ratio } from './lib/measure.js';
 import { benchEmulator, NAMESPACE, POD_BOUND, SERVICE_ACCOUNT } from './lib/fixture.js';
 import { type BenchContext, fx, n0, rates, verdict } from './lib/report.js';
+import { controlPlaneOf } from '../src/emulator.js';
 
 export const GOAL = 0.85;
 
@@ -23,7 +24,7 @@ export async function run(ctx: BenchContext): Promise<IssuanceFigures> {
   r.section('[1] library issuance, RS256, pod-bound, one caller (single core)');
   const emu = await benchEmulator();
   try {
-    const key = emu.keys.source.signingKey!;
+    const key = controlPlaneOf(emu).keys.source.signingKey!;
     const sample = (await emu.requestToken(NAMESPACE, SERVICE_ACCOUNT, POD_BOUND)).status.token;
     const [h, p] = sample.split('.') as [string, string];
     const signingInput = Buffer.from(`${h}.${p}`);
@@ -41,7 +42,7 @@ export async function run(ctx: BenchContext): Promise<IssuanceFigures> {
     r.line(`baseline: node:crypto sign RS256 (${signingInput.length} B signing input)`, rates(raw));
     r.line('reference: jose CompactSign alone (same payload and key)', `${rates(jose)}  = ${fx(ratio(jose, raw))} of raw`);
     r.line('library: emu.requestToken, bound to a pod', `${rates(lib)}  = ${fx(ratio(lib, raw, 'wall'))} of raw per wall-s`);
-    r.note(`token ${sample.length} B; binding registry holds ${n0(emu.bindings.size)} tokens after the run`);
+    r.note(`token ${sample.length} B; binding registry holds ${n0(controlPlaneOf(emu).bindings.size)} tokens after the run`);
     const x = ratio(lib, raw);
     r.goal({ id: 'issuance', measured: fx(x), goal: `≥${GOAL}`, verdict: verdict(x >= GOAL) }, 'library/raw per CPU-s');
     return { rawSignPerCpuS: raw.perCpuS, libraryPerCpuS: lib.perCpuS };

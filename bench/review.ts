@@ -9,6 +9,7 @@ import { verify } from 'node:crypto';
 import { compactVerify } from 'jose';
 import { alternate, loopAsync, loopSync, ratio } from './lib/measure.js';
 import { benchEmulator, benchObjects, NAMESPACE, POD, POD_BOUND, SERVICE_ACCOUNT } from './lib/fixture.js';
+import { controlPlaneOf } from '../src/emulator.js';
 import { type BenchContext, fx, rates, verdict } from './lib/report.js';
 
 export const GOAL_NO_CACHE = 0.35;
@@ -29,7 +30,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     const [h, p, s] = token.split('.') as [string, string, string];
     const input = Buffer.from(`${h}.${p}`);
     const sig = Buffer.from(s, 'base64url');
-    const publicKey = uncached.keys.source.keysFor(undefined)[0]!.publicKey;
+    const publicKey = controlPlaneOf(uncached).keys.source.keysFor(undefined)[0]!.publicKey;
     const ms = ctx.quick ? 300 : 600;
     const series = await alternate(
       [

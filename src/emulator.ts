@@ -1,37 +1,21 @@
 import type pino from 'pino';
-import { type Clock, ManualClock, RealClock } from './clock/index.js';
-import { LegacyTokenController, SA_NAME_ANNOTATION } from './controllers/legacy-token-controller.js';
-import { LegacyTokenCleaner } from './controllers/legacy-token-cleaner.js';
-import { LegacyTokenTrackingController, LegacyTokenUsageRecorder } from './controllers/legacy-token-tracking.js';
-import { TokenMetrics } from './metrics/token-metrics.js';
-import { RootCaPublisher } from './controllers/root-ca-publisher.js';
-import { ServiceAccountController } from './controllers/service-account-controller.js';
-import type { Controller } from './controllers/controller.js';
-import { errors, isStatusError } from './errors/index.js';
-import { serviceAccountAdmission } from './auth/admission/service-account.js';
-import { nodeRestriction, nodeRestrictionForTokens } from './auth/admission/node-restriction.js';
-import { registryNodeRestrictionDeps } from './auth/admission/node-restriction-registry.js';
-import { serviceAccountAuthenticators } from './auth/authenticators/service-account-tokens.js';
-import { tokenHash, tokenMapAuthenticator } from './auth/authenticators/static-token-file.js';
+import { type Clock, ManualClock } from './clock/index.js';
+import { SA_NAME_ANNOTATION } from './controllers/legacy-token-controller.js';
+import { type AuthorizationOptions, ControlPlane, DEFAULT_ISSUER, makeClock } from './control-plane.js';
 import { objectsOf, resourceByName, resourceOf } from './emulator-objects.js';
 import type { ListenOptions, ListeningEmulator } from './emulator-server.js';
-import { type EmulatorKeys, loadEmulatorKeys, type KeyOptions } from './emulator-keys.js';
-import { BindingIndex, type InvalidationEvent, type TrackedKind } from './registry/binding-index.js';
-import { kindInfo } from './registry/kinds.js';
-import { ObjectRegistry } from './registry/object-registry.js';
+import type { KeyOptions } from './emulator-keys.js';
+import { errors, isStatusError, SatokenTypeError } from './errors/index.js';
+import type { InvalidationEvent, TrackedKind } from './registry/binding-index.js';
+import type { IssuedToken } from './registry/token-request.js';
 import type { KubeObject, Secret, TokenRequest, TokenReview, TokenReviewStatus, UserInfo } from './registry/types.js';
-import { Kubelet } from './kubelet/kubelet.js';
+import { Kubelet, type KubeletAgent } from './kubelet/kubelet.js';
 import { registryKubeletApi } from './kubelet/registry-api.js';
-import { MemoryStore } from './store/memory-store.js';
 import type { KeyValueStore } from './store/types.js';
-import type { StaleTokenObserver } from './tokens/bound-validator.js';
-import type { TokenObjectGetter } from './tokens/object-getter.js';
-import { createTokenRequest, type IssuedToken, type TokenRequestConfig } from './tokens/token-request.js';
-import { BearerTokenChain, reviewToken, tokenReviewStatus, validateTokenReviewSpec } from './tokens/token-review.js';
+import type { StaleTokenObserver } from './auth/authenticators/bound-validator.js';
 import type { SigningMode } from './tokens/signer.js';
 
-export const DEFAULT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
-const BOOTSTRAP_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+export { DEFAULT_ISSUER };
 
 export interface EmulatorOptions {
   /** `'manual'` (default for tests: time moves only with `clock.advance`), `'real'`, or a Clock */
@@ -74,6 +58,18 @@ export interface EmulatorOptions {
   signing?: SigningMode;
   /** `--legacy-service-account-token-clean-up-period` in days (default 365; must be > 0) */
   legacyTokenCleanUpPeriodDays?: number;
+  /**
+   * `--authorization-mode` and its settings (default Node,RBAC with the bootstrap policy): used
+   * by the API server ({@link Emulator.listen}) and by RBAC escalation checks on writes that
+   * carry a user
+   */
+  authorization?: AuthorizationOptions;
+}
+
+/** The emulator's counters (kube-apiserver's service-account token metrics and request counts). */
+export interface EmulatorMetrics {
+  /** every family in the Prometheus text format, the body of `GET /metrics` */
+  render(): string;
 }
 
 export interface EmulatorClock {
@@ -101,102 +97,65 @@ export interface TokenSpec {
  * await emu.clock.advance(2 * 3600_000);
  * (await emu.reviewToken(tr.status.token, ['vault'])).error; // '[invalid bearer token, service account token has expired]'
  */
+/** The control plane behind each emulator; internal (src/index.ts does not export it). */
+const planes = new WeakMap<Emulator, ControlPlane>();
+
+/**
+ * The control plane of an emulator, for satoken's own server assembly and tests (not part of
+ * the library's surface).
+ */
+export function controlPlaneOf(emu: Emulator): ControlPlane {
+  const cp = planes.get(emu);
+  if (!cp) throw new TypeError('not an emulator');
+  return cp;
+}
+
 export class Emulator {
   readonly issuers: readonly string[];
   readonly apiAudiences: readonly string[];
   readonly clock: EmulatorClock;
-  readonly getter: TokenObjectGetter;
-  readonly chain: BearerTokenChain;
-  private readonly controllers: Controller[] = [];
-  private readonly kubelets = new Set<Kubelet>();
-  private unhook: (() => void) | undefined;
-  private readonly tokenConfig: TokenRequestConfig;
-  private readonly staticTokens: Map<string, UserInfo>;
-  private readonly logger: pino.Logger | undefined;
   /** token and request counters, fed by the authenticators; `metrics.render()` is the `/metrics` body */
-  readonly metrics = new TokenMetrics();
-  private readonly legacyUsage: LegacyTokenUsageRecorder;
+  readonly metrics: EmulatorMetrics;
+  private readonly kubelets = new Set<Kubelet>();
 
-  private constructor(
-    readonly rawClock: Clock,
-    readonly registry: ObjectRegistry,
-    readonly bindings: BindingIndex,
-    readonly keys: EmulatorKeys,
-    opts: EmulatorOptions,
-  ) {
-    const issuers = opts.issuer === undefined ? [DEFAULT_ISSUER] : Array.isArray(opts.issuer) ? opts.issuer : [opts.issuer];
-    if (issuers.length === 0 || issuers.some((i) => !i)) throw new Error('service-account-issuer should not be an empty string');
-    this.issuers = issuers;
-    this.logger = opts.logger;
-    this.apiAudiences = opts.apiAudiences?.length ? opts.apiAudiences : issuers;
+  private constructor(cp: ControlPlane) {
+    planes.set(this, cp);
+    this.issuers = cp.issuers;
+    this.apiAudiences = cp.apiAudiences;
+    this.metrics = cp.metrics;
+    const clock = cp.clock;
     this.clock = {
-      now: () => rawClock.now(),
+      now: () => clock.now(),
       advance: async (ms) => {
-        if (!(rawClock instanceof ManualClock)) throw new TypeError('advance() needs the manual clock: createEmulator({ clock: "manual" })');
-        await rawClock.advance(ms);
+        if (!(clock instanceof ManualClock)) throw new SatokenTypeError('ERR_CLOCK_NOT_MANUAL', 'advance() needs the manual clock: createEmulator({ clock: "manual" })');
+        await clock.advance(ms);
         await this.idle();
       },
     };
-    this.getter = registryGetter(registry);
-    this.tokenConfig = {
-      issuers,
-      apiAudiences: this.apiAudiences,
-      maxExpirationSeconds: opts.maxTokenExpirationSeconds ?? 0,
-      extendExpiration: opts.extendTokenExpiration ?? true,
-      signing: opts.signing ?? 'inline',
-    };
-    const [bound, legacy] = serviceAccountAuthenticators({
-      issuers,
-      apiAudiences: this.apiAudiences,
-      keys: keys.source,
-      getter: this.getter,
-      clock: rawClock,
-      index: bindings,
-      inSync: () => registry.inSync(),
-      ...(opts.reviewCacheSize !== undefined ? { cacheSize: opts.reviewCacheSize } : {}),
-      observer: this.metrics.observer(opts.observer),
-      markLegacyUsed: (secret, date) => this.legacyUsage.mark(secret, date),
-    });
-    this.legacyUsage = new LegacyTokenUsageRecorder(registry, (key, err) => opts.logger?.warn({ key, err: String(err) }, 'legacy token last-used label update failed'));
-    this.staticTokens = opts.staticTokens ?? new Map();
-    this.chain = new BearerTokenChain([tokenMapAuthenticator(this.staticTokens, this.apiAudiences), bound, legacy]);
-    if (opts.controllers !== false) {
-      const onError = (c: string, key: string, err: unknown) => opts.logger?.warn({ controller: c, key, err: String(err) }, 'controller sync failed');
-      this.controllers.push(new ServiceAccountController(registry, onError), new RootCaPublisher(registry, keys.caCert, onError), new LegacyTokenController(registry, keys.source, keys.caCert, onError));
-      this.controllers.push(
-        new LegacyTokenTrackingController(registry, rawClock, onError),
-        new LegacyTokenCleaner(registry, { clock: rawClock, onError, ...(opts.legacyTokenCleanUpPeriodDays !== undefined ? { periodDays: opts.legacyTokenCleanUpPeriodDays } : {}), ...(opts.logger ? { logger: opts.logger } : {}) }),
-      );
-    }
   }
 
   /** @internal use {@link createEmulator} */
   static async create(opts: EmulatorOptions = {}): Promise<Emulator> {
-    const clock = makeClock(opts);
-    const store = opts.store ?? new MemoryStore();
-    const registry = new ObjectRegistry({ store, clock });
-    registry.admission.push(serviceAccountAdmission(registry));
-    registry.admission.push(nodeRestriction(registryNodeRestrictionDeps(registry)));
-    await registry.start();
-    const bindings = new BindingIndex(registry, clock, {
-      ...(opts.maxIndexedTokens !== undefined ? { maxTokens: opts.maxIndexedTokens } : {}),
-      onFull: (max) => opts.logger?.warn({ maxIndexedTokens: max }, 'the binding registry is full: the tokens expiring soonest are no longer listed by tokensFor or invalidation events (they are still rejected when their objects go)'),
+    const issuers = opts.issuer === undefined ? [DEFAULT_ISSUER] : Array.isArray(opts.issuer) ? opts.issuer : [opts.issuer];
+    const cp = await ControlPlane.create({
+      clock: makeClock(opts),
+      issuers,
+      ...(opts.apiAudiences ? { apiAudiences: opts.apiAudiences } : {}),
+      ...(opts.keys ? { keys: opts.keys } : {}),
+      ...(opts.maxTokenExpirationSeconds !== undefined ? { maxTokenExpirationSeconds: opts.maxTokenExpirationSeconds } : {}),
+      ...(opts.extendTokenExpiration !== undefined ? { extendTokenExpiration: opts.extendTokenExpiration } : {}),
+      ...(opts.store ? { store: opts.store } : {}),
+      ...(opts.reviewCacheSize !== undefined ? { reviewCacheSize: opts.reviewCacheSize } : {}),
+      ...(opts.maxIndexedTokens !== undefined ? { maxIndexedTokens: opts.maxIndexedTokens } : {}),
+      ...(opts.staticTokens ? { staticTokens: opts.staticTokens } : {}),
+      ...(opts.controllers !== undefined ? { controllers: opts.controllers } : {}),
+      ...(opts.logger ? { logger: opts.logger } : {}),
+      ...(opts.observer ? { observer: opts.observer } : {}),
+      ...(opts.signing ? { signing: opts.signing } : {}),
+      ...(opts.legacyTokenCleanUpPeriodDays !== undefined ? { legacyTokenCleanUpPeriodDays: opts.legacyTokenCleanUpPeriodDays } : {}),
+      ...(opts.authorization ? { authorization: opts.authorization } : {}),
     });
-    bindings.start();
-    const keys = await loadEmulatorKeys(opts.keys ?? {}, clock);
-    const emu = new Emulator(clock, registry, bindings, keys, opts);
-    if (clock instanceof ManualClock) emu.unhook = clock.addIdleHook(() => emu.idle());
-    for (const ns of BOOTSTRAP_NAMESPACES) {
-      if (registry.peek(kindInfo('Namespace')!, undefined, ns)) continue;
-      try {
-        await registry.create(kindInfo('Namespace')!, '', { metadata: { name: ns } });
-      } catch (e) {
-        if (!(isStatusError(e) && e.reason === 'AlreadyExists')) throw e; // another replica made it
-      }
-    }
-    if (opts.controllers !== 'manual') emu.startControllers();
-    await emu.idle();
-    return emu;
+    return new Emulator(cp);
   }
 
   get issuer(): string {
@@ -205,16 +164,17 @@ export class Emulator {
 
   /** Creates each object, or replaces it if it exists (kubectl apply, roughly). Accepts YAML. */
   async apply(input: unknown): Promise<KubeObject[]> {
+    const objects = controlPlaneOf(this).objects;
     const out: KubeObject[] = [];
     for (const o of objectsOf(input)) {
       const info = resourceOf(o);
       const ns = info.namespaced ? o.metadata?.namespace || 'default' : '';
-      const existing = this.registry.peek(info, ns || undefined, o.metadata?.name ?? '');
+      const existing = objects.peek(info, ns || undefined, o.metadata?.name ?? '');
       if (existing) {
         const next = { ...structuredClone(o), metadata: { ...o.metadata, resourceVersion: existing.metadata.resourceVersion } };
-        out.push(await this.registry.update(info, ns, existing.metadata.name!, next));
+        out.push(await objects.update(info, ns, existing.metadata.name!, next));
       } else {
-        out.push(await this.registry.create(info, ns, o));
+        out.push(await objects.create(info, ns, o));
       }
     }
     await this.idle();
@@ -224,19 +184,19 @@ export class Emulator {
   /** A copy of the object, or undefined. `kind` may be a kind, resource or short name. */
   get<T extends KubeObject = KubeObject>(kind: string, namespace: string | undefined, name: string): T | undefined {
     const info = resourceByName(kind);
-    const o = this.registry.peek(info, info.namespaced ? namespace || 'default' : undefined, name);
+    const o = controlPlaneOf(this).objects.peek(info, info.namespaced ? namespace || 'default' : undefined, name);
     return o ? (structuredClone(o) as T) : undefined;
   }
 
   list<T extends KubeObject = KubeObject>(kind: string, namespace?: string): T[] {
     const info = resourceByName(kind);
-    return this.registry.list(info, info.namespaced ? namespace : undefined).items.map((o) => structuredClone(o) as T);
+    return controlPlaneOf(this).objects.list(info, info.namespaced ? namespace : undefined).items.map((o) => structuredClone(o) as T);
   }
 
   /** Deletes at once. Tokens bound to the object are dead before this resolves. */
   async delete(kind: string, namespace: string | undefined, name: string): Promise<KubeObject> {
     const info = resourceByName(kind);
-    const o = await this.registry.delete(info, info.namespaced ? namespace || 'default' : '', name);
+    const o = await controlPlaneOf(this).objects.delete(info, info.namespaced ? namespace || 'default' : '', name);
     await this.idle();
     return structuredClone(o);
   }
@@ -255,14 +215,7 @@ export class Emulator {
 
   /** The raw TokenRequest call: the body is what a client would POST. */
   async tokenRequest(namespace: string, serviceAccount: string, body: unknown, user?: UserInfo): Promise<TokenRequest & { warnings: string[] }> {
-    const r = await createTokenRequest(
-      { config: this.tokenConfig, getter: this.getter, keys: this.keys.source, clock: this.rawClock, admission: nodeRestrictionForTokens(this.registry, body) },
-      namespace,
-      serviceAccount,
-      body,
-      user,
-    );
-    this.bindings.record(r.issued);
+    const r = await controlPlaneOf(this).tokens.issue(namespace, serviceAccount, body, user);
     return Object.assign(r.tokenRequest, { warnings: r.warnings });
   }
 
@@ -271,26 +224,17 @@ export class Emulator {
    * shared with the review cache, and are frozen.
    */
   reviewToken(token: string, audiences?: string[]): Promise<TokenReviewStatus> {
-    // a string token and no audiences: nothing to check (the common call)
-    if (typeof token !== 'string' || !token || audiences !== undefined) {
-      try {
-        validateTokenReviewSpec({ token, audiences });
-      } catch (e) {
-        return Promise.reject(e);
-      }
-    }
-    return tokenReviewStatus(this.chain, token, audiences, this.apiAudiences);
+    return controlPlaneOf(this).tokens.reviewStatus(token, audiences);
   }
 
   /** The raw TokenReview call. */
-  async tokenReview(body: unknown): Promise<TokenReview> {
-    return reviewToken(this.chain, body, this.apiAudiences);
+  tokenReview(body: unknown): Promise<TokenReview> {
+    return controlPlaneOf(this).tokens.review(body);
   }
 
   /** Adds a static bearer token (as a `--token-auth-file` line would); the user gains `system:authenticated`. */
   addStaticToken(token: string, user: UserInfo): void {
-    const groups = [...(user.groups ?? []).filter((g) => g !== 'system:authenticated'), 'system:authenticated'];
-    this.staticTokens.set(tokenHash(token), { username: user.username ?? '', uid: user.uid ?? '', groups, extra: user.extra ?? {} });
+    controlPlaneOf(this).addStaticToken(token, user);
   }
 
   /**
@@ -303,7 +247,7 @@ export class Emulator {
    */
   async listen(opts: ListenOptions = {}): Promise<ListeningEmulator> {
     const { listen } = await import('./emulator-server.js');
-    return listen(this, opts);
+    return listen(controlPlaneOf(this), opts);
   }
 
   /** Creates a legacy `kubernetes.io/service-account-token` Secret and returns its token once the controller filled it. */
@@ -316,7 +260,7 @@ export class Emulator {
 
   /** `/openid/v1/jwks` */
   jwks(): object {
-    return this.keys.jwks();
+    return controlPlaneOf(this).keys.jwks();
   }
 
   /**
@@ -324,17 +268,17 @@ export class Emulator {
    * `https://<externalAddress>/openid/v1/jwks` (kube-apiserver's default), else `<issuer>/openid/v1/jwks`.
    */
   openIdConfiguration(where: { jwksUri?: string; externalAddress?: string } = {}): object {
-    return this.keys.openIdConfiguration(this.issuer, where);
+    return controlPlaneOf(this).keys.openIdConfiguration(this.issuer, where);
   }
 
   /** The live (unexpired) tokens hanging on an object. */
   tokensFor(kind: TrackedKind, namespace: string | undefined, name: string): IssuedToken[] {
-    return this.bindings.tokensFor(kind, namespace, name);
+    return controlPlaneOf(this).bindings.tokensFor(kind, namespace, name);
   }
 
   /** Calls `fn` whenever the deletion of an object kills tokens. Returns an unsubscribe function. */
   onInvalidated(fn: (e: InvalidationEvent) => void): () => void {
-    return this.bindings.onInvalidated(fn);
+    return controlPlaneOf(this).bindings.onInvalidated(fn);
   }
 
   /**
@@ -345,40 +289,33 @@ export class Emulator {
    * const kubelet = await emu.startKubelet({ nodeName: 'node-1', rootDir: mkdtempSync('/tmp/kubelet-') });
    * await emu.clock.advance(24 * 3600_000); // ~30 rotations of every kube-api-access token
    */
-  async startKubelet(opts: { nodeName: string; rootDir: string; random?: () => number }): Promise<Kubelet> {
-    const k = new Kubelet({ nodeName: opts.nodeName, rootDir: opts.rootDir, clock: this.rawClock, api: registryKubeletApi(this, opts.nodeName), ...(opts.random ? { random: opts.random } : {}), ...(this.logger ? { logger: this.logger } : {}) });
+  async startKubelet(opts: { nodeName: string; rootDir: string; random?: () => number }): Promise<KubeletAgent> {
+    const cp = controlPlaneOf(this);
+    const k = new Kubelet({ nodeName: opts.nodeName, rootDir: opts.rootDir, clock: cp.clock, api: registryKubeletApi(cp, opts.nodeName), ...(opts.random ? { random: opts.random } : {}), ...(cp.logger ? { logger: cp.logger } : {}) });
     await k.start();
     this.kubelets.add(k);
+    cp.onIdle(() => k.idle());
     return k;
   }
 
   /** Starts the controllers (idempotent): on one replica at a time when several share a store. */
   startControllers(): void {
-    for (const c of this.controllers) c.start();
+    controlPlaneOf(this).startControllers();
   }
 
   /** Stops the controllers (idempotent), e.g. when this replica loses leadership. */
   stopControllers(): void {
-    for (const c of this.controllers) c.stop();
+    controlPlaneOf(this).stopControllers();
   }
 
   /** Resolves when every controller and kubelet has caught up. */
-  async idle(): Promise<void> {
-    for (let i = 0; i < 3; i++) {
-      await Promise.all(this.controllers.map((c) => c.idle()));
-      await this.legacyUsage.idle();
-      await Promise.all([...this.kubelets].map((k) => k.idle()));
-    }
+  idle(): Promise<void> {
+    return controlPlaneOf(this).idle();
   }
 
   async close(): Promise<void> {
-    this.unhook?.();
     for (const k of this.kubelets) k.stop();
-    for (const c of this.controllers) c.stop();
-    this.legacyUsage.stop();
-    this.bindings.stop();
-    this.registry.stop();
-    await this.registry.store.close();
+    await controlPlaneOf(this).close();
   }
 }
 
@@ -389,28 +326,6 @@ export class Emulator {
  */
 export function createEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   return Emulator.create(opts);
-}
-
-function makeClock(opts: EmulatorOptions): Clock {
-  if (opts.clock && typeof opts.clock === 'object') return opts.clock;
-  if (opts.clock === 'real') return new RealClock();
-  const start = opts.startTime === undefined ? Date.now() : new Date(opts.startTime).getTime();
-  if (!Number.isFinite(start)) throw new TypeError(`startTime is not a valid date: ${String(opts.startTime)}`);
-  return new ManualClock(start);
-}
-
-/** The registry as the token code's object getter (informer-cache reads). */
-export function registryGetter(registry: ObjectRegistry): TokenObjectGetter {
-  // IMPORTANT: while the store's watch is broken (etcd), never answer from the cache: a deletion
-  // may be missing from it. Read live instead, and fail if the store cannot be read.
-  const get = <T>(kind: string, ns: string | undefined, name: string): T | Promise<T> =>
-    registry.inSync() ? (registry.get(kindInfo(kind)!, ns, name) as T) : (registry.getLive(kindInfo(kind)!, ns, name) as Promise<T>);
-  return {
-    getServiceAccount: (ns, name) => get('ServiceAccount', ns, name),
-    getPod: (ns, name) => get('Pod', ns, name),
-    getSecret: (ns, name) => get('Secret', ns, name),
-    getNode: (name) => get('Node', undefined, name),
-  };
 }
 
 export { isStatusError };

@@ -2,15 +2,16 @@
  * satoken's public surface: the in-process emulator and the types and helpers tests need.
  * Internals are not exported; everything here is documented with an example.
  */
-export { createEmulator, Emulator, DEFAULT_ISSUER, type EmulatorOptions, type EmulatorClock, type TokenSpec } from './emulator.js';
+export { createEmulator, Emulator, DEFAULT_ISSUER, type EmulatorOptions, type EmulatorClock, type EmulatorMetrics, type TokenSpec } from './emulator.js';
+export type { AuthorizationOptions } from './control-plane.js';
 export type { KeyOptions } from './emulator-keys.js';
-export type { TokenMetrics } from './metrics/token-metrics.js';
-export type { Kubelet } from './kubelet/kubelet.js';
+export type { KubeletAgent } from './kubelet/kubelet.js';
+export type { PodVolumeEvents } from './kubelet/volume-manager-options.js';
 export type { ListenOptions, ListeningEmulator } from './emulator-server.js';
 export { ManualClock, RealClock, type Clock } from './clock/index.js';
-export { StatusError, isStatusError, type Status, type StatusReason } from './errors/index.js';
+export { StatusError, isStatusError, errorCodeOf, type Status, type StatusReason, type SatokenErrorCode, type StatusErrorCode, type LibraryErrorCode } from './errors/index.js';
 export type { InvalidationEvent, ObjectIdentity, TrackedKind } from './registry/binding-index.js';
-export type { IssuedToken } from './tokens/token-request.js';
+export type { IssuedToken } from './registry/token-request.js';
 export type {
   KubeObject,
   ObjectMeta,

@@ -11,7 +11,7 @@
  * Run as: node --expose-gc --import tsx bench/children/memory-child.ts <N>
  */
 import { LRUCache } from 'lru-cache';
-import { createEmulator, type Emulator } from '../../src/emulator.js';
+import { controlPlaneOf, createEmulator, type Emulator } from '../../src/emulator.js';
 import { benchObjects, NAMESPACE, SERVICE_ACCOUNT } from '../lib/fixture.js';
 
 const n = Number(process.argv[2] ?? 10_000);
@@ -69,6 +69,6 @@ const issued = await growth(async () => {
 const reviewed = await growth(async () => {
   for (let i = 0; i < n; i++) await review(b, await issue(b, i));
 });
-process.stdout.write(`${JSON.stringify({ n, lru: lruBytes, issued, reviewed, rejected, tokenLength, registrySizes: [a.bindings.size, b.bindings.size], lruSize: lru?.max })}\n`);
+process.stdout.write(`${JSON.stringify({ n, lru: lruBytes, issued, reviewed, rejected, tokenLength, registrySizes: [controlPlaneOf(a).bindings.size, controlPlaneOf(b).bindings.size], lruSize: lru?.max })}\n`);
 await a.close();
 await b.close();

@@ -1,13 +1,13 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { UserInfo } from '../registry/types.js';
 import { forbiddenError, type Attributes, type Authorizer } from '../auth/authorizer/index.js';
-import { SERVICE_ACCOUNT_USERNAME_PREFIX } from '../tokens/claims.js';
-import { goQuote } from '../util/go-format.js';
+import { serviceAccountUsername, splitServiceAccountUsername } from '../tokens/service-account-username.js';
+import { requestContext } from './context.js';
+import { FilterError } from './respond.js';
+import type { Step } from './step.js';
 
 const EXTRA_PREFIX = 'impersonate-extra-';
 const AUTHN_GROUP = 'authentication.k8s.io';
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** One thing the caller asks to act as (Go builds a `v1.ObjectReference` per header value). */
 interface ImpersonationRequest {
@@ -16,16 +16,6 @@ interface ImpersonationRequest {
   name: string;
   apiVersion: string;
   fieldPath: string;
-}
-
-/** `serviceaccount.SplitUsername`: `[namespace, name]` of a well-formed service-account username. */
-function splitServiceAccountUsername(username: string): [string, string] | undefined {
-  if (!username.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX)) return undefined;
-  const parts = username.slice(SERVICE_ACCOUNT_USERNAME_PREFIX.length).split(':');
-  if (parts.length !== 2) return undefined;
-  const [ns, name] = parts as [string, string];
-  if (ns.length > 63 || !DNS1123_LABEL.test(ns) || name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) return undefined;
-  return [ns, name];
 }
 
 function unescapeExtraKey(key: string): string {
@@ -51,7 +41,7 @@ function hasImpersonationHeader(raw: readonly string[]): boolean {
 }
 
 /** `buildImpersonationRequests`: the user (or service account) first, then groups, extras, uid. */
-function buildRequests(req: Request): { requests: ImpersonationRequest[]; hasUser: boolean; groupsSpecified: boolean } {
+function buildRequests(req: { rawHeaders: string[]; headersDistinct: IncomingHttpHeaders | Record<string, string[] | undefined> }): { requests: ImpersonationRequest[]; hasUser: boolean; groupsSpecified: boolean } {
   if (!hasImpersonationHeader(req.rawHeaders)) return { requests: [], hasUser: false, groupsSpecified: false };
   const headers = req.headersDistinct;
   const requests: ImpersonationRequest[] = [];
@@ -74,18 +64,6 @@ function buildRequests(req: Request): { requests: ImpersonationRequest[]; hasUse
 }
 
 /**
- * `responsewriters.InternalError`: the plain-text 500 kube-apiserver's filters send (a malformed
- * impersonation, an authorizer that failed), not a Status: `Internal Server Error: "<uri>": <err>`.
- * IMPORTANT: src/api/authorization.ts sends its 500s with this too.
- * @example
- * return internalError(req, res, 'webhook unreachable');
- */
-export function internalError(req: Request, res: Response, message: string): void {
-  const text = `Internal Server Error: ${goQuote(req.originalUrl)}: ${message}`.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  res.status(500).set('X-Content-Type-Options', 'nosniff').type('text/plain; charset=utf-8').send(`${text}\n`);
-}
-
-/**
  * The impersonation filter (staging/src/k8s.io/apiserver/pkg/endpoints/filters/impersonation.go):
  * - `Impersonate-User` (a `system:serviceaccount:<ns>:<name>` name is a service account),
  *   `-Group` (one value per header line), `-Extra-<key>` and `-Uid`; groups, extras or a uid
@@ -98,53 +76,56 @@ export function internalError(req: Request, res: Response, message: string): voi
  * @example
  * app.use(impersonate(authorizer));
  */
-export function impersonate(authorizer: Authorizer) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    try {
-      const { requests, hasUser, groupsSpecified } = buildRequests(req);
-      if (requests.length === 0) return next();
-      if (!hasUser) return internalError(req, res, `requested ${describe(requests)} without impersonating a user`);
-      const actor = res.locals.user as UserInfo;
-      let username = '';
-      let groups: string[] = [];
-      let uid = '';
-      const extra: Record<string, string[]> = {};
-      for (const r of requests) {
-        const a: Attributes = { user: actor, verb: 'impersonate', namespace: r.namespace, apiGroup: '', apiVersion: '', resource: '', subresource: '', name: r.name, resourceRequest: true, path: req.path };
-        switch (r.kind) {
-          case 'ServiceAccount':
-            a.resource = 'serviceaccounts';
-            username = `${SERVICE_ACCOUNT_USERNAME_PREFIX}${r.namespace}:${r.name}`;
-            if (!groupsSpecified) groups = ['system:serviceaccounts', `system:serviceaccounts:${r.namespace}`];
-            break;
-          case 'User':
-            a.resource = 'users';
-            username = r.name;
-            break;
-          case 'Group':
-            a.resource = 'groups';
-            groups.push(r.name);
-            break;
-          case 'UserExtra':
-            Object.assign(a, { apiGroup: AUTHN_GROUP, apiVersion: 'v1', resource: 'userextras', subresource: r.fieldPath });
-            (extra[r.fieldPath] ??= []).push(r.name);
-            break;
-          case 'UID':
-            Object.assign(a, { apiGroup: AUTHN_GROUP, apiVersion: 'v1', resource: 'uids' });
-            uid = r.name;
-            break;
-        }
-        const d = await authorizer.authorize(a);
-        if (d.decision !== 'Allow') throw forbiddenError(a, d.reason);
-      }
-      if (username !== 'system:anonymous') {
-        if (!groups.some((g) => g === 'system:authenticated' || g === 'system:unauthenticated')) groups.push('system:authenticated');
-      } else if (!groups.includes('system:unauthenticated')) groups.push('system:unauthenticated');
-      res.locals.impersonator = actor;
-      res.locals.user = { username, uid, groups, extra } satisfies UserInfo;
+export function impersonate(authorizer: Authorizer): Step {
+  return (req, _res, next) => {
+    const ctx = requestContext(req);
+    const { requests, hasUser, groupsSpecified } = buildRequests(req);
+    if (requests.length === 0) return next();
+    if (!hasUser) return next(new FilterError(`requested ${describe(requests)} without impersonating a user`));
+    impersonated(authorizer, ctx.user!, requests, groupsSpecified, ctx.info.path).then((user) => {
+      ctx.impersonator = ctx.user;
+      ctx.user = user;
       next();
-    } catch (e) {
-      next(e);
-    }
+    }, next);
   };
+}
+
+/** Checks each impersonation request with the `impersonate` verb and builds the user acted as. */
+async function impersonated(authorizer: Authorizer, actor: UserInfo, requests: readonly ImpersonationRequest[], groupsSpecified: boolean, path: string): Promise<UserInfo> {
+  let username = '';
+  let groups: string[] = [];
+  let uid = '';
+  const extra: Record<string, string[]> = {};
+  for (const r of requests) {
+    const a: Attributes = { user: actor, verb: 'impersonate', namespace: r.namespace, apiGroup: '', apiVersion: '', resource: '', subresource: '', name: r.name, resourceRequest: true, path };
+    switch (r.kind) {
+      case 'ServiceAccount':
+        a.resource = 'serviceaccounts';
+        username = serviceAccountUsername(r.namespace, r.name);
+        if (!groupsSpecified) groups = ['system:serviceaccounts', `system:serviceaccounts:${r.namespace}`];
+        break;
+      case 'User':
+        a.resource = 'users';
+        username = r.name;
+        break;
+      case 'Group':
+        a.resource = 'groups';
+        groups.push(r.name);
+        break;
+      case 'UserExtra':
+        Object.assign(a, { apiGroup: AUTHN_GROUP, apiVersion: 'v1', resource: 'userextras', subresource: r.fieldPath });
+        (extra[r.fieldPath] ??= []).push(r.name);
+        break;
+      case 'UID':
+        Object.assign(a, { apiGroup: AUTHN_GROUP, apiVersion: 'v1', resource: 'uids' });
+        uid = r.name;
+        break;
+    }
+    const d = await authorizer.authorize(a);
+    if (d.decision !== 'Allow') throw forbiddenError(a, d.reason);
+  }
+  if (username !== 'system:anonymous') {
+    if (!groups.some((g) => g === 'system:authenticated' || g === 'system:unauthenticated')) groups.push('system:authenticated');
+  } else if (!groups.includes('system:unauthenticated')) groups.push('system:unauthenticated');
+  return { username, uid, groups, extra };
 }

@@ -19,6 +19,7 @@ import {
   type RbacLister,
   type RuleResolver,
 } from './authorizer/index.js';
+import { SatokenError } from '../errors/error-codes.js';
 
 const ROLE = kindInfo('Role')!;
 const CLUSTER_ROLE = kindInfo('ClusterRole')!;
@@ -105,7 +106,7 @@ export function buildAuthorizer(o: AccessControlOptions): { authorizer: Authoriz
         break;
       }
       default:
-        throw new Error(`authorization-mode "${mode}" is not a valid mode`);
+        throw new SatokenError('ERR_INVALID_OPTION', `authorization-mode "${mode}" is not a valid mode`);
     }
   }
   return { authorizer: authorizerChain(authorizers), ruleResolver: unionRuleResolvers(resolvers) };

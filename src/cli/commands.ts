@@ -2,17 +2,22 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { VERSION } from '../version.js';
+import { RealClock } from '../clock/index.js';
 import { versionInfo } from '../api/discovery/index.js';
 import { connectionOptions, resolveConnection, type ConnectionFlags } from './connection.js';
 import { buildTokenRequest, CliError, createToken, type CreateTokenFlags } from './create-token.js';
 import { inspectToken, NotAJwtError } from './decode/inspect.js';
 import { renderReport } from './decode/render.js';
+import { readTokenInput } from './decode/token-input.js';
 import { jwksKeySource, verifyOffline, verifyWithServer, type Verdict } from './decode/verify.js';
 import { registerKeyCommands } from './keys-command.js';
 import { registerKubeconfigCommand } from './kubeconfig-command.js';
 import { registerKubeletCommand } from './kubelet-command.js';
 import { registerCompareCommand } from './compare.js';
+import { registerDoctorCommand } from './doctor/doctor-command.js';
 import { serve } from './serve.js';
+import { logFormatOption, logLevelOption } from './log-options.js';
+import { asKubectlCommand } from './kubectl-flags.js';
 import type { ServeFlags } from './serve-options.js';
 import { apiRequest } from '../client/api-client.js';
 
@@ -55,14 +60,15 @@ export function registerCommands(program: Command): void {
     .option('--etcd-cafile <file>', 'SSL Certificate Authority file used to secure etcd communication.')
     .option('--etcd-certfile <file>', 'SSL certification file used to secure etcd communication.')
     .option('--etcd-keyfile <file>', 'SSL key file used to secure etcd communication.')
-    .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
+    .addOption(logLevelOption())
+    .addOption(logFormatOption())
     .addHelpText('after', '\nExamples:\n  satoken serve\n  satoken serve --secure-port 0 --data-dir /tmp/sat --service-account-issuer https://127.0.0.1:6443\n  export KUBECONFIG=.satoken/kubeconfig; kubectl create token default\n')
     .action(async (f: ServeFlags) => {
       await serve(f, undefined, { handleSignals: true });
     });
 
   const create = program.command('create').description('create objects');
-  connectionOptions(
+  const createTokenCommand = connectionOptions(
     create
       .command('token')
       .argument('[name...]', 'service account name')
@@ -74,11 +80,14 @@ export function registerCommands(program: Command): void {
       .option('--bound-object-name <name>', 'name of the object to bind to')
       .option('--bound-object-uid <uid>', 'uid of the object to bind to')
       .option('-o, --output <format>', 'json or yaml: print the whole TokenRequest'),
-  )
+  );
+  // kubectl's flag parsing and messages (`error: unknown flag: --durration`, exit 1)
+  asKubectlCommand(createTokenCommand, 'satoken create token')
     .addHelpText('after', '\nExamples:\n  satoken create token build-robot\n  satoken create token build-robot --audience vault --duration 10m\n  satoken create token build-robot --bound-object-kind Pod --bound-object-name web-0 -o yaml\n')
     .action(async (names: string[], f: CreateTokenFlags & ConnectionFlags) => {
       const conn = resolveConnection({ ...f, namespace: undefined });
-      const ns = f.namespace ?? conn.namespace ?? 'default';
+      // an empty -n is no -n: the context's namespace, as kubectl's ToRawKubeConfigLoader().Namespace()
+      const ns = f.namespace || conn.namespace || 'default';
       const { name, namespace, body } = buildTokenRequest(names, ns, f);
       process.stdout.write(await createToken(conn, name, namespace, body, f.output, !!process.stdout.isTTY));
     });
@@ -97,10 +106,11 @@ export function registerCommands(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 shown (and valid, with --verify), 1 rejected, 2 usage or input errors.\n\nExamples:\n  satoken create token default | satoken decode\n  satoken decode token.jwt --verify --audience vault\n  satoken decode "$T" --verify --jwks jwks.json --issuer https://kubernetes.default.svc.cluster.local -o json\n')
     .action(async (arg: string | undefined, f: ConnectionFlags & { output?: string; verify: boolean; jwks?: string; issuer: string[]; audience: string[] }) => {
       if (f.output !== undefined && f.output !== 'json') throw new CliError(`unknown output format "${f.output}": only json`, 2);
-      const token = readTokenArg(arg);
+      const token = readTokenInput(arg, process.stdin, () => readFileSync(0, 'utf8'));
+      const now = new RealClock().now();
       let report;
       try {
-        report = inspectToken(token, Date.now());
+        report = inspectToken(token, now);
       } catch (e) {
         if (e instanceof NotAJwtError) throw new CliError(e.message, 2);
         throw e;
@@ -109,7 +119,7 @@ export function registerCommands(program: Command): void {
       if (f.verify) {
         if (f.jwks) {
           const keys = await jwksKeySource(f.jwks, async (url) => (await apiRequest({ server: url, insecureSkipTLSVerify: !!f.insecureSkipTlsVerify, ...(f.certificateAuthority ? { caData: readFileSync(f.certificateAuthority, 'utf8') } : {}) }, 'GET', url)).body);
-          verdict = await verifyOffline(token.trim(), keys, f.issuer, f.audience, Date.now());
+          verdict = await verifyOffline(token.trim(), keys, f.issuer, f.audience, now);
         } else {
           verdict = await verifyWithServer(resolveConnection(f), token.trim(), f.audience);
         }
@@ -122,6 +132,7 @@ export function registerCommands(program: Command): void {
   registerKubeconfigCommand(program);
   registerKubeletCommand(program);
   registerCompareCommand(program);
+  registerDoctorCommand(program);
 
   program
     .command('version')
@@ -132,17 +143,4 @@ export function registerCommands(program: Command): void {
       const v = { satoken: VERSION, kubernetes: versionInfo().gitVersion.replace(/\+satoken$/, '') };
       process.stdout.write(f.output === 'json' ? `${JSON.stringify(v, null, 2)}\n` : f.output === 'yaml' ? stringify(v) : `satoken ${v.satoken} (emulates Kubernetes ${v.kubernetes})\n`);
     });
-}
-
-function readTokenArg(arg: string | undefined): string {
-  if (arg === undefined || arg === '-') {
-    if (process.stdin.isTTY) throw new CliError('no token given: pass it as an argument, a file, or on standard input', 2);
-    return readFileSync(0, 'utf8');
-  }
-  if (arg.split('.').length >= 3) return arg;
-  try {
-    return readFileSync(arg, 'utf8');
-  } catch {
-    return arg;
-  }
 }

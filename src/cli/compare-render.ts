@@ -22,6 +22,27 @@ export function verdict(t: TokenState): string {
   return t.accepted ? (t.stale ? 'yes (stale)' : 'yes') : 'no';
 }
 
+/** column at which a step's description wraps in the text tables */
+const WRAP_AT = 100;
+
+/**
+ * Words filled into lines of at most `width` characters, each line indented.
+ * @example
+ * wrap('a b c', 3, '  '); // ['  a b', '  c']
+ */
+export function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(`${indent}${line}`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(`${indent}${line}`);
+  return lines;
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 2))).join('').trimEnd()).join('\n');
@@ -45,7 +66,7 @@ export function diedAt(r: CompareResult, token: string): CompareStep | undefined
 export function renderCompare(r: CompareResult): string {
   const out: string[] = [`Bound and legacy service-account tokens through a scripted lifetime (manual clock from ${r.start}; legacy clean-up period ${r.cleanUpPeriodDays} days).`, ''];
   r.steps.forEach((s, i) => {
-    out.push(`== ${i + 1}/${r.steps.length} ${s.step} (${elapsed(s.elapsedMs)}, ${s.at})`, `   ${s.event}`, '');
+    out.push(`== ${i + 1}/${r.steps.length} ${s.step} (${elapsed(s.elapsedMs)}, ${s.at})`, ...wrap(s.event, WRAP_AT, '   '), '');
     const rows = [['TOKEN', 'ACCEPTED', 'EXPIRES', 'STALE AFTER', 'ROTATIONS', 'WHY NOT / NOTE']];
     for (const t of s.tokens) {
       const why = [t.error, t.note].filter(Boolean).join('; ');

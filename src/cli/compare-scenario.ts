@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rfc3339 } from '../clock/index.js';
 import { createEmulator, type Emulator } from '../emulator.js';
-import type { Kubelet } from '../kubelet/kubelet.js';
+import type { KubeletAgent } from '../kubelet/kubelet.js';
 import type { Pod, ServiceAccount } from '../registry/types.js';
 
 const DAY = 86_400_000;
@@ -45,6 +45,8 @@ export interface CompareResult {
 export interface CompareOptions {
   /** start of the manual clock (default 2026-01-01T00:00:00Z, so that runs read alike) */
   start?: number;
+  /** called as each step begins (1-based), for progress */
+  onStep?: (step: number, of: number, name: string) => void;
 }
 
 interface Tracked {
@@ -82,16 +84,16 @@ export async function runCompareScenario(opts: CompareOptions = {}): Promise<Com
   const emu = await createEmulator({ clock: 'manual', startTime: start });
   const rootDir = mkdtempSync(join(tmpdir(), 'satoken-compare-'));
   try {
-    return { start: rfc3339(start), cleanUpPeriodDays: 365, steps: await script(emu, rootDir, start) };
+    return { start: rfc3339(start), cleanUpPeriodDays: 365, steps: await script(emu, rootDir, start, opts.onStep) };
   } finally {
     await emu.close();
     rmSync(rootDir, { recursive: true, force: true });
   }
 }
 
-async function script(emu: Emulator, rootDir: string, start: number): Promise<CompareStep[]> {
+async function script(emu: Emulator, rootDir: string, start: number, onStep: CompareOptions['onStep']): Promise<CompareStep[]> {
   await emu.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SA, namespace: NS } });
-  const kubelet: Kubelet = await emu.startKubelet({ nodeName: 'node-1', rootDir, random: () => 0.5 });
+  const kubelet: KubeletAgent = await emu.startKubelet({ nodeName: 'node-1', rootDir, random: () => 0.5 });
   const [pod] = (await emu.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'app-0', namespace: NS }, spec: { serviceAccountName: SA, nodeName: 'node-1', containers: [{ name: 'app', image: 'busybox' }] } })) as Pod[];
   const volume = pod!.spec.volumes!.find((v) => v.name.startsWith('kube-api-access-'))!.name;
   const tokenFile = join(kubelet.volumeDir(pod!.metadata.uid!, volume), 'token');
@@ -131,22 +133,32 @@ async function script(emu: Emulator, rootDir: string, start: number): Promise<Co
   };
   const at = (ms: number) => emu.clock.advance(start + ms - emu.clock.now());
 
-  await snapshot('issued', 'service account, pod on node-1 (the kubelet writes its token), two legacy token Secrets');
-  await at(49 * 60_000);
-  await snapshot('first refresh', 'the kubelet rotated the file at 80 % of the 3607 s the TokenRequest granted');
-  await at(61 * 60_000);
-  await snapshot('the hour', "past the first token's warnafter: still accepted (the JWT was extended to a year), but stale");
-  await at(DAY);
-  await snapshot('a day', 'the file has rotated every ~48 minutes');
-  await emu.delete('Pod', NS, 'app-0');
-  kubelet.stop();
-  await snapshot('pod deleted', 'every token bound to the pod dies at once; the kubelet removes the files');
-  await at(367 * DAY + 3600_000);
-  await snapshot('a year unused', 'LegacyServiceAccountTokenCleanUp marks the unused auto-generated token invalid');
-  await at(733 * DAY + 3600_000);
-  await snapshot('two years', 'a year after it was marked invalid, the clean-up deletes its Secret; a manual Secret is never touched');
-  await emu.delete('ServiceAccount', NS, SA);
-  await snapshot('service account deleted', "the tokens controller deletes the service account's token Secrets");
+  const script: Array<{ step: string; event: string; before?: () => Promise<void> }> = [
+    {
+      step: 'issued',
+      event:
+        'service account, pod on node-1 (the kubelet writes its token), two legacy token Secrets. The kubelet asks for 3607 s; the API server extends such a token to a year (--service-account-extend-token-expiration) and records the 3607 s mark as warnafter (STALE AFTER): the kubelet rotates at 80 % of 3607 s, and a use past warnafter counts as stale',
+    },
+    { step: 'first refresh', event: 'the kubelet rotated the file at 80 % of the 3607 s the TokenRequest granted', before: () => at(49 * 60_000) },
+    { step: 'the hour', event: "past the first token's warnafter: still accepted (its JWT runs for a year, see step 1), but stale", before: () => at(61 * 60_000) },
+    { step: 'a day', event: 'the file has rotated every ~48 minutes', before: () => at(DAY) },
+    {
+      step: 'pod deleted',
+      event: 'every token bound to the pod dies at once; the kubelet removes the files',
+      before: async () => {
+        await emu.delete('Pod', NS, 'app-0');
+        kubelet.stop();
+      },
+    },
+    { step: 'a year unused', event: 'LegacyServiceAccountTokenCleanUp marks the unused auto-generated token invalid', before: () => at(367 * DAY + 3600_000) },
+    { step: 'two years', event: 'a year after it was marked invalid, the clean-up deletes its Secret; a manual Secret is never touched', before: () => at(733 * DAY + 3600_000) },
+    { step: 'service account deleted', event: "the tokens controller deletes the service account's token Secrets", before: () => emu.delete('ServiceAccount', NS, SA).then(() => undefined) },
+  ];
+  for (const [i, s] of script.entries()) {
+    onStep?.(i + 1, script.length, s.step);
+    await s.before?.();
+    await snapshot(s.step, s.event);
+  }
   return steps;
 }
 

@@ -2,18 +2,20 @@ import { X509Certificate } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import pino from 'pino';
 import { RealClock } from '../clock/index.js';
 import type { Connection } from '../client/kubeconfig.js';
 import { httpKubeletApi } from '../kubelet/http-api.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { resolveConnection, type ConnectionFlags } from './connection.js';
 import { CliError } from './create-token.js';
+import { createCliLogger } from './log-output.js';
+import { logFormatOption, logLevelOption } from './log-options.js';
 
 interface KubeletFlags extends ConnectionFlags {
   node: string;
   root: string;
   logLevel: string;
+  logFormat?: string;
 }
 
 export interface RunningKubelet {
@@ -42,7 +44,8 @@ function certificateUser(conn: Connection): string | undefined {
  */
 export async function runKubelet(f: KubeletFlags, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningKubelet> {
   if (!f.node) throw new CliError('--node must name the node', 2);
-  const logger = pino({ level: f.logLevel, base: { node: f.node }, redact: { paths: ['token', '*.token'], censor: '[redacted]' } }, pino.destination({ dest: 2, sync: false }));
+  const logs = await createCliLogger({ level: f.logLevel, format: f.logFormat, base: { node: f.node }, redact: ['token', '*.token'] });
+  const logger = logs.logger;
   const conn = resolveConnection(f);
   const user = certificateUser(conn);
   if (user !== `system:node:${f.node}`) {
@@ -63,6 +66,7 @@ export async function runKubelet(f: KubeletFlags, out: (line: string) => void = 
   } catch (e) {
     clearInterval(lifeline);
     kubelet.stop();
+    logs.close();
     throw new CliError(`kubelet for node ${f.node} could not start against ${conn.server}: ${(e as Error).message}`);
   }
   out(`satoken kubelet ready: node ${f.node}, root ${rootDir} (server ${conn.server})`);
@@ -72,7 +76,7 @@ export async function runKubelet(f: KubeletFlags, out: (line: string) => void = 
       kubelet.stop();
       clearInterval(lifeline);
       logger.info('kubelet stopped');
-      await new Promise<void>((ok) => logger.flush(() => ok()));
+      logs.close();
     })());
   return { kubelet, stop };
 }
@@ -93,7 +97,8 @@ export function registerKubeletCommand(program: Command): void {
     .option('-s, --server <url>', 'address of the API server')
     .option('--certificate-authority <file>', 'CA certificate file for the API server')
     .option('--insecure-skip-tls-verify', "don't check the server's certificate")
-    .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
+    .addOption(logLevelOption())
+    .addOption(logFormatOption())
     .addHelpText(
       'after',
       '\nRun it as the node, so that the Node authorizer and NodeRestriction apply:\n  satoken kubeconfig --user system:node:node-1 --group system:nodes --out node-1.kubeconfig\n  satoken kubelet --node node-1 --root /tmp/kubelet --kubeconfig node-1.kubeconfig\n',

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './create-token.js';
 import { registerCommands } from './commands.js';
+import { clearProgress } from './progress.js';
 
 /**
  * The `satoken` CLI. Errors print one line (`error: <message>`) and exit non-zero: 1 for
@@ -20,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return e.exitCode === 0 ? 0 : 2;
     }
+    clearProgress();
     if (e instanceof CliError) {
       process.stderr.write(`error: ${e.message}\n${e.hint ? `${e.hint}\n` : ''}`);
       return e.exitCode;

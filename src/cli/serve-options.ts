@@ -37,6 +37,8 @@ export interface ServeFlags {
   /** 'pool' or 'inline' (commander checks the choice) */
   signing?: 'pool' | 'inline';
   logLevel: string;
+  /** `--log-format`: auto (text on a terminal, else json), text or json */
+  logFormat?: string;
   /** `--etcd-servers`: several replicas share one etcd (default: the embedded store in --data-dir) */
   etcdServers?: string;
   /** `--etcd-prefix` (default /registry) */

@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from './clock.js';
+import { SatokenRangeError } from '../errors/error-codes.js';
 
 interface Timer {
   id: number;
@@ -67,7 +68,7 @@ export class ManualClock implements Clock {
 
   /** Moves time forward by `ms`, firing due timers in order. */
   async advance(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance takes a non-negative number of milliseconds, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0) throw new SatokenRangeError('ERR_INVALID_DURATION', `advance takes a non-negative number of milliseconds, got ${ms}`);
     const target = this.current + ms;
     await settle();
     for (;;) {

@@ -6,10 +6,11 @@ import { kindInfo } from '../registry/kinds.js';
 import type { ObjectRegistry } from '../registry/object-registry.js';
 import type { ConfigMap, Pod, Secret, ServiceAccount } from '../registry/types.js';
 import { SA_TOKEN_SECRET_TYPE } from '../registry/validation/strategies.js';
-import { INVALID_SINCE_LABEL, LAST_USED_LABEL } from '../tokens/legacy-validator.js';
+import { INVALID_SINCE_LABEL, LAST_USED_LABEL } from '../auth/authenticators/legacy-validator.js';
 import { Controller } from './controller.js';
 import { SA_NAME_ANNOTATION, SA_UID_ANNOTATION } from './legacy-token-controller.js';
 import { DAY_MS, TRACKING_CONFIGMAP, TRACKING_NAMESPACE, TRACKING_SINCE_KEY, formatDate, parseDate } from './legacy-token-tracking.js';
+import { SatokenRangeError } from '../errors/error-codes.js';
 
 const CM = kindInfo('ConfigMap')!;
 const SA = kindInfo('ServiceAccount')!;
@@ -56,7 +57,7 @@ export class LegacyTokenCleaner extends Controller {
   ) {
     super(registry, o.onError);
     const days = o.periodDays ?? DEFAULT_CLEAN_UP_PERIOD_DAYS;
-    if (!(days > 0)) throw new RangeError(`legacy service account token clean-up period must be greater than 0, got ${days} days`);
+    if (!(days > 0)) throw new SatokenRangeError('ERR_INVALID_OPTION', `legacy service account token clean-up period must be greater than 0, got ${days} days`);
     this.periodMs = days * DAY_MS;
   }
 

@@ -3,7 +3,7 @@ import { isStatusError } from '../errors/index.js';
 import { kindInfo } from '../registry/kinds.js';
 import type { ObjectRegistry, RegistryEvent } from '../registry/object-registry.js';
 import type { ConfigMap, Secret } from '../registry/types.js';
-import { LAST_USED_LABEL } from '../tokens/legacy-validator.js';
+import { LAST_USED_LABEL } from '../auth/authenticators/legacy-validator.js';
 import { Controller } from './controller.js';
 import { WorkQueue } from './work-queue.js';
 

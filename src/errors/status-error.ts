@@ -23,6 +23,35 @@ export type StatusReason =
   | 'Timeout'
   | 'Expired';
 
+/** `ERR_` + a {@link StatusReason} in upper snake case: the errorCode of a StatusError. */
+export type StatusErrorCode =
+  | 'ERR_BAD_REQUEST'
+  | 'ERR_UNAUTHORIZED'
+  | 'ERR_FORBIDDEN'
+  | 'ERR_NOT_FOUND'
+  | 'ERR_ALREADY_EXISTS'
+  | 'ERR_CONFLICT'
+  | 'ERR_GONE'
+  | 'ERR_INVALID'
+  | 'ERR_METHOD_NOT_ALLOWED'
+  | 'ERR_NOT_ACCEPTABLE'
+  | 'ERR_UNSUPPORTED_MEDIA_TYPE'
+  | 'ERR_REQUEST_ENTITY_TOO_LARGE'
+  | 'ERR_TOO_MANY_REQUESTS'
+  | 'ERR_INTERNAL_ERROR'
+  | 'ERR_SERVICE_UNAVAILABLE'
+  | 'ERR_TIMEOUT'
+  | 'ERR_EXPIRED';
+
+/**
+ * The errorCode of a StatusError of `reason`.
+ * @example
+ * statusErrorCode('AlreadyExists'); // 'ERR_ALREADY_EXISTS'
+ */
+export function statusErrorCode(reason: StatusReason): StatusErrorCode {
+  return `ERR_${reason.replace(/(?<=[a-z])(?=[A-Z])/g, '_').toUpperCase()}` as StatusErrorCode;
+}
+
 export interface StatusCause {
   reason?: string;
   message?: string;
@@ -49,6 +78,14 @@ export interface Status {
   code: number;
 }
 
+/**
+ * A Kubernetes API error: `code` is the HTTP status (`metav1.Status.code`), `reason` Kubernetes'
+ * machine-readable StatusReason, and `errorCode` the stable satoken code derived from it
+ * (`ERR_NOT_FOUND`), like every error the library throws.
+ * @example
+ * try { await emu.get('Pod', 'default', 'nope'); }
+ * catch (e) { if (isStatusError(e) && e.errorCode === 'ERR_NOT_FOUND') console.log(e.code); } // 404
+ */
 export class StatusError extends Error {
   override readonly name = 'StatusError';
   constructor(
@@ -58,6 +95,11 @@ export class StatusError extends Error {
     readonly details?: StatusDetails,
   ) {
     super(message);
+  }
+
+  /** `ERR_` and the reason in upper snake case (errors/error-codes.ts). */
+  get errorCode(): StatusErrorCode {
+    return statusErrorCode(this.reason);
   }
 
   toStatus(): Status {

@@ -84,6 +84,8 @@ class PodWatch {
   private readonly known = new Map<string, Pod>();
   private rv = '';
   private attempt = 0;
+  /** since when the watch has been failing, and how often: logged once when it starts and once when it ends */
+  private outage: { since: number; failures: number } | undefined;
   private stopped = false;
   private req: ClientRequest | undefined;
   private timer: TimerHandle | undefined;
@@ -140,12 +142,14 @@ class PodWatch {
       if (res.statusCode !== 200) {
         relist = res.statusCode === 410;
         failed = !relist;
-        this.o.logger?.warn({ status: res.statusCode }, 'pod watch refused');
+        if (failed) this.failure('pod watch refused', { status: res.statusCode });
+        else this.o.logger?.info({ status: res.statusCode }, 'pod watch expired; relisting');
         res.resume();
         res.on('end', finish);
         return;
       }
       this.attempt = 0;
+      this.recovered();
       let buf = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -165,7 +169,7 @@ class PodWatch {
     req.setTimeout((timeout + 30) * 1000, () => req.destroy(new Error('pod watch went silent')));
     req.on('error', (e) => {
       if (!this.stopped && !relist) {
-        this.o.logger?.warn({ err: e.message }, 'pod watch failed');
+        this.failure('pod watch failed', { err: e.message });
         failed = true;
       }
       finish();
@@ -173,6 +177,28 @@ class PodWatch {
     req.on('close', finish);
     req.end();
     this.req = req;
+  }
+
+  /**
+   * A failed watch or relist. While the server is away every retry fails: the first failure of
+   * an outage is a warning (saying that retries follow), the others are debug lines.
+   */
+  private failure(message: string, fields: Record<string, unknown>): void {
+    if (this.outage) {
+      this.outage.failures++;
+      this.o.logger?.debug(fields, message);
+      return;
+    }
+    this.outage = { since: this.o.clock.now(), failures: 1 };
+    this.o.logger?.warn(fields, `${message}; retrying with backoff, logged again when it recovers`);
+  }
+
+  /** The watch is open again after an outage: says for how long it was away. */
+  private recovered(): void {
+    if (!this.outage) return;
+    const { since, failures } = this.outage;
+    this.outage = undefined;
+    this.o.logger?.info({ failures, downForMs: this.o.clock.now() - since }, 'pod watch recovered');
   }
 
   /** Applies one watch line; true when the watch must be replaced by a relist (ERROR or garbage). */
@@ -218,7 +244,7 @@ class PodWatch {
           if (relist) await this.relist();
           this.watch();
         } catch (e) {
-          this.o.logger?.warn({ err: (e as Error).message }, 'pod relist failed');
+          this.failure('pod relist failed', { err: (e as Error).message });
           this.next(true, true);
         }
       })();

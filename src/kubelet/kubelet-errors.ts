@@ -1,20 +1,14 @@
+import type { LibraryErrorCode } from '../errors/error-codes.js';
 import { aggregateMessage } from '../util/go-format.js';
 /**
- * Errors raised by the kubelet emulation, each with a stable `code`. The messages are the kubelet's,
- * byte for byte (pkg/kubelet/token/token_manager.go, pkg/volume/util/atomic_writer.go,
+ * Errors raised by the kubelet emulation, each with a stable `code` (documented with the other
+ * library codes in errors/error-codes.ts). The messages are the kubelet's, byte for byte
+ * (pkg/kubelet/token/token_manager.go, pkg/volume/util/atomic_writer.go,
  * pkg/volume/projected/projected.go), so tests pin both `code` and `message`.
  * @example
  * const code: KubeletErrorCode = 'ERR_TOKEN_EXPIRED';
  */
-export type KubeletErrorCode =
-  /** `failed to fetch token: <err>`: the TokenRequest failed and nothing was cached */
-  | 'ERR_TOKEN_FETCH_FAILED'
-  /** `token <key> expired and refresh failed: <err>` */
-  | 'ERR_TOKEN_EXPIRED'
-  /** `invalid path: ...` from the atomic writer's path rules */
-  | 'ERR_INVALID_PATH'
-  /** a projected volume could not be set up (one source failed; several are aggregated) */
-  | 'ERR_VOLUME_SETUP';
+export type KubeletErrorCode = Extract<LibraryErrorCode, 'ERR_TOKEN_FETCH_FAILED' | 'ERR_TOKEN_EXPIRED' | 'ERR_INVALID_PATH' | 'ERR_VOLUME_SETUP'>;
 
 /**
  * @example
@@ -29,6 +23,11 @@ export class KubeletError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+
+  /** the same as `code`, as on every error the library throws */
+  get errorCode(): KubeletErrorCode {
+    return this.code;
   }
 }
 

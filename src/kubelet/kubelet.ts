@@ -16,6 +16,26 @@ export interface KubeletApi {
   watchPods(nodeName: string, on: { added(pod: Pod): void; modified(pod: Pod): void; deleted(pod: Pod): void }): Promise<() => void>;
 }
 
+/**
+ * A running kubelet agent as the library hands it out ({@link Emulator.startKubelet}): events,
+ * where volumes are, and its lifecycle; its managers stay internal.
+ * @example
+ * const kubelet = await emu.startKubelet({ nodeName: 'node-1', rootDir });
+ * kubelet.on('rotated', (e) => console.log(e.path));
+ */
+export interface KubeletAgent {
+  readonly nodeName: string;
+  /** Subscribes to volume events (mounted, rotated, error, removed); returns the unsubscribe function. */
+  on<K extends keyof PodVolumeEvents>(event: K, fn: (e: PodVolumeEvents[K]) => void): () => void;
+  /** The directory of a pod's projected volume. */
+  volumeDir(podUid: string, volumeName: string): string;
+  /** Tokens held in the token manager's cache. */
+  readonly cachedTokens: number;
+  /** Resolves when every pod event seen so far has been handled. */
+  idle(): Promise<void>;
+  stop(): void;
+}
+
 export interface KubeletOptions {
   nodeName: string;
   rootDir: string;
@@ -35,7 +55,7 @@ export interface KubeletOptions {
  * const kubelet = await emu.startKubelet({ nodeName: 'node-1', rootDir: '/tmp/kubelet' });
  * kubelet.on('rotated', (e) => console.log(e.path, e.expirationTimestamp));
  */
-export class Kubelet {
+export class Kubelet implements KubeletAgent {
   readonly tokens: TokenManager;
   readonly volumes: PodVolumeManager;
   private stopWatch: (() => void) | undefined;
@@ -52,6 +72,10 @@ export class Kubelet {
       ...(o.random ? { random: o.random } : {}),
       ...(o.logger ? { logger: o.logger } : {}),
     });
+  }
+
+  get cachedTokens(): number {
+    return this.tokens.size;
   }
 
   get nodeName(): string {

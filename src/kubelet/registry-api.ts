@@ -1,6 +1,7 @@
 import { isStatusError } from '../errors/index.js';
-import type { Emulator } from '../emulator.js';
 import { kindInfo } from '../registry/kinds.js';
+import type { ObjectRegistry } from '../registry/object-registry.js';
+import type { TokenService } from '../registry/token-service.js';
 import type { ConfigMap, Pod, Secret, UserInfo } from '../registry/types.js';
 import type { KubeletApi } from './kubelet.js';
 
@@ -12,14 +13,20 @@ export function nodeUser(nodeName: string): UserInfo {
   return { username: `system:node:${nodeName}`, uid: '', groups: ['system:nodes', 'system:authenticated'], extra: {} };
 }
 
+/** What an in-process kubelet uses of a control plane. */
+export interface InProcessControlPlane {
+  objects: ObjectRegistry;
+  tokens: TokenService;
+}
+
 /**
- * The kubelet's view of an in-process emulator: token requests go through TokenRequest as
+ * The kubelet's view of an in-process control plane: token requests go through TokenRequest as
  * `system:node:<name>` (so NodeRestriction applies), objects come from the registry, and pods
  * follow the registry's synchronous events.
  */
-export function registryKubeletApi(emu: Emulator, nodeName: string): KubeletApi {
+export function registryKubeletApi(cp: InProcessControlPlane, nodeName: string): KubeletApi {
   const user = nodeUser(nodeName);
-  const reg = emu.registry;
+  const reg = cp.objects;
   return {
     async registerNode(name) {
       if (reg.peek(NODE, undefined, name)) return;
@@ -30,9 +37,7 @@ export function registryKubeletApi(emu: Emulator, nodeName: string): KubeletApi 
       }
     },
     async getToken(namespace, name, tr) {
-      const { warnings: _w, ...out } = await emu.tokenRequest(namespace, name, tr, user);
-      void _w;
-      return out;
+      return (await cp.tokens.issue(namespace, name, tr, user)).tokenRequest;
     },
     async getConfigMap(namespace, name) {
       return reg.peek(kindInfo('ConfigMap')!, namespace, name) as ConfigMap | undefined;

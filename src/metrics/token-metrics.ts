@@ -1,5 +1,6 @@
-import type { StaleTokenObserver } from '../tokens/bound-validator.js';
+import type { StaleTokenObserver } from '../auth/authenticators/bound-validator.js';
 import type { ServiceAccountInfo } from '../tokens/service-account-info.js';
+import { splitServiceAccountUsername } from '../tokens/service-account-username.js';
 import { Counter, renderFamilies } from './exposition.js';
 
 /** The observer the emulator's authenticators report to (emulator.ts `EmulatorOptions.observer`). */
@@ -8,12 +9,11 @@ export type TokenObserver = StaleTokenObserver & { legacy?(sub: string): void };
 type SaLabel = 'namespace' | 'serviceaccount';
 type RequestLabel = 'verb' | 'dry_run' | 'group' | 'version' | 'resource' | 'subresource' | 'scope' | 'component' | 'code';
 const SA_LABELS: readonly SaLabel[] = ['namespace', 'serviceaccount'];
-const SA_PREFIX = 'system:serviceaccount:';
 
 /** `system:serviceaccount:<ns>:<name>` → labels; anything else → empty labels. */
 function labelsOfSubject(sub: string): Record<SaLabel, string> {
-  const parts = sub.startsWith(SA_PREFIX) ? sub.slice(SA_PREFIX.length).split(':') : [];
-  return parts.length === 2 ? { namespace: parts[0]!, serviceaccount: parts[1]! } : { namespace: '', serviceaccount: '' };
+  const split = splitServiceAccountUsername(sub);
+  return split ? { namespace: split[0], serviceaccount: split[1] } : { namespace: '', serviceaccount: '' };
 }
 
 const labelsOf = (info: ServiceAccountInfo): Record<SaLabel, string> => ({ namespace: info.namespace, serviceaccount: info.name });

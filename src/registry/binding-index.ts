@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/index.js';
-import type { IssuedToken } from '../tokens/token-request.js';
+import type { IssuedToken } from './token-request.js';
 import { MinHeap } from '../util/min-heap.js';
+import { LEEWAY_SECONDS } from '../tokens/leeway.js';
 import { kindInfo } from './kinds.js';
 import type { ObjectRegistry, RegistryEvent } from './object-registry.js';
 
@@ -22,8 +23,6 @@ export interface InvalidationEvent {
   tokens: IssuedToken[];
 }
 
-/** Tokens stay indexed until their `exp` plus the 60 s leeway has passed. */
-const LEEWAY_SECONDS = 60;
 /** ~0.55 kB each (npm run bench -- --only memory): about 550 MB of heap at the default cap. */
 export const DEFAULT_MAX_INDEXED_TOKENS = 1_000_000;
 
@@ -79,6 +78,7 @@ export class BindingIndex {
       if (!m) this.byUid.set(uid, (m = new Map()));
       m.set(t.jti, t);
     }
+    // indexed until `exp` plus the leeway has passed: the token is accepted until then
     this.expiry.push(t.expiresAt + LEEWAY_SECONDS, t);
     const max = this.opts.maxTokens ?? DEFAULT_MAX_INDEXED_TOKENS;
     while (this.expiry.size > max) {

@@ -1,68 +1,31 @@
 /**
- * The resources satoken serves: one row per kind, the single source for routing, discovery,
- * Tables, OpenAPI and storage keys.
- * IMPORTANT: a kind added here must also get a validator in registry/validation and, where kubectl
- * sends it as protobuf, a schema in api/codecs/protobuf.
+ * The resources satoken serves, composed from one file per API group under kinds/: the single
+ * source for routing, discovery, Tables, OpenAPI, storage keys and the status, generation and
+ * scale semantics of each kind.
+ * IMPORTANT: a kind added here must also get a strategy in registry/validation (strategies.ts),
+ * Table columns in api/discovery when kube-apiserver has a printer for it, and, where kubectl
+ * sends it as protobuf, a schema in api/codecs (k8s-proto-schema.ts).
  */
-export interface ResourceInfo {
-  /** plural, as in URLs: `serviceaccounts` */
-  resource: string;
-  singular: string;
-  kind: string;
-  listKind: string;
-  group: string;
-  version: string;
-  namespaced: boolean;
-  shortNames: string[];
-  verbs: string[];
-  /** discovery categories (`all` makes `kubectl get all` include the kind) */
-  categories?: string[];
-  /** subresources served, with the kind they answer */
-  subresources: Array<{ name: string; group: string; version: string; kind: string; verbs: string[] }>;
-}
+import { APPS } from './kinds/apps.js';
+import { BATCH } from './kinds/batch.js';
+import { COORDINATION } from './kinds/coordination.js';
+import { CORE } from './kinds/core.js';
+import { NETWORKING } from './kinds/networking.js';
+import { POLICY } from './kinds/policy.js';
+import { RBAC } from './kinds/rbac.js';
+import type { ResourceInfo } from './kinds/resource-info.js';
+import { REVIEWS } from './kinds/reviews.js';
 
-const CRUD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+export type { ResourceInfo, StatusRules, SubresourceInfo } from './kinds/resource-info.js';
 
-function core(resource: string, singular: string, kind: string, namespaced: boolean, shortNames: string[] = [], subresources: ResourceInfo['subresources'] = []): ResourceInfo {
-  return { resource, singular, kind, listKind: `${kind}List`, group: '', version: 'v1', namespaced, shortNames, verbs: CRUD, subresources };
-}
-
-function rbac(resource: string, singular: string, kind: string, namespaced: boolean): ResourceInfo {
-  return { resource, singular, kind, listKind: `${kind}List`, group: 'rbac.authorization.k8s.io', version: 'v1', namespaced, shortNames: [], verbs: CRUD, subresources: [] };
-}
-
-export const RESOURCES: readonly ResourceInfo[] = [
-  core('namespaces', 'namespace', 'Namespace', false, ['ns']),
-  core('serviceaccounts', 'serviceaccount', 'ServiceAccount', true, ['sa'], [
-    { name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] },
-  ]),
-  { ...core('pods', 'pod', 'Pod', true, ['po']), categories: ['all'] },
-  core('secrets', 'secret', 'Secret', true),
-  core('nodes', 'node', 'Node', false, ['no']),
-  core('configmaps', 'configmap', 'ConfigMap', true, ['cm']),
-  core('events', 'event', 'Event', true, ['ev']),
-  rbac('roles', 'role', 'Role', true),
-  rbac('rolebindings', 'rolebinding', 'RoleBinding', true),
-  rbac('clusterroles', 'clusterrole', 'ClusterRole', false),
-  rbac('clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', false),
-];
-
-function review(group: string, resource: string, kind: string, namespaced: boolean): ResourceInfo {
-  return { resource, singular: resource.slice(0, -1), kind, listKind: '', group, version: 'v1', namespaced, shortNames: [], verbs: ['create'], subresources: [] };
-}
+/** Every stored resource, group by group. */
+export const RESOURCES: readonly ResourceInfo[] = [...CORE, ...RBAC, ...APPS, ...BATCH, ...NETWORKING, ...POLICY, ...COORDINATION];
 
 /**
  * Create-only kinds answered in place and never stored (no list, so `listKind` is empty): listed in
  * discovery and OpenAPI, routed by api/app.ts. Kept out of RESOURCES, which drives storage.
  */
-export const REVIEW_RESOURCES: readonly ResourceInfo[] = [
-  review('authentication.k8s.io', 'selfsubjectreviews', 'SelfSubjectReview', false),
-  review('authentication.k8s.io', 'tokenreviews', 'TokenReview', false),
-  review('authorization.k8s.io', 'localsubjectaccessreviews', 'LocalSubjectAccessReview', true),
-  review('authorization.k8s.io', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false),
-  review('authorization.k8s.io', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false),
-  review('authorization.k8s.io', 'subjectaccessreviews', 'SubjectAccessReview', false),
-];
+export const REVIEW_RESOURCES: readonly ResourceInfo[] = REVIEWS;
 
 const byResource = new Map(RESOURCES.map((r) => [`${r.group}/${r.resource}`, r]));
 const byKind = new Map(RESOURCES.map((r) => [`${r.group}/${r.kind}`, r]));
@@ -79,6 +42,15 @@ export function resourceInfo(group: string, resource: string): ResourceInfo | un
 export function kindInfo(kind: string, group?: string): ResourceInfo | undefined {
   if (group !== undefined) return byKind.get(`${group}/${kind}`);
   return RESOURCES.find((r) => r.kind === kind);
+}
+
+/**
+ * The subresource `name` of a resource, or undefined when satoken does not serve it.
+ * @example
+ * subresourceInfo(kindInfo('Deployment')!, 'scale')?.kind; // 'Scale'
+ */
+export function subresourceInfo(r: ResourceInfo, name: string) {
+  return r.subresources.find((s) => s.name === name);
 }
 
 export function parseApiVersion(apiVersion: string | undefined): { group: string; version: string } {

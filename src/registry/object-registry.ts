@@ -4,11 +4,14 @@ import { rfc3339 } from '../clock/index.js';
 import { errors, StatusError } from '../errors/index.js';
 import { objectKey, prefixFor } from '../store/keys.js';
 import { type KeyValueStore, type Watch, type WatchEvent, StoreError } from '../store/types.js';
-import { type AdmissionPlugin, runAdmission } from './admission.js';
+import type { Admission } from './admission.js';
 import { ContinueTokenError, decodeContinue, encodeContinue } from './continue-token.js';
 import { type ResourceInfo, RESOURCES, apiVersionOf, kindInfo } from './kinds.js';
+import { prepareCreate, prepareStatusUpdate, prepareUpdate } from './lifecycle.js';
 import { ContinueExpiredError, type Entry, ListSnapshots, takePage, tooLargeResourceVersion } from './pagination.js';
+import { type Scale, scaleDecodeError, scaleOf, validateScale } from './scale.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { checkTypeMeta } from './type-meta.js';
 import type { KubeObject, UserInfo } from './types.js';
 import { strategyFor } from './validation/strategies.js';
 import { validateObjectMeta } from './validation/object-meta.js';
@@ -95,10 +98,10 @@ export class ObjectRegistry {
   private loadedAt = 0;
   private readonly changedAt = new Map<string, number>();
   private readonly snapshots: ListSnapshots;
-  readonly admission: AdmissionPlugin[];
+  private readonly admission: Admission | undefined;
 
-  constructor(private readonly opts: { store: KeyValueStore; clock: Clock; admission?: AdmissionPlugin[] }) {
-    this.admission = opts.admission ?? [];
+  constructor(private readonly opts: { store: KeyValueStore; clock: Clock; admission?: Admission }) {
+    this.admission = opts.admission;
     this.snapshots = new ListSnapshots(opts.clock);
   }
 
@@ -133,6 +136,11 @@ export class ObjectRegistry {
       return undefined; // a name that cannot be a key names nothing
     }
     return this.cache.get(info.resource)?.get(key);
+  }
+
+  /** The store's current revision (the resourceVersion of lists and bookmarks). */
+  revision(): number {
+    return this.opts.store.revision();
   }
 
   /** Whether the cache is known to hold every change (false while an etcd watch is broken). */
@@ -265,12 +273,15 @@ export class ObjectRegistry {
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;
     if (info.namespaced) this.checkNamespace(namespace, info);
     const strategy = strategyFor(info.kind);
-    strategy.prepareForCreate?.(obj);
-    strategy.defaults?.(obj);
-    await runAdmission(this.admission, { operation: 'CREATE', resource: info, namespace, name: obj.metadata.name ?? obj.metadata.generateName ?? '', object: obj, oldObject: undefined, user: opts.user, dryRun: !!opts.dryRun });
-    this.validate(info, obj, undefined);
-    const now = rfc3339(this.opts.clock.now());
+    // the UID exists before PrepareForCreate, as in kube-apiserver (a Job's generated selector names it)
     obj.metadata.uid = randomUUID();
+    strategy.prepareForCreate?.(obj);
+    prepareCreate(info, obj);
+    strategy.defaults?.(obj);
+    await this.admission?.run({ operation: 'CREATE', resource: info, namespace, name: obj.metadata.name ?? obj.metadata.generateName ?? '', object: obj, oldObject: undefined, user: opts.user, dryRun: !!opts.dryRun });
+    this.validate(info, obj, undefined);
+    this.allocate(info, obj, undefined);
+    const now = rfc3339(this.opts.clock.now());
     obj.metadata.creationTimestamp = now;
     delete obj.metadata.deletionTimestamp;
     delete obj.metadata.selfLink;
@@ -285,8 +296,69 @@ export class ObjectRegistry {
     }
   }
 
+  /**
+   * Replaces an object (PUT). The stored status is kept and `metadata.generation` moves only when
+   * the spec changes (lifecycle.ts); the kind's strategy defaults and validates the rest.
+   */
   async update(info: ResourceInfo, namespace: string, name: string, input: KubeObject, opts: RequestOptions = {}): Promise<KubeObject> {
-    const obj = this.prepare(info, namespace, input);
+    return this.updateAs('', info, namespace, name, this.prepare(info, namespace, input), opts);
+  }
+
+  /**
+   * Replaces the status of an object (PUT `/status`): only `status` (and the metadata the kind
+   * lets `/status` change) is taken from `input`; the spec stays as stored. 404 for a kind
+   * without a status subresource.
+   * @example
+   * await reg.updateStatus(kindInfo('Node')!, '', 'node-1', { ...node, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+   */
+  async updateStatus(info: ResourceInfo, namespace: string, name: string, input: KubeObject, opts: RequestOptions = {}): Promise<KubeObject> {
+    if (!info.status) throw errors.pageNotFound();
+    return this.updateAs('status', info, namespace, name, this.prepare(info, namespace, input), opts);
+  }
+
+  /**
+   * The autoscaling/v1 Scale of a Deployment, ReplicaSet or StatefulSet (GET `/scale`); 404 for a
+   * kind without one.
+   */
+  getScale(info: ResourceInfo, namespace: string, name: string): Scale {
+    if (!info.scale) throw errors.pageNotFound();
+    const scale = scaleOf(this.get(info, namespace, name));
+    if (!scale) throw errors.badRequest(`invalid label selector of ${info.resource}.${info.group} "${name}"`);
+    return scale;
+  }
+
+  /**
+   * Sets a workload's `spec.replicas` from a Scale (PUT `/scale`), as ScaleREST.Update does:
+   * the Scale is validated (ValidateScale), its uid must match the object's, its resourceVersion
+   * (when set) is the precondition; the workload is then updated as by PUT (its generation moves)
+   * and the new Scale returned.
+   */
+  async updateScale(info: ResourceInfo, namespace: string, name: string, input: KubeObject, opts: RequestOptions = {}): Promise<Scale> {
+    if (!info.scale) throw errors.pageNotFound();
+    checkTypeMeta(input, 'Scale', 'autoscaling/v1', 'the body of the request was not a JSON object');
+    const decodeError = scaleDecodeError(input.spec);
+    if (decodeError) throw errors.badRequest(decodeError);
+    const scale = structuredClone(input) as KubeObject;
+    scale.metadata = scale.metadata && typeof scale.metadata === 'object' ? scale.metadata : {};
+    if (scale.metadata.namespace && scale.metadata.namespace !== namespace) throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (scale.metadata.name && scale.metadata.name !== name) throw errors.badRequest(`the name of the object (${scale.metadata.name}) does not match the name on the URL (${name})`);
+    scale.metadata.namespace = namespace;
+    scale.metadata.name = name;
+    const current = this.get(info, namespace, name);
+    const errs = validateScale(scale);
+    if (errs.length) throw errors.invalid('Scale', name, errs, 'autoscaling');
+    if (scale.metadata.uid && scale.metadata.uid !== current.metadata.uid) {
+      throw errors.conflict(`${info.resource}/scale`, name, `Precondition failed: UID in precondition: ${scale.metadata.uid}, UID in object meta: ${current.metadata.uid}`, info.group);
+    }
+    const next = structuredClone(current);
+    const spec = (next.spec && typeof next.spec === 'object' ? next.spec : (next.spec = {})) as { replicas?: number };
+    spec.replicas = (scale.spec as { replicas?: number } | undefined)?.replicas ?? 0;
+    next.metadata.resourceVersion = scale.metadata.resourceVersion ?? '';
+    const updated = await this.updateAs('scale', info, namespace, name, next, opts);
+    return scaleOf(updated)!;
+  }
+
+  private async updateAs(subresource: '' | 'status' | 'scale', info: ResourceInfo, namespace: string, name: string, obj: KubeObject, opts: RequestOptions): Promise<KubeObject> {
     if (obj.metadata.name && obj.metadata.name !== name) throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
     obj.metadata.name = name;
     const old = this.get(info, namespace, name);
@@ -298,10 +370,19 @@ export class ObjectRegistry {
     obj.metadata.creationTimestamp = old.metadata.creationTimestamp;
     if (old.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
     const strategy = strategyFor(info.kind);
-    strategy.prepareForUpdate?.(obj, old);
-    strategy.defaults?.(obj);
-    await runAdmission(this.admission, { operation: 'UPDATE', resource: info, namespace, name, object: obj, oldObject: old, user: opts.user, dryRun: !!opts.dryRun });
-    this.validate(info, obj, old);
+    if (subresource === 'status') {
+      prepareStatusUpdate(info, obj, old);
+    } else {
+      strategy.prepareForUpdate?.(obj, old);
+      strategy.defaults?.(obj);
+      prepareUpdate(info, obj, old);
+    }
+    await this.admission?.run({ operation: 'UPDATE', resource: info, ...(subresource ? { subresource } : {}), namespace, name, object: obj, oldObject: old, user: opts.user, dryRun: !!opts.dryRun });
+    if (subresource === 'status') this.validateStatus(info, obj, old);
+    else {
+      this.validate(info, obj, old);
+      this.allocate(info, obj, old);
+    }
     if (opts.dryRun) return obj;
     try {
       return (await this.opts.store.update(storageKey(info, namespace, name), obj as never, expected || undefined)) as KubeObject;
@@ -319,7 +400,7 @@ export class ObjectRegistry {
     if (pre.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
       throw errors.conflict(info.resource, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`, info.group);
     }
-    await runAdmission(this.admission, { operation: 'DELETE', resource: info, namespace, name, object: undefined, oldObject: old, user: opts.user, dryRun: !!opts.dryRun });
+    await this.admission?.run({ operation: 'DELETE', resource: info, namespace, name, object: undefined, oldObject: old, user: opts.user, dryRun: !!opts.dryRun });
     if (opts.dryRun) return old;
     if (info.kind === 'Namespace') await this.deleteNamespaceContent(name);
     try {
@@ -375,15 +456,9 @@ export class ObjectRegistry {
 
   /** Fills kind/apiVersion from the URL (the Python client sends neither) and checks they match. */
   private prepare(info: ResourceInfo, namespace: string, input: KubeObject): KubeObject {
-    if (!input || typeof input !== 'object' || Array.isArray(input)) throw errors.badRequest('the body of the request was not a JSON object');
-    const obj = structuredClone(input);
     const apiVersion = apiVersionOf(info);
-    if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== info.kind) {
-      throw errors.badRequest(kindMismatch(obj, info));
-    }
-    if (obj.apiVersion !== undefined && obj.apiVersion !== '' && obj.apiVersion !== apiVersion) {
-      throw errors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersion})`);
-    }
+    checkTypeMeta(input, info.kind, apiVersion, 'the body of the request was not a JSON object');
+    const obj = structuredClone(input);
     obj.kind = info.kind;
     obj.apiVersion = apiVersion;
     obj.metadata = obj.metadata && typeof obj.metadata === 'object' ? obj.metadata : {};
@@ -404,6 +479,22 @@ export class ObjectRegistry {
     if (errs.length) throw errors.invalid(info.kind, obj.metadata.name ?? '', errs, info.group);
   }
 
+  /** The REST storage's allocation after validation (a Service's cluster IP and node ports). */
+  private allocate(info: ResourceInfo, obj: KubeObject, old: KubeObject | undefined): void {
+    const strategy = strategyFor(info.kind);
+    if (!strategy.allocate) return;
+    const errs = strategy.allocate(obj, old, () => this.list(info, undefined).items);
+    if (errs.length) throw errors.invalid(info.kind, obj.metadata.name ?? '', errs, info.group);
+  }
+
+  /** ValidateXStatusUpdate: the metadata, and the status where the kind's strategy checks it. */
+  private validateStatus(info: ResourceInfo, obj: KubeObject, old: KubeObject): void {
+    const strategy = strategyFor(info.kind);
+    const errs = validateObjectMeta(obj.metadata, info.namespaced, strategy.nameValidator);
+    errs.push(...(strategy.validateStatusUpdate?.(obj, old) ?? []));
+    if (errs.length) throw errors.invalid(info.kind, obj.metadata.name ?? '', errs, info.group);
+  }
+
   private checkNamespace(namespace: string, info: ResourceInfo): void {
     if (!namespace) throw errors.badRequest('namespace is required');
     const ns = this.peek(kindInfo('Namespace')!, undefined, namespace);
@@ -421,10 +512,6 @@ export class ObjectRegistry {
       }
     }
   }
-}
-
-function kindMismatch(obj: KubeObject, info: ResourceInfo): string {
-  return `the kind in the data (${String(obj.kind)}) does not match the expected kind (${info.kind})`;
 }
 
 function keyOf(o: KubeObject): string {

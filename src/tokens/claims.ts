@@ -1,6 +1,8 @@
 /**
  * The claims of bound service-account tokens (pkg/serviceaccount/claims.go `Claims()`).
  */
+import { serviceAccountUsername } from './service-account-username.js';
+
 export interface Ref {
   name: string;
   uid?: string;
@@ -42,13 +44,6 @@ export interface BoundClaimsInput {
   warnAfter?: number;
 }
 
-export const SERVICE_ACCOUNT_USERNAME_PREFIX = 'system:serviceaccount:';
-
-/** MakeUsername: `system:serviceaccount:<ns>:<name>`. */
-export function serviceAccountUsername(namespace: string, name: string): string {
-  return `${SERVICE_ACCOUNT_USERNAME_PREFIX}${namespace}:${name}`;
-}
-
 function ref(r: Ref): Ref {
   return r.uid ? { name: r.name, uid: r.uid } : { name: r.name };
 }
@@ -78,3 +73,4 @@ export function boundClaims(i: BoundClaimsInput): BoundClaims {
   c.sub = serviceAccountUsername(i.namespace, i.serviceAccount.name);
   return c;
 }
+

@@ -5,66 +5,73 @@ import type { VerificationKey } from './key-source.js';
 /** Tokens longer than this are not even parsed (kube-apiserver refuses far smaller headers). */
 export const MAX_TOKEN_LENGTH = 64 * 1024;
 
-export interface ParsedJws {
-  header: { alg: string; kid?: string; [k: string]: unknown };
+export interface JwsHeader {
+  alg?: unknown;
+  kid?: unknown;
+  [k: string]: unknown;
+}
+
+/**
+ * A compact JWS decoded once, before any check: header and payload JSON objects, the signing
+ * input and the signature bytes. Every later step (issuer, algorithm, key, signature, claims)
+ * reads this one value, so a review parses a token once.
+ */
+export interface DecodedJws {
+  header: JwsHeader;
   payload: Record<string, unknown>;
+  /** `<header>.<payload>`, the bytes the signature covers */
+  signingInput: Buffer;
+  signature: Buffer;
 }
 
 /**
- * `hasCorrectIssuer` of pkg/serviceaccount/jwt.go: a cheap, unverified look at `iss`, deciding
- * whether a token is "mine". Anything not a 3-part compact JWS with a raw-base64url JSON payload
- * is not.
+ * Decodes a compact JWS: at most {@link MAX_TOKEN_LENGTH} characters, not the JSON
+ * serialization, three segments of canonical unpadded base64url (Go's strict RawURLEncoding),
+ * a header and a payload that are JSON objects, a non-empty signature. Anything else is not a
+ * JWS (`undefined`): for kube-apiserver's token authenticators, "not mine".
+ * @example
+ * decodeJws(token)?.payload.iss; // 'https://kubernetes.default.svc.cluster.local'
  */
-export function unverifiedIssuer(token: string): string | undefined {
+export function decodeJws(token: string): DecodedJws | undefined {
   if (token.length > MAX_TOKEN_LENGTH || token.trimStart().startsWith('{')) return undefined;
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  const payload = decodeBase64Url(parts[1]!);
-  if (!payload) return undefined;
-  try {
-    const claims = JSON.parse(payload.toString('utf8')) as unknown;
-    const iss = claims && typeof claims === 'object' ? (claims as { iss?: unknown }).iss : undefined;
-    return typeof iss === 'string' ? iss : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * jwt.ParseSigned with the allowed algorithms: parse failures make the token "not mine".
- * Rejects: non-canonical base64url in any segment, headers that are not JSON objects, an `alg`
- * outside `allowedAlgs` (so `none` and every HMAC), any `crit` header, and JWE.
- */
-export function parseJws(token: string, allowedAlgs: readonly string[]): ParsedJws | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   const [h, p, s] = parts as [string, string, string];
   const headerBytes = decodeBase64Url(h);
   const payloadBytes = decodeBase64Url(p);
-  const sig = decodeBase64Url(s);
-  if (!headerBytes || !payloadBytes || !sig || sig.length === 0) return undefined;
+  const signature = decodeBase64Url(s);
+  if (!headerBytes || !payloadBytes || !signature || signature.length === 0) return undefined;
   try {
     const header = JSON.parse(headerBytes.toString('utf8')) as unknown;
     const payload = JSON.parse(payloadBytes.toString('utf8')) as unknown;
     if (!isObject(header) || !isObject(payload)) return undefined;
-    if (typeof header.alg !== 'string' || !allowedAlgs.includes(header.alg)) return undefined;
-    if ('crit' in header || 'enc' in header || 'b64' in header) return undefined;
-    if (header.kid !== undefined && typeof header.kid !== 'string') return undefined;
-    return { header: header as ParsedJws['header'], payload };
+    return { header, payload, signingInput: Buffer.from(token.slice(0, h.length + 1 + p.length), 'latin1'), signature };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * jwt.ParseSigned's header checks with the allowed algorithms: the `alg` one of them (so never
+ * `none` nor an HMAC), no `crit`, `enc` or `b64` member (no JWE, no unencoded payloads), a
+ * string `kid` if any. Returns the algorithm and key id, or undefined ("not mine").
+ */
+export function signedWith(d: DecodedJws, allowedAlgs: readonly string[]): { alg: string; kid: string | undefined } | undefined {
+  const { alg, kid } = d.header;
+  if (typeof alg !== 'string' || !allowedAlgs.includes(alg)) return undefined;
+  if ('crit' in d.header || 'enc' in d.header || 'b64' in d.header) return undefined;
+  if (kid !== undefined && typeof kid !== 'string') return undefined;
+  return { alg, kid: kid || undefined };
 }
 
 /**
  * Tries each candidate key as go-jose's `tok.Claims(key)` loop does. Returns undefined when one
  * verified, else the errors (one per key).
  */
-export async function verifyWithKeys(token: string, alg: string, keys: readonly VerificationKey[]): Promise<string[] | undefined> {
+export function verifyWithKeys(d: DecodedJws, alg: string, keys: readonly VerificationKey[]): string[] | undefined {
   const errs: string[] = [];
-  const dot = token.lastIndexOf('.');
-  const input = Buffer.from(token.slice(0, dot), 'latin1');
-  const sig = Buffer.from(token.slice(dot + 1), 'base64url');
+  const input = d.signingInput;
+  const sig = d.signature;
   for (const key of keys) {
     if (key.alg !== alg) {
       errs.push('go-jose/go-jose: unexpected signature algorithm');

@@ -1,4 +1,4 @@
-import { serviceAccountUsername } from './claims.js';
+import { serviceAccountUsername } from './service-account-username.js';
 
 /** pkg/serviceaccount/legacy.go: the issuer of Secret-based tokens. */
 export const LEGACY_ISSUER = 'kubernetes/serviceaccount';

@@ -1,3 +1,4 @@
+import { createHash, X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,10 +41,14 @@ const tls = (r: request.Test, who: CertificateAndKey | undefined) => {
 };
 
 describe('X.509 client certificates', () => {
-  it('authenticate the subject CN as the user and each O as a group', async () => {
+  it('authenticate the subject CN as the user and each O as a group, with the certificate as credential id (KEP-4193)', async () => {
     const res = await tls(request(server).post(WHOAMI), michelle).send(whoamiBody);
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, status: { userInfo: { username: 'michelle', groups: ['devs', 'qa', 'system:authenticated'] } } });
+    const fingerprint = createHash('sha256').update(new X509Certificate(michelle.cert).raw).digest('hex');
+    expect(res.body).toEqual({
+      kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null },
+      status: { userInfo: { username: 'michelle', groups: ['devs', 'qa', 'system:authenticated'], extra: { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${fingerprint}`] } } },
+    });
   });
 
   it('are authorized as that user: forbidden until RBAC grants, with Kubernetes\' message', async () => {

@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { series } from '../../src/api/app.js';
+import { series } from '../../src/api/pipeline.js';
 import type { Emulator } from '../../src/emulator.js';
 import { admin, appFixture, jane } from '../helpers/app.js';
 

@@ -3,6 +3,8 @@ import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { openContext, requestContext } from '../../src/api/context.js';
+import { Query, requestInfo } from '../../src/api/request-info.js';
 import { requestLog } from '../../src/api/request-log.js';
 
 function capture(level = 'info') {
@@ -18,17 +20,24 @@ function capture(level = 'info') {
   return { logger, lines };
 }
 
+/** The request context and the end observer as api/pipeline.ts opens and runs them. */
 function app(logger: pino.Logger) {
   const a = express();
-  a.use(requestLog(logger));
-  a.post('/issue', (_req, res) => {
-    res.locals.user = { username: 'jane' };
-    res.locals.tokenJti = 'c0ffee';
+  const observe = requestLog(logger);
+  a.use((req, res, next) => {
+    const [path, search = ''] = req.url.split('?') as [string, string?];
+    const ctx = openContext(req, requestInfo(req.method, path, new Query(search)), new Query(search), 0);
+    res.once('close', () => observe?.(ctx, req, res));
+    next();
+  });
+  a.post('/issue', (req, res) => {
+    requestContext(req).user = { username: 'jane' };
+    requestContext(req).issuedJti = 'c0ffee';
     res.status(201).json({ status: { token: 'header.payload.signature' } });
   });
-  a.get('/who', (_req, res) => {
-    res.locals.user = { username: 'jane' };
-    res.locals.impersonator = { username: 'admin' };
+  a.get('/who', (req, res) => {
+    requestContext(req).user = { username: 'jane' };
+    requestContext(req).impersonator = { username: 'admin' };
     res.status(200).send('ok');
   });
   return a;

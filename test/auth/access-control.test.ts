@@ -8,6 +8,7 @@ import { buildAuthorizer } from '../../src/auth/access-control.js';
 import { parseWebhookTtlMs } from '../../src/cli/serve-options.js';
 import type { Emulator } from '../../src/emulator.js';
 import { fixture } from '../helpers/emulator.js';
+import { controlPlaneOf } from '../../src/emulator.js';
 
 let emu: Emulator;
 let dir: string;
@@ -29,7 +30,7 @@ const attrs = { user: { username: 'jane', groups: ['devs'] }, verb: 'get', names
 
 describe('buildAuthorizer wires the modes as kube-apiserver does', () => {
   it('Webhook is a rule resolver that says it cannot list rules (SelfSubjectRulesReview is incomplete)', async () => {
-    const { ruleResolver } = buildAuthorizer({ modes: ['Webhook'], registry: emu.registry, clock: emu.rawClock, webhookConfigFile: kubeconfig('http://127.0.0.1:1') });
+    const { ruleResolver } = buildAuthorizer({ modes: ['Webhook'], registry: controlPlaneOf(emu).objects, clock: controlPlaneOf(emu).clock, webhookConfigFile: kubeconfig('http://127.0.0.1:1') });
     const r = await ruleResolver.rulesFor({ username: 'jane' }, 'default');
     expect(r.incomplete).toBe(true);
     expect(r.evaluationError).toContain('webhook authorizer does not support user rule resolution');
@@ -37,7 +38,7 @@ describe('buildAuthorizer wires the modes as kube-apiserver does', () => {
 
   it('ABAC reads its policy file with Go\'s error for a missing one', () => {
     const missing = join(dir, 'nope.jsonl');
-    expect(() => buildAuthorizer({ modes: ['ABAC'], registry: emu.registry, clock: emu.rawClock, policyFile: missing })).toThrow(`open ${missing}: no such file or directory`);
+    expect(() => buildAuthorizer({ modes: ['ABAC'], registry: controlPlaneOf(emu).objects, clock: controlPlaneOf(emu).clock, policyFile: missing })).toThrow(`open ${missing}: no such file or directory`);
   });
 
   it.each([['v1beta1', undefined], ['v1', 'v1'], ['v1beta1', 'v1beta1']] as const)('sends %s SubjectAccessReviews when asked for %s, and caches as told', async (expected, version) => {
@@ -55,7 +56,7 @@ describe('buildAuthorizer wires the modes as kube-apiserver does', () => {
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/authorize`;
-      const { authorizer } = buildAuthorizer({ modes: ['Webhook'], registry: emu.registry, clock: emu.rawClock, webhookConfigFile: kubeconfig(url), ...(version ? { webhookVersion: version } : {}), webhookAuthorizedTtlMs: 0 });
+      const { authorizer } = buildAuthorizer({ modes: ['Webhook'], registry: controlPlaneOf(emu).objects, clock: controlPlaneOf(emu).clock, webhookConfigFile: kubeconfig(url), ...(version ? { webhookVersion: version } : {}), webhookAuthorizedTtlMs: 0 });
       expect((await authorizer.authorize(attrs)).decision).toBe('Allow');
       expect((await authorizer.authorize(attrs)).decision).toBe('Allow');
       expect(seen).toEqual([`authorization.k8s.io/${expected}`, `authorization.k8s.io/${expected}`]); // a 0 TTL caches nothing

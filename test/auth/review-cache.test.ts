@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PresentedToken } from '../../src/auth/authenticators/bearer-token-chain.js';
 import { ReviewCache } from '../../src/auth/authenticators/review-cache.js';
 import type { Emulator } from '../../src/emulator.js';
 import { fixture } from '../helpers/emulator.js';
@@ -18,11 +19,12 @@ describe('review cache keys: no two (token, audiences) pairs share one', () => {
     ['one audience holding a NUL, or two audiences', ['T', ['a\0b']], ['T', ['a', 'b']]],
     ['an audience list, or the same list with an empty audience', ['T', ['a']], ['T', ['a', '']]],
   ] as const)('%s', (_name, [t1, a1], [t2, a2]) => {
-    expect(ReviewCache.key(t1, a1)).not.toBe(ReviewCache.key(t2, a2));
+    // keyed by the token's digest, as the chain computes it once (PresentedToken.digest)
+    expect(ReviewCache.key(new PresentedToken(t1).digest, a1)).not.toBe(ReviewCache.key(new PresentedToken(t2).digest, a2));
   });
 
   it('is stable for the same pair', () => {
-    expect(ReviewCache.key('T', ['a', 'b'])).toBe(ReviewCache.key('T', ['a', 'b']));
+    expect(ReviewCache.key(new PresentedToken('T').digest, ['a', 'b'])).toBe(ReviewCache.key(new PresentedToken('T').digest, ['a', 'b']));
   });
 });
 

@@ -37,6 +37,14 @@ describe('satoken create token matches kubectl create token', () => {
     ['build-robot', '--bound-object-kind=Secret', '--bound-object-name=creds', '--bound-object-uid=wrong'],
     ['build-robot', '--duration=5m'],
     ['build-robot', '-n', 'nowhere'],
+    ['build-robot', '--durration', '5m'],
+    ['build-robot', '--durration=5m'],
+    ['build-robot', '-xq'],
+    ['build-robot', '--duration'],
+    ['build-robot', '--audience'],
+    ['build-robot', '--duration=5x'],
+    ['build-robot', '-o'],
+    ['build-robot', '-n='],
   ];
   it.each(errorCases.map((a) => [a.join(' ') || '(no name)', a] as const))('fails like kubectl for: %s', (_n, args) => {
     const k = kubectl('create', 'token', ...args);
@@ -47,11 +55,24 @@ describe('satoken create token matches kubectl create token', () => {
     expect(s.stdout).toBe(k.stdout);
   });
 
+  // kubectl 1.33's own words (kubectl.1.33 run directly): the kubectl on PATH may be a dispatcher
+  // that parses global flags itself first and words their errors "Error: ..."
+  it.each([
+    [['build-robot', '-n'], "error: flag needs an argument: 'n' in -n"],
+    [['build-robot', '--namespace'], 'error: flag needs an argument: --namespace'],
+    [['build-robot', '--duration', '--server', 'x'], 'error: invalid argument "--server" for "--duration" flag: time: invalid duration "--server"'],
+    [['build-robot', '--insecure-skip-tls-verify=maybe'], 'error: invalid argument "maybe" for "--insecure-skip-tls-verify" flag: strconv.ParseBool: parsing "maybe": invalid syntax'],
+  ])('reads flags as kubectl does: %j', (args, message) => {
+    expect(satoken(['create', 'token', ...args])).toEqual({ status: 1, stdout: '', stderr: `${message}\nSee 'satoken create token --help' for usage.\n` });
+  });
+
   const okCases: string[][] = [
     ['build-robot'],
     ['build-robot', '--duration=600s', '--audience=vault', '--audience=a,b'],
     ['build-robot', '--bound-object-kind=Secret', '--bound-object-name=creds'],
     ['default', '-n', 'kube-system', '--duration=1h'],
+    ['build-robot', '--namespace=', '--insecure-skip-tls-verify=false'],
+    ['-nkube-system', 'default'],
   ];
   it.each(okCases.map((a) => [a.join(' '), a] as const))('issues the same token for: %s', (_n, args) => {
     const k = kubectl('create', 'token', ...args);
@@ -111,8 +132,27 @@ describe('satoken decode', () => {
     expect(JSON.parse(satoken(['decode', tampered, '--verify', '--jwks', jwksFile, '--issuer', iss, '-o', 'json']).stdout).verification.reason).toBe('go-jose/go-jose: error in cryptographic primitive');
   });
 
+  it('verifies offline without --issuer against Kubernetes\' default issuer, and reports the audience as well as the issuer', () => {
+    const jwksFile = join(server.dir, 'jwks-default.json');
+    writeFileSync(jwksFile, kubectl('get', '--raw', '/openid/v1/jwks').stdout);
+    const token = satoken(['create', 'token', 'build-robot', '--audience=vault']).stdout.trim();
+    const ok = satoken(['decode', token, '--verify', '--jwks', jwksFile, '--audience', 'vault']);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^Verification:\s+valid \(offline against the JWKS\)$/m);
+    const wrongAudience = satoken(['decode', token, '--verify', '--jwks', jwksFile, '--audience', 'other', '-o', 'json']);
+    expect(wrongAudience.status).toBe(1);
+    expect(JSON.parse(wrongAudience.stdout).verification).toEqual({
+      valid: false,
+      mode: 'offline',
+      reason: 'token audiences ["vault"] is invalid for the target audiences ["other"]',
+      problems: ['token audiences ["vault"] is invalid for the target audiences ["other"]'],
+      notChecked: ['that the service account and the object the token is bound to still exist (verify on the server: leave out --jwks)'],
+    });
+  });
+
   it.each([
-    ['garbage', 'hello', 'error: token is not a JWT: expected 3 segments separated by \'.\', got 1\n'],
+    ['garbage', 'hello', 'error: "hello" is not a JWT (expected 3 segments separated by \'.\', got 1) and no file of that name exists\n'],
+    ['a missing file', '/missing/file.jwt', 'error: token file /missing/file.jwt does not exist\n'],
     ['a truncated token', 'eyJhbGciOiJSUzI1NiJ9.eyJpc3Mi', "error: token is not a JWT: expected 3 segments separated by '.', got 2\n"],
     ['bad base64', 'e$$.e.e', 'error: token header is not unpadded base64url\n'],
     ['a JWE', 'a.b.c.d.e', 'error: token is an encrypted JWT (JWE, 5 segments); service-account tokens are signed JWTs (3 segments)\n'],

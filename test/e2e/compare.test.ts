@@ -14,9 +14,11 @@ beforeAll(() => {
   const json = run(process.execPath, [CLI, 'compare', '-o', 'json'], env);
   expect(json.status, json.stderr).toBe(0);
   result = JSON.parse(json.stdout) as CompareResult;
-  const plain = run(process.execPath, [CLI, 'compare', '--html', join(dir, 'compare.html')], env);
+  const plain = run(process.execPath, [CLI, 'compare'], env);
   expect(plain.status, plain.stderr).toBe(0);
   text = plain.stdout;
+  const html = run(process.execPath, [CLI, 'compare', '--html', join(dir, 'compare.html')], env);
+  expect(html.status, html.stderr).toBe(0);
   return () => cleanup(dir);
 });
 

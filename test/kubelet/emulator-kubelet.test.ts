@@ -61,11 +61,11 @@ describe('the kubelet refresher on the emulator clock', () => {
     const kubelet = await emu.startKubelet({ nodeName: 'node-1', rootDir: root });
     const dir = kubelet.volumeDir(pod.metadata.uid!, volume.name);
     const token = readFileSync(join(dir, 'token'), 'utf8');
-    const before = kubelet.tokens.size;
+    const before = kubelet.cachedTokens;
     await emu.delete('Pod', 'default', 'gone');
     expect(existsSync(dir)).toBe(false);
     expect((await emu.reviewToken(token)).error).toBe('[invalid bearer token, service account token has been invalidated]');
-    expect(kubelet.tokens.size).toBe(before - 1);
+    expect(kubelet.cachedTokens).toBe(before - 1);
   });
 
   it('writes a custom projection (sts.amazonaws.com, 86400 s) with 0600 when the pod runs as a user', async () => {

@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Counter, renderFamilies } from '../../src/metrics/exposition.js';
-import { reportedScope, reportedVerb } from '../../src/metrics/request-metrics.js';
-import { requestInfo } from '../../src/api/request-info.js';
+import { reportedScope, reportedVerb } from '../../src/api/request-metrics.js';
+import { Query, requestInfo } from '../../src/api/request-info.js';
 import { staleTokenAnnotation, staleTokenAudit } from '../../src/metrics/stale-token-audit.js';
 import { TokenMetrics } from '../../src/metrics/token-metrics.js';
 
@@ -33,6 +33,12 @@ describe('the Prometheus text format', () => {
     expect(() => ok.inc(-1)).toThrow('a counter only goes up, got -1');
     bare.inc();
     expect(c.render()).toContain('req_total{code="200"} 5\n');
+  });
+
+  it('orders series as client_golang does: label values by label name, compared as Go compares strings', () => {
+    const c = new Counter('x_total', 'X.', ['zone', 'app']);
+    for (const [zone, app] of [['b', 'web'], ['a', 'web'], ['a', 'Web'], ['a', 'api']] as const) c.inc({ zone, app });
+    expect(c.render().split('\n').slice(2, -1)).toEqual(['x_total{zone="a",app="Web"} 1', 'x_total{zone="a",app="api"} 1', 'x_total{zone="a",app="web"} 1', 'x_total{zone="b",app="web"} 1']);
   });
 
   it('renders a labelled family with no series as its HELP and TYPE only', () => {
@@ -67,12 +73,25 @@ describe('token metrics fed by the observer', () => {
     expect(text).toContain('satoken_serviceaccount_valid_tokens_total{namespace="team-a",serviceaccount="app"} 2\n');
     expect(text).toContain('satoken_serviceaccount_stale_tokens_total{namespace="team-a",serviceaccount="app"} 1\n');
     expect(text).toContain('satoken_serviceaccount_legacy_tokens_total{namespace="default",serviceaccount="old"} 1\n');
+
     // a frozen info (a cached review's, counted through a kept handle) adds to the same series
     const shared = Object.freeze({ ...info });
     o.valid(shared);
     o.valid(shared);
     expect(m.validTokensBySa.get({ namespace: 'team-a', serviceaccount: 'app' })).toBe(4);
     expect(m.validTokens.get()).toBe(4);
+  });
+});
+
+describe('legacy token subjects', () => {
+  it('are split as SplitUsername splits them; one it refuses counts without a service account', () => {
+    const m = new TokenMetrics();
+    const o = m.observer();
+    o.legacy('system:serviceaccount:default:old');
+    o.legacy('system:serviceaccount:Not_A_Namespace:old');
+    expect(m.legacyTokensBySa.get({ namespace: 'default', serviceaccount: 'old' })).toBe(1);
+    expect(m.legacyTokensBySa.get({ namespace: '', serviceaccount: '' })).toBe(1);
+    expect(m.legacyTokens.get()).toBe(2);
   });
 });
 
@@ -86,13 +105,13 @@ describe('apiserver_request_total labels (CleanVerb, CleanScope)', () => {
     ['DELETE', '/api/v1/namespaces/default/pods', {}, 'DELETECOLLECTION', 'namespace'],
     ['GET', '/metrics', {}, 'GET', ''],
   ] as const)('%s %s %j is %s with scope %j', (method, path, query, verb, scope) => {
-    const info = requestInfo(method, path, query);
+    const info = requestInfo(method, path, new Query(new URLSearchParams(query as Record<string, string>).toString()));
     expect(reportedVerb(method, info, undefined)).toBe(verb);
     expect(reportedScope(info)).toBe(scope);
   });
 
   it('reports a server-side apply PATCH as APPLY', () => {
-    expect(reportedVerb('PATCH', requestInfo('PATCH', '/api/v1/namespaces/default/pods/x', {}), 'application/apply-patch+yaml')).toBe('APPLY');
+    expect(reportedVerb('PATCH', requestInfo('PATCH', '/api/v1/namespaces/default/pods/x', new Query('')), 'application/apply-patch+yaml')).toBe('APPLY');
   });
 });
 

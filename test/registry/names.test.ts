@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { dns1123Label, dns1123Subdomain, pathSegmentName, qualifiedName } from '../../src/registry/validation/names.js';
+import { dns1123Label, dns1123Subdomain, isDns1123Label, isDns1123Subdomain, pathSegmentName, qualifiedName } from '../../src/registry/validation/names.js';
 import { parseFieldSelector, parseLabelSelector } from '../../src/registry/selectors.js';
 
 describe('names', () => {
+  it.each(['build-robot', 'a', 'a.b-c', '0x', 'Build', 'a_b', '-a', 'a-', '', 'a..b', 'a.b', 'a'.repeat(63), 'a'.repeat(64), 'a'.repeat(253), 'a'.repeat(254)])('isDns1123Label and isDns1123Subdomain of %j agree with the validators', (n) => {
+    expect(isDns1123Label(n)).toBe(dns1123Label(n).length === 0);
+    expect(isDns1123Subdomain(n)).toBe(dns1123Subdomain(n).length === 0);
+  });
+
   it.each(['build-robot', 'a', 'a.b-c', '0x'])('accepts the subdomain %s', (n) => expect(dns1123Subdomain(n)).toEqual([]));
 
   it.each(['Build', 'a_b', '-a', 'a-', '', 'a..b'])('rejects the subdomain %j with the RFC 1123 message', (n) => {

@@ -2,6 +2,7 @@ import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 import { fixture } from '../helpers/emulator.js';
+import { controlPlaneOf } from '../../src/emulator.js';
 
 let emu: Emulator;
 let good: string;
@@ -24,18 +25,18 @@ describe('hostile tokens get the Kubernetes outcome, never an exception', () => 
 
   const cases: Array<[string, () => string, string]> = [
     ['alg none with no signature', () => `${b64({ alg: 'none' })}.${parts(good)[1]}.`, 'invalid bearer token'],
-    ['alg none with a signature', () => `${b64({ alg: 'none', kid: emu.keys.keySet.signingKey!.kid })}.${parts(good)[1]}.${b64('x')}`, 'invalid bearer token'],
+    ['alg none with a signature', () => `${b64({ alg: 'none', kid: controlPlaneOf(emu).keys.keySet.signingKey!.kid })}.${parts(good)[1]}.${b64('x')}`, 'invalid bearer token'],
     [
       'HS256 keyed with the public key',
       () => {
-        const h = b64({ alg: 'HS256', kid: emu.keys.keySet.signingKey!.kid });
+        const h = b64({ alg: 'HS256', kid: controlPlaneOf(emu).keys.keySet.signingKey!.kid });
         const p = parts(good)[1];
-        const pub = emu.keys.keySet.signingKey!.publicKey.export({ type: 'spki', format: 'pem' });
+        const pub = controlPlaneOf(emu).keys.keySet.signingKey!.publicKey.export({ type: 'spki', format: 'pem' });
         return `${h}.${p}.${createHmac('sha256', pub).update(`${h}.${p}`).digest('base64url')}`;
       },
       'invalid bearer token',
     ],
-    ['a crit header', () => `${b64({ alg: 'RS256', kid: emu.keys.keySet.signingKey!.kid, crit: ['exp'], exp: 1 })}.${parts(good)[1]}.${parts(good)[2]}`, 'invalid bearer token'],
+    ['a crit header', () => `${b64({ alg: 'RS256', kid: controlPlaneOf(emu).keys.keySet.signingKey!.kid, crit: ['exp'], exp: 1 })}.${parts(good)[1]}.${parts(good)[2]}`, 'invalid bearer token'],
     ['a JWE (5 segments)', () => `${b64({ alg: 'RSA-OAEP', enc: 'A256GCM' })}.a.b.c.d`, 'invalid bearer token'],
     ['an unknown kid', () => `${b64({ alg: 'RS256', kid: 'nope' })}.${parts(good)[1]}.${parts(good)[2]}`, '[invalid bearer token, invalid signature, no keys found]'],
     [
@@ -80,7 +81,7 @@ describe('hostile tokens get the Kubernetes outcome, never an exception', () => 
 
   it('never accepts a key it does not hold even when the JWKS would (ES256 token, RSA key set)', async () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const h = b64({ alg: 'ES256', kid: emu.keys.keySet.signingKey!.kid });
+    const h = b64({ alg: 'ES256', kid: controlPlaneOf(emu).keys.keySet.signingKey!.kid });
     const p = parts(good)[1];
     const sig = sign('sha256', Buffer.from(`${h}.${p}`), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
     expect((await emu.reviewToken(`${h}.${p}.${sig}`)).error).toBe('invalid bearer token');

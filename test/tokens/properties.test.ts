@@ -3,6 +3,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 import { fixture, ISSUER, T0 } from '../helpers/emulator.js';
+import { controlPlaneOf } from '../../src/emulator.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -29,7 +30,7 @@ describe('properties of issued tokens', () => {
           ...(s.bound ? { boundObjectRef: { kind: s.bound, name: names[s.bound]! } } : {}),
         });
         const { payload, protectedHeader } = await jwtVerify(tr.status.token, jwks, { issuer: ISSUER, audience: s.audiences ?? [ISSUER], currentDate: new Date(T0), clockTolerance: 60 });
-        expect(protectedHeader.kid).toBe(emu.keys.keySet.signingKey!.kid);
+        expect(protectedHeader.kid).toBe(controlPlaneOf(emu).keys.keySet.signingKey!.kid);
         expect(payload.sub).toBe('system:serviceaccount:default:build-robot');
         expect((await emu.reviewToken(tr.status.token, s.audiences)).authenticated).toBe(true);
       }),

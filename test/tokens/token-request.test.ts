@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 import { StatusError } from '../../src/errors/index.js';
 import { fixture, headerOf, ISSUER, payloadOf, T0, uidOf } from '../helpers/emulator.js';
+import { controlPlaneOf } from '../../src/emulator.js';
 
 let emu: Emulator;
 beforeEach(async () => {
@@ -49,7 +50,7 @@ describe('TokenRequest claims and header (§2)', () => {
     const h = headerOf(tr.status.token);
     expect(Object.keys(h)).toEqual(['alg', 'kid']);
     expect(h.alg).toBe('RS256');
-    expect(h.kid).toBe(emu.keys.keySet.signingKey!.kid);
+    expect(h.kid).toBe(controlPlaneOf(emu).keys.keySet.signingKey!.kid);
   });
 
   it('writes an unbound token with sorted keys, aud as an array, a UUIDv4 jti and integer times', async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 import { StatusError } from '../../src/errors/index.js';
 import { fixture, ISSUER, payloadOf, uidOf } from '../helpers/emulator.js';
+import { controlPlaneOf } from '../../src/emulator.js';
 
 let emu: Emulator;
 beforeEach(async () => {
@@ -68,7 +69,7 @@ describe('TokenReview of bound tokens (§4.1–§4.4)', () => {
 
   it('rejects a token issued in the future (the clock went backwards)', async () => {
     const tr = await emu.requestToken('default', 'build-robot');
-    (emu.rawClock as unknown as { set(ms: number): void }).set(emu.clock.now() - 5 * MIN);
+    (controlPlaneOf(emu).clock as unknown as { set(ms: number): void }).set(emu.clock.now() - 5 * MIN);
     expect((await emu.reviewToken(tr.status.token)).error).toBe('[invalid bearer token, service account token is not valid yet]');
   });
 
@@ -146,12 +147,12 @@ describe('stale kubelet tokens (§4.3 step 8)', () => {
 
 describe('BearerTokenChain with authenticators that answer at once and later', () => {
   it('runs them in order, first success wins, errors aggregate across both kinds', async () => {
-    const { BearerTokenChain } = await import('../../src/tokens/token-review.js');
+    const { BearerTokenChain } = await import('../../src/auth/authenticators/bearer-token-chain.js');
     const seen: string[] = [];
     const chain = new BearerTokenChain([
-      (t) => (seen.push(`sync:${t}`), t === 's' ? { user: { username: 'sync' }, audiences: [] } : undefined),
-      async (t) => (seen.push(`async:${t}`), t === 'e' ? { error: 'async says no' } : undefined),
-      (t) => (seen.push(`sync2:${t}`), t === 'e' ? { error: 'sync2 says no' } : t === 'a' ? { user: { username: 'late' }, audiences: ['x'] } : undefined),
+      ({ value: t }) => (seen.push(`sync:${t}`), t === 's' ? { user: { username: 'sync' }, audiences: [] } : undefined),
+      async ({ value: t }) => (seen.push(`async:${t}`), t === 'e' ? { error: 'async says no' } : undefined),
+      ({ value: t }) => (seen.push(`sync2:${t}`), t === 'e' ? { error: 'sync2 says no' } : t === 'a' ? { user: { username: 'late' }, audiences: ['x'] } : undefined),
     ]);
     expect(await chain.authenticate('s')).toEqual({ user: { username: 'sync' }, audiences: [] });
     expect(seen).toEqual(['sync:s']);
@@ -163,7 +164,8 @@ describe('BearerTokenChain with authenticators that answer at once and later', (
   });
 
   it('an authenticator that throws rejects the review instead of answering', async () => {
-    const { BearerTokenChain, tokenReviewStatus } = await import('../../src/tokens/token-review.js');
+    const { BearerTokenChain } = await import('../../src/auth/authenticators/bearer-token-chain.js');
+    const { tokenReviewStatus } = await import('../../src/registry/token-review.js');
     const boom = new BearerTokenChain([() => {
       throw new Error('boom');
     }]);

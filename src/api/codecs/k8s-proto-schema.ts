@@ -4,6 +4,8 @@ import { LOCAL_SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_R
 import { CONFIG_MAP, NAMESPACE, SECRET, SERVICE_ACCOUNT } from './k8s-core-schema.js';
 import { DELETE_OPTIONS } from './k8s-meta-schema.js';
 import { CLUSTER_ROLE, CLUSTER_ROLE_BINDING, ROLE, ROLE_BINDING } from './k8s-rbac-schema.js';
+import { INGRESS, POD_DISRUPTION_BUDGET, RESOURCE_QUOTA, SERVICE } from './k8s-service-schema.js';
+import { CRON_JOB, DEPLOYMENT, JOB } from './k8s-workload-schema.js';
 import { buildProtobufRoot } from './proto-root.js';
 import { f, message, type MessageSchema } from './proto-schema.js';
 
@@ -23,7 +25,11 @@ export const RUNTIME_UNKNOWN = message('Unknown', [
 
 /** The kinds satoken decodes, by group version. The message name is the kind. */
 const KINDS_BY_GROUP_VERSION: ReadonlyArray<readonly [string, readonly MessageSchema[]]> = [
-  ['v1', [SERVICE_ACCOUNT, SECRET, CONFIG_MAP, NAMESPACE]],
+  ['v1', [SERVICE_ACCOUNT, SECRET, CONFIG_MAP, NAMESPACE, SERVICE, RESOURCE_QUOTA]],
+  ['apps/v1', [DEPLOYMENT]],
+  ['batch/v1', [JOB, CRON_JOB]],
+  ['networking.k8s.io/v1', [INGRESS]],
+  ['policy/v1', [POD_DISRUPTION_BUDGET]],
   ['authentication.k8s.io/v1', [TOKEN_REQUEST, TOKEN_REVIEW, SELF_SUBJECT_REVIEW]],
   ['authorization.k8s.io/v1', [SUBJECT_ACCESS_REVIEW, LOCAL_SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_RULES_REVIEW]],
   ['rbac.authorization.k8s.io/v1', [ROLE, CLUSTER_ROLE, ROLE_BINDING, CLUSTER_ROLE_BINDING]],

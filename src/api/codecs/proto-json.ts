@@ -87,6 +87,7 @@ function renderValue(type: ValueType, raw: unknown): unknown {
       return renderTime(raw as Decoded | undefined);
     default: {
       const rendered = renderMessage(type, raw as Decoded | undefined);
+      if (type.convert) return type.convert(rendered);
       return type.unwrap === undefined ? rendered : (rendered[type.unwrap] ?? []);
     }
   }

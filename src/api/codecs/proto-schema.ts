@@ -72,6 +72,12 @@ export interface MessageSchema {
   readonly fields: readonly FieldSchema[];
   /** Renders the message as this one field's value (`ExtraValue` is a `[]string` in JSON). */
   readonly unwrap?: string;
+  /**
+   * Renders the message from its rendered fields, for the types whose JSON is not their proto
+   * shape: IntOrString (a number or a string), Quantity (a string), and structs with an embedded
+   * (inlined) member such as IngressRule's IngressRuleValue.
+   */
+  readonly convert?: (rendered: Record<string, unknown>) => unknown;
 }
 
 /**
@@ -82,6 +88,16 @@ export interface MessageSchema {
  */
 export function message(name: string, fields: readonly FieldSchema[], unwrap?: string): MessageSchema {
   return unwrap === undefined ? { name, fields } : { name, fields, unwrap };
+}
+
+/**
+ * Declares a message whose JSON is computed from its rendered fields (see {@link MessageSchema.convert}).
+ *
+ * @example
+ * const quantity = converted('Quantity', [f.str('string', 1)], (r) => r.string ?? '');
+ */
+export function converted(name: string, fields: readonly FieldSchema[], convert: (rendered: Record<string, unknown>) => unknown): MessageSchema {
+  return { name, fields, convert };
 }
 
 /**

@@ -16,7 +16,7 @@ export {
   type APIGroupDiscoveryList,
   type APIResourceDiscovery,
 } from './aggregated.js';
-export { toTable, wantsTable, type IncludeObject, type Table, type TableOptions, type TableRow } from './tables.js';
+export { scaleTable, toTable, wantsTable, watchTableEncoder, type IncludeObject, type Table, type TableOptions, type TableRow } from './tables.js';
 export { type TableColumnDefinition } from './table-columns.js';
 export { ageSince, humanDuration } from './human-duration.js';
 export { openApiV3Body, openApiV3Document, openApiV3Index, type OpenApiV3Document, type OpenApiV3Index } from './openapi-v3.js';

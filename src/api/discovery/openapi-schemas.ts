@@ -1,11 +1,17 @@
 import { apiVersionOf, type ResourceInfo } from '../../registry/kinds.js';
+import { KindSchemas } from '../../registry/schema/index.js';
+import { isPrimitiveMergeList, mergeKeyOf } from '../patch-merge-keys.js';
 
 /**
- * Component schemas of the OpenAPI v3 documents. Each kind's schema types `apiVersion`, `kind` and
- * `metadata` (ObjectMeta), names its well-known top-level fields loosely, and keeps everything else
- * (`x-kubernetes-preserve-unknown-fields`): enough for `kubectl explain`, and never in the way of a
- * valid manifest, since kubectl ≥ 1.27 leaves validation to the server (`fieldValidation=Strict`)
- * once the PATCH operations say the server supports it (openapi-paths.ts).
+ * Component schemas of the OpenAPI v3 documents, from the same schemas the server decodes with
+ * (registry/schema: Kubernetes 1.33's OpenAPI through @kubernetes/client-node 1.3.0): every kind
+ * of the group-version, its list, the kinds its subresources answer, and every struct they reach,
+ * under upstream's component names (`io.k8s.api.core.v1.PodSpec`), with
+ * `x-kubernetes-group-version-kind` on the kinds and the strategic-merge extensions
+ * (`x-kubernetes-patch-merge-key`, `x-kubernetes-patch-strategy`) on the lists that merge. Struct
+ * references are written as upstream writes them (`allOf: [{$ref}]`, `default: {}`). A kind without
+ * a schema (a custom kind nobody registered) gets the loose schema: typed apiVersion, kind and
+ * metadata, everything else kept.
  */
 
 export type Schema = Record<string, unknown>;
@@ -14,7 +20,6 @@ const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 const open: Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
 const openList: Schema = { type: 'array', items: open };
-const strings: Schema = { type: 'array', items: { type: 'string' } };
 const stringMap: Schema = { type: 'object', additionalProperties: { type: 'string' } };
 const byteMap: Schema = { type: 'object', additionalProperties: { type: 'string', format: 'byte' } };
 
@@ -45,19 +50,110 @@ export function schemaName(group: string, version: string, kind: string): string
 
 /**
  * The schemas a group-version document needs: each kind (and its list, when it has one), the
- * kinds its subresources answer, and the meta.k8s.io/v1 types they refer to.
+ * kinds its subresources answer, the structs they reach, and the meta types the paths refer to.
  * @example
  * Object.keys(componentSchemas([kindInfo('Role')!]));
- * // ['io.k8s.api.rbac.v1.Role', 'io.k8s.api.rbac.v1.RoleList', 'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions', …]
+ * // ['io.k8s.api.rbac.v1.PolicyRule', 'io.k8s.api.rbac.v1.Role', …, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', …]
  */
-export function componentSchemas(resources: readonly ResourceInfo[]): Record<string, Schema> {
-  const schemas: Record<string, Schema> = {};
+export function componentSchemas(resources: readonly ResourceInfo[], schemas: KindSchemas = new KindSchemas()): Record<string, Schema> {
+  const out: Record<string, Schema> = {};
+  const gvks = new Map<string, Array<{ group: string; kind: string; version: string }>>();
+  const roots: string[] = [];
+  const want = (group: string, version: string, kind: string): boolean => {
+    const root = schemas.rootOf(group, version, kind);
+    if (!root) return false;
+    roots.push(root);
+    const list = gvks.get(root) ?? [];
+    if (!list.some((g) => g.group === group && g.kind === kind && g.version === version)) list.push({ group, kind, version });
+    gvks.set(root, list);
+    return true;
+  };
   for (const r of resources) {
-    schemas[schemaName(r.group, r.version, r.kind)] = kindSchema(r.group, r.version, r.kind, FIELDS[r.kind] ?? { spec: open, status: open });
-    if (r.listKind) schemas[schemaName(r.group, r.version, r.listKind)] = listSchema(r);
-    for (const s of r.subresources) schemas[schemaName(s.group, s.version, s.kind)] = kindSchema(s.group, s.version, s.kind, { spec: open, status: open });
+    if (!want(r.group, r.version, r.kind)) out[schemaName(r.group, r.version, r.kind)] = kindSchema(r.group, r.version, r.kind, FIELDS[r.kind] ?? { spec: open, status: open });
+    if (r.listKind && !want(r.group, r.version, r.listKind)) out[schemaName(r.group, r.version, r.listKind)] = listSchema(r);
+    for (const sub of r.subresources) if (!want(sub.group, sub.version, sub.kind)) out[schemaName(sub.group, sub.version, sub.kind)] = kindSchema(sub.group, sub.version, sub.kind, { spec: open, status: open });
   }
-  return { ...schemas, ...metaSchemas() };
+  want('meta.k8s.io', 'v1', 'DeleteOptions');
+  want('meta.k8s.io', 'v1', 'Status');
+  const seen = new Set<string>();
+  const queue = [...roots, 'V1ObjectMeta', 'V1ListMeta'];
+  const extra = new Set<string>();
+  while (queue.length) {
+    const name = queue.shift()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const s = schemas.struct(name);
+    if (!s) continue;
+    const properties: Record<string, Schema> = {};
+    for (const field of Object.keys(s.fields).sort()) {
+      properties[field] = propertySchema(schemas, name, field, s.fields[field]!, queue, extra);
+    }
+    const schema: Schema = { type: 'object', properties };
+    if (s.preserveUnknownFields) schema['x-kubernetes-preserve-unknown-fields'] = true;
+    const g = gvks.get(name);
+    if (g) schema['x-kubernetes-group-version-kind'] = g.map((x) => ({ group: x.group === 'meta.k8s.io' ? '' : x.group, kind: x.kind, version: x.version }));
+    out[s.openapi] = schema;
+  }
+  for (const e of extra) out[e] = APIMACHINERY[e]!;
+  return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]!]));
+}
+
+const APIMACHINERY: Record<string, Schema> = {
+  [`${META}.Time`]: { description: 'Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.', type: 'string', format: 'date-time' },
+  [`${META}.MicroTime`]: { description: 'MicroTime is version of Time with microsecond level precision.', type: 'string', format: 'date-time' },
+  [`${META}.FieldsV1`]: { description: 'FieldsV1 stores a set of fields in a data structure like a Trie, in JSON format.', type: 'object' },
+  'io.k8s.apimachinery.pkg.api.resource.Quantity': { description: 'Quantity is a fixed-point representation of a number.', oneOf: [{ type: 'string' }, { type: 'number' }] },
+  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': { description: 'IntOrString is a type that can hold an int32 or a string.', format: 'int-or-string', oneOf: [{ type: 'integer' }, { type: 'string' }] },
+  'io.k8s.apimachinery.pkg.runtime.RawExtension': { description: 'RawExtension is used to hold extensions in external versions.', type: 'object' },
+};
+
+const EXTERNAL: Record<string, string> = {
+  time: `${META}.Time`,
+  mtime: `${META}.MicroTime`,
+  fieldsv1: `${META}.FieldsV1`,
+  q: 'io.k8s.apimachinery.pkg.api.resource.Quantity',
+  ios: 'io.k8s.apimachinery.pkg.util.intstr.IntOrString',
+  raw: 'io.k8s.apimachinery.pkg.runtime.RawExtension',
+};
+
+function propertySchema(schemas: KindSchemas, struct: string, field: string, code: string, queue: string[], extra: Set<string>): Schema {
+  const of = (c: string, asItem: boolean): Schema => {
+    if (c.startsWith('[]')) return { type: 'array', items: of(c.slice(2), true) };
+    if (c.startsWith('{}')) return { type: 'object', additionalProperties: of(c.slice(2), true) };
+    if (c.startsWith('@')) {
+      const name = c.slice(1);
+      queue.push(name);
+      const target = schemas.struct(name)?.openapi ?? name;
+      return { allOf: [ref(target)], default: {} };
+    }
+    if (EXTERNAL[c]) {
+      extra.add(EXTERNAL[c]!);
+      return asItem || c === 'time' || c === 'mtime' ? { allOf: [ref(EXTERNAL[c]!)] } : ref(EXTERNAL[c]!);
+    }
+    switch (c) {
+      case 's':
+        return { type: 'string' };
+      case 'b':
+        return { type: 'boolean' };
+      case 'i32':
+        return { type: 'integer', format: 'int32' };
+      case 'i64':
+        return { type: 'integer', format: 'int64' };
+      case 'f64':
+        return { type: 'number', format: 'double' };
+      case 'bytes':
+        return { type: 'string', format: 'byte' };
+      default:
+        return {};
+    }
+  };
+  const schema = of(code, false);
+  if (code.startsWith('[]')) {
+    const key = mergeKeyOf(struct, field);
+    if (key) Object.assign(schema, { 'x-kubernetes-patch-merge-key': key, 'x-kubernetes-patch-strategy': 'merge' });
+    else if (isPrimitiveMergeList(struct, field)) Object.assign(schema, { 'x-kubernetes-patch-strategy': 'merge' });
+  }
+  return schema;
 }
 
 function typeMeta(): Record<string, Schema> {
@@ -93,39 +189,5 @@ function listSchema(r: ResourceInfo): Schema {
     required: ['items'],
     properties: { ...typeMeta(), items: { type: 'array', items: { allOf: [ref(schemaName(r.group, r.version, r.kind))], default: {} } }, metadata: { allOf: [ref(`${META}.ListMeta`)], default: {} } },
     'x-kubernetes-group-version-kind': [{ group: r.group, kind: r.listKind, version: r.version }],
-  };
-}
-
-function metaSchemas(): Record<string, Schema> {
-  const time: Schema = { type: 'string', format: 'date-time' };
-  return {
-    [`${META}.DeleteOptions`]: { description: 'DeleteOptions may be provided when deleting an API object.', type: 'object', properties: typeMeta(), 'x-kubernetes-preserve-unknown-fields': true },
-    [`${META}.ListMeta`]: {
-      description: 'ListMeta describes metadata that synthetic resources must have, including lists and various status objects.',
-      type: 'object',
-      properties: { continue: { type: 'string' }, remainingItemCount: { type: 'integer', format: 'int64' }, resourceVersion: { type: 'string' }, selfLink: { type: 'string' } },
-    },
-    [`${META}.ObjectMeta`]: {
-      description: 'ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.',
-      type: 'object',
-      properties: {
-        annotations: stringMap,
-        creationTimestamp: time,
-        deletionGracePeriodSeconds: { type: 'integer', format: 'int64' },
-        deletionTimestamp: time,
-        finalizers: strings,
-        generateName: { type: 'string' },
-        generation: { type: 'integer', format: 'int64' },
-        labels: stringMap,
-        managedFields: openList,
-        name: { type: 'string' },
-        namespace: { type: 'string' },
-        ownerReferences: openList,
-        resourceVersion: { type: 'string' },
-        selfLink: { type: 'string' },
-        uid: { type: 'string' },
-      },
-    },
-    [`${META}.Status`]: { description: 'Status is a return value for calls that don\'t return other objects.', type: 'object', properties: typeMeta(), 'x-kubernetes-preserve-unknown-fields': true },
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { KindSchemas } from '../../registry/schema/index.js';
 import { componentSchemas } from './openapi-schemas.js';
 import { resourcePaths } from './openapi-paths.js';
 import { servedGroupVersions } from './served-groups.js';
@@ -26,12 +27,22 @@ export interface OpenApiV3Document {
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
 }
 
-/** The documents never change while a process runs (they derive from registry/kinds.ts): built once. */
-let cache: Map<string, { doc: OpenApiV3Document; body: string; hash: string }> | undefined;
+type Documents = Map<string, { doc: OpenApiV3Document; body: string; hash: string }>;
 
-function documents() {
-  if (cache) return cache;
-  cache = new Map();
+/** The schemas of the built-in kinds, for callers that registered none. */
+const BUILTIN = new KindSchemas();
+
+/**
+ * The documents never change for one set of schemas (they derive from registry/kinds.ts and the
+ * kinds' schemas): built once per {@link KindSchemas}, on first request.
+ */
+const caches = new WeakMap<KindSchemas, Documents>();
+
+function documents(schemas: KindSchemas = BUILTIN): Documents {
+  const cached = caches.get(schemas);
+  if (cached) return cached;
+  const cache: Documents = new Map();
+  caches.set(schemas, cache);
   for (const gv of servedGroupVersions()) {
     const key = gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`;
     const doc: OpenApiV3Document = {
@@ -39,7 +50,7 @@ function documents() {
       info: { title: 'Kubernetes', version: GIT_VERSION },
       paths: resourcePaths(gv.resources),
       components: {
-        schemas: componentSchemas(gv.resources),
+        schemas: componentSchemas(gv.resources, schemas),
         securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
       },
     };
@@ -55,9 +66,10 @@ function documents() {
  * openApiV3Index().paths['apis/rbac.authorization.k8s.io/v1'].serverRelativeURL;
  * // '/openapi/v3/apis/rbac.authorization.k8s.io/v1?hash=9F86D08…' (128 hex digits)
  */
-export function openApiV3Index(): OpenApiV3Index {
-  const keys = [...documents().keys()].sort();
-  return { paths: Object.fromEntries(keys.map((k) => [k, { serverRelativeURL: `/openapi/v3/${k}?hash=${documents().get(k)!.hash}` }])) };
+export function openApiV3Index(schemas?: KindSchemas): OpenApiV3Index {
+  const docs = documents(schemas);
+  const keys = [...docs.keys()].sort();
+  return { paths: Object.fromEntries(keys.map((k) => [k, { serverRelativeURL: `/openapi/v3/${k}?hash=${docs.get(k)!.hash}` }])) };
 }
 
 /**
@@ -66,8 +78,8 @@ export function openApiV3Index(): OpenApiV3Index {
  * @example
  * openApiV3Document('apis/authentication.k8s.io/v1')?.paths['/apis/authentication.k8s.io/v1/tokenreviews'];
  */
-export function openApiV3Document(groupVersionPath: string): OpenApiV3Document | undefined {
-  const d = documents().get(groupVersionPath);
+export function openApiV3Document(groupVersionPath: string, schemas?: KindSchemas): OpenApiV3Document | undefined {
+  const d = documents(schemas).get(groupVersionPath);
   return d ? structuredClone(d.doc) : undefined;
 }
 
@@ -77,7 +89,7 @@ export function openApiV3Document(groupVersionPath: string): OpenApiV3Document |
  * const served = openApiV3Body('api/v1')!;
  * res.type('application/json').send(served.body);
  */
-export function openApiV3Body(groupVersionPath: string): { body: string; hash: string } | undefined {
-  const d = documents().get(groupVersionPath);
+export function openApiV3Body(groupVersionPath: string, schemas?: KindSchemas): { body: string; hash: string } | undefined {
+  const d = documents(schemas).get(groupVersionPath);
   return d ? { body: d.body, hash: d.hash } : undefined;
 }

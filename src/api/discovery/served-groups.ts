@@ -16,9 +16,14 @@ export interface ServedGroupVersion {
  * name from the group listed first. Groups missing here sort after these, by name.
  */
 const GROUP_PRIORITY: Record<string, number> = {
+  apps: 17800,
   'authentication.k8s.io': 17700,
   'authorization.k8s.io': 17600,
+  batch: 17400,
+  'networking.k8s.io': 17200,
+  policy: 17100,
   'rbac.authorization.k8s.io': 17000,
+  'coordination.k8s.io': 16500,
 };
 
 /**
@@ -26,7 +31,7 @@ const GROUP_PRIORITY: Record<string, number> = {
  * create-only review kinds): core first, then the named groups in /apis order.
  * @example
  * servedGroupVersions().map((gv) => gv.groupVersion);
- * // ['v1', 'authentication.k8s.io/v1', 'authorization.k8s.io/v1', 'rbac.authorization.k8s.io/v1']
+ * // ['v1', 'apps/v1', 'authentication.k8s.io/v1', 'authorization.k8s.io/v1', 'batch/v1', 'networking.k8s.io/v1', 'policy/v1', 'rbac.authorization.k8s.io/v1', 'coordination.k8s.io/v1']
  */
 export function servedGroupVersions(): ServedGroupVersion[] {
   const byGv = new Map<string, ServedGroupVersion>();

@@ -2,12 +2,18 @@ import { rfc3339 } from '../../clock/index.js';
 import type { KubeObject, RoleBinding } from '../../registry/types.js';
 import { ageSince } from './human-duration.js';
 import { podCells } from './pod-cells.js';
+import { APPS_PRINTERS } from './printers/apps.js';
+import { BATCH_PRINTERS } from './printers/batch.js';
+import { CORE_PRINTERS } from './printers/core.js';
+import { NETWORKING_PRINTERS } from './printers/networking.js';
+import { POLICY_PRINTERS } from './printers/policy.js';
 
 /**
  * The cells of one Table row per kind, in the order of table-columns.ts: printers.go
  * (`printNamespace`, `printServiceAccount`, `printSecret`, `printNode`, `printConfigMap`,
- * `printEvent`, `printRoleBinding`, `printClusterRoleBinding`, and `printPod` in pod-cells.ts),
- * run with Wide on as the server does; apiserver's default convertor for any other kind.
+ * `printEvent`, `printRoleBinding`, `printClusterRoleBinding`, and `printPod` in pod-cells.ts; the
+ * other groups' kinds in printers/), run with Wide on as the server does; apiserver's default
+ * convertor for any other kind.
  */
 
 type Printer = (obj: KubeObject, now: number) => unknown[];
@@ -16,6 +22,11 @@ const len = (m: unknown): number => (m && typeof m === 'object' ? Object.keys(m)
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 const PRINTERS: Record<string, Printer> = {
+  ...CORE_PRINTERS,
+  ...APPS_PRINTERS,
+  ...BATCH_PRINTERS,
+  ...NETWORKING_PRINTERS,
+  ...POLICY_PRINTERS,
   Namespace: (o, now) => [name(o), str((o.status as { phase?: string } | undefined)?.phase), ageSince(o.metadata.creationTimestamp, now)],
   ServiceAccount: (o, now) => [name(o), Array.isArray(o.secrets) ? o.secrets.length : 0, ageSince(o.metadata.creationTimestamp, now)],
   Secret: (o, now) => [name(o), str(o.type), len(o.data), ageSince(o.metadata.creationTimestamp, now)],

@@ -1,32 +1,24 @@
+import { APPS_COLUMNS } from './printers/apps.js';
+import { BATCH_COLUMNS } from './printers/batch.js';
+import { AGE, CREATED_DOC, NAME, NAME_DOC, col, type TableColumnDefinition } from './printers/columns.js';
+import { CORE_COLUMNS } from './printers/core.js';
+import { NETWORKING_COLUMNS } from './printers/networking.js';
+import { POLICY_COLUMNS } from './printers/policy.js';
+
 /**
  * Table column definitions per kind, as kube-apiserver 1.33 serves them: the printers of
- * `pkg/printers/internalversion/printers.go` (Namespace … ClusterRoleBinding), and apiserver's
- * `rest.NewDefaultTableConvertor` (`Name`, `Created At`) for Role and ClusterRole.
+ * `pkg/printers/internalversion/printers.go` (Namespace … ClusterRoleBinding here, the other
+ * groups' kinds in printers/), and apiserver's `rest.NewDefaultTableConvertor` (`Name`,
+ * `Created At`) for the kinds without a printer (Role, ClusterRole, LimitRange).
  * Descriptions are the SwaggerDoc strings of k8s.io/api v0.33 the printers quote.
  * kubectl shows priority-0 columns, and priority-1 ones with `-o wide`; the server always sends all.
  */
 
-export interface TableColumnDefinition {
-  name: string;
-  type: string;
-  format: string;
-  description: string;
-  priority: number;
-}
+export type { TableColumnDefinition } from './printers/columns.js';
 
-const NAME_DOC =
-  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
-const CREATED_DOC =
-  'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
 const NODE_ADDRESSES_DOC =
   "List of addresses reachable to the node. Queried from cloud provider, if available. More info: https://kubernetes.io/docs/reference/node/node-status/#addresses Note: This field is declared as mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is merged. Callers should instead use a full-replacement patch. See https://pr.k8s.io/79391 for an example. Consumers should assume that addresses can change during the lifetime of a Node. However, there are some exceptions where this may not be possible, such as Pods that inherit a Node's address in its own status or consumers of the downward API (status.hostIP).";
 
-function col(name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition {
-  return { name, type, format, description, priority };
-}
-
-const NAME = col('Name', 'string', NAME_DOC, 0, 'name');
-const AGE = col('Age', 'string', CREATED_DOC);
 
 function bindingColumns(kind: 'roleBinding' | 'clusterRoleBinding', roleRefDoc: string): TableColumnDefinition[] {
   return [
@@ -40,6 +32,11 @@ function bindingColumns(kind: 'roleBinding' | 'clusterRoleBinding', roleRefDoc: 
 }
 
 const COLUMNS: Record<string, TableColumnDefinition[]> = {
+  ...CORE_COLUMNS,
+  ...APPS_COLUMNS,
+  ...BATCH_COLUMNS,
+  ...NETWORKING_COLUMNS,
+  ...POLICY_COLUMNS,
   Namespace: [NAME, col('Status', 'string', 'The status of the namespace'), AGE],
   ServiceAccount: [
     NAME,

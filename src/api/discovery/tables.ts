@@ -1,4 +1,5 @@
 import { apiVersionOf, type ResourceInfo } from '../../registry/kinds.js';
+import { kind } from '../../registry/kinds/resource-info.js';
 import type { KubeObject, ObjectMeta } from '../../registry/types.js';
 import { negotiate } from './accept-header.js';
 import { podRowConditions } from './pod-cells.js';
@@ -26,7 +27,8 @@ export interface Table {
   kind: 'Table';
   apiVersion: 'meta.k8s.io/v1';
   metadata: { resourceVersion?: string };
-  columnDefinitions: TableColumnDefinition[];
+  /** null in the watch events after the first, as kube-apiserver sends them (TableOptions.NoHeaders) */
+  columnDefinitions: TableColumnDefinition[] | null;
   rows: TableRow[];
 }
 
@@ -70,6 +72,39 @@ export function toTable(info: ResourceInfo, objects: readonly KubeObject[], opts
     metadata: opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : {},
     columnDefinitions: tableColumns(info.kind),
     rows,
+  };
+}
+
+/** autoscaling/v1 Scale, which `/scale` answers: printers.go `printScale` renders its Table. */
+const SCALE: ResourceInfo = kind('autoscaling', 'v1', 'scale', 'Scale', true);
+
+/**
+ * The Table of a Scale (GET `/scale` with a Table Accept): Name, Desired, Available, Age.
+ * @example
+ * scaleTable(reg.getScale(kindInfo('Deployment')!, 'default', 'web'), { now, includeObject: 'Metadata' }).rows[0].cells;
+ * // ['web', 3, 0, '5m']
+ */
+export function scaleTable(scale: KubeObject, opts: TableOptions): Table {
+  return toTable(SCALE, [scale], { ...opts, resourceVersion: scale.metadata.resourceVersion ?? '' });
+}
+
+/**
+ * The embedded encoder of a watch served as Tables (`kubectl get -w`), as apiserver's
+ * watchEmbeddedEncoder works: each event's object becomes a Table of one row; the first carries
+ * the column definitions and every later one `columnDefinitions: null` (kubectl reuses the
+ * first's), each with the event object's resourceVersion. Status objects (ERROR events) are not
+ * for this encoder: send them as they are.
+ * @example
+ * const encode = watchTableEncoder(kindInfo('Pod')!, 'Metadata', () => clock.now());
+ * res.write(JSON.stringify({ type: e.type, object: encode(e.object) }) + '\n');
+ */
+export function watchTableEncoder(info: ResourceInfo, includeObject: IncludeObject, now: () => number): (obj: KubeObject) => Table {
+  let headers = true;
+  return (obj) => {
+    const table = toTable(info, [obj], { now: now(), includeObject, resourceVersion: obj.metadata?.resourceVersion ?? '' });
+    if (!headers) table.columnDefinitions = null;
+    headers = false;
+    return table;
   };
 }
 

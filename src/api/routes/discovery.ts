@@ -1,51 +1,59 @@
-import { Router, type Request, type Response } from 'express';
-import type { Emulator } from '../../emulator.js';
+import type { Request, Response } from 'express';
 import { errors } from '../../errors/index.js';
 import {
   AGGREGATED_DISCOVERY_CONTENT_TYPE,
   aggregatedDiscovery,
   apiGroup,
-  apiGroupList,
   apiResourceList,
+  apiGroupList,
   apiVersions,
   openApiV3Document,
   openApiV3Index,
   versionInfo,
   wantsAggregated,
 } from '../discovery/index.js';
+import type { KindSchemas } from '../../registry/schema/index.js';
 import { sendJson } from '../respond.js';
 
+type Handler = (req: Request, res: Response) => void;
+
+/** The paths {@link discoveryHandler} answers, as templates. */
+export const DISCOVERY_TEMPLATES: readonly string[] = ['/version', '/api', '/apis', '/api/v1', '/apis/{group}', '/apis/{group}/{version}', '/openapi/v3', '/openapi/v3/{path}'];
+
 /**
- * Discovery as kubectl reads it: `/version`, `/api`, `/apis` (aggregated when the Accept header
- * asks for `APIGroupDiscoveryList`, legacy otherwise), `/api/v1`, `/apis/<g>/<v>`, and the
- * OpenAPI v3 documents that `kubectl apply -f` validates against. Only GET is served here.
+ * Discovery as kubectl reads it, by exact path: `/version`, `/api` and `/apis` (aggregated when
+ * the Accept header asks for `APIGroupDiscoveryList`, legacy otherwise), `/api/v1`,
+ * `/apis/<g>`, `/apis/<g>/<v>`, and the OpenAPI v3 documents `kubectl apply -f` validates
+ * against. Undefined when the path is not a discovery path.
+ * @example
+ * const h = discoveryHandler('/apis', () => '127.0.0.1:6443');
  */
-export function discoveryRouter(emu: Emulator, externalAddress: () => string): Router {
-  void emu;
-  const r = Router();
-  r.get('/version', (_req, res) => sendJson(res, 200, versionInfo()));
-  const discover = (which: 'api' | 'apis') => (req: Request, res: Response) => {
-    if (wantsAggregated(req.get('accept'))) return sendJson(res, 200, aggregatedDiscovery(which), AGGREGATED_DISCOVERY_CONTENT_TYPE);
-    sendJson(res, 200, which === 'api' ? apiVersions(externalAddress()) : apiGroupList());
-  };
-  r.get('/api', discover('api'));
-  r.get('/apis', discover('apis'));
-  r.get('/api/v1', (_req, res) => sendJson(res, 200, apiResourceList('', 'v1')));
-  r.get('/apis/:group', (req, res) => {
-    const g = apiGroup(String(req.params.group));
-    if (!g) throw errors.pageNotFound();
-    sendJson(res, 200, g);
-  });
-  r.get('/apis/:group/:version', (req, res) => {
-    const list = apiResourceList(String(req.params.group), String(req.params.version));
-    if (!list) throw errors.pageNotFound();
-    sendJson(res, 200, list);
-  });
-  r.get('/openapi/v3', (_req, res) => sendJson(res, 200, openApiV3Index()));
-  r.get('/openapi/v3/*path', (req, res) => {
-    const doc = openApiV3Document(String(req.path.slice('/openapi/v3/'.length)));
-    if (!doc) throw errors.pageNotFound();
-    sendJson(res, 200, doc);
-  });
-  return r;
+export function discoveryHandler(path: string, externalAddress: () => string, schemas?: KindSchemas): Handler | undefined {
+  if (path === '/version') return (_req, res) => sendJson(res, 200, versionInfo());
+  if (path === '/api' || path === '/apis') {
+    const which = path === '/api' ? 'api' : 'apis';
+    return (req, res) => {
+      if (wantsAggregated(req.get('accept'))) return sendJson(res, 200, aggregatedDiscovery(which), AGGREGATED_DISCOVERY_CONTENT_TYPE);
+      sendJson(res, 200, which === 'api' ? apiVersions(externalAddress()) : apiGroupList());
+    };
+  }
+  if (path === '/api/v1') return (_req, res) => sendJson(res, 200, apiResourceList('', 'v1'));
+  if (path === '/openapi/v3') return (_req, res) => sendJson(res, 200, openApiV3Index(schemas));
+  if (path.startsWith('/openapi/v3/')) {
+    return (_req, res) => {
+      const doc = openApiV3Document(path.slice('/openapi/v3/'.length), schemas);
+      if (!doc) throw errors.pageNotFound();
+      sendJson(res, 200, doc);
+    };
+  }
+  const m = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+  if (m) {
+    const [, group, version] = m as unknown as [string, string, string | undefined];
+    return (_req, res) => {
+      const body = version === undefined ? apiGroup(group) : apiResourceList(group, version);
+      if (!body) throw errors.pageNotFound();
+      sendJson(res, 200, body);
+    };
+  }
+  return undefined;
 }

@@ -1,21 +1,24 @@
-import type { Response } from 'express';
-import type { Emulator } from '../../emulator.js';
+import type { ServerResponse } from 'node:http';
+import type { EmulatorKeys } from '../../emulator-keys.js';
 
-/** Writes a body with exactly this Content-Type (express would append a charset to strings). */
-function sendExact(res: Response, contentType: string, body: unknown): void {
-  res.status(200).setHeader('Cache-Control', 'public, max-age=3600');
+/** Writes a body with exactly this Content-Type and `Cache-Control: public, max-age=3600`. */
+function sendExact(res: ServerResponse, contentType: string, body: unknown): void {
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.statusCode = 200;
+  res.setHeader('Cache-Control', 'public, max-age=3600');
   res.setHeader('Content-Type', contentType);
-  res.end(Buffer.from(JSON.stringify(body)));
+  res.setHeader('Content-Length', bytes.length);
+  res.end(bytes);
 }
 
 /**
  * Service-account issuer discovery (pkg/routes/openidmetadata.go): the exact bodies, content
  * types and `Cache-Control: public, max-age=3600`.
  */
-export function sendOpenIdConfiguration(emulator: Emulator, where: { jwksUri?: string; externalAddress?: string }, res: Response): void {
-  sendExact(res, 'application/json', emulator.openIdConfiguration(where));
+export function sendOpenIdConfiguration(keys: EmulatorKeys, issuer: string, where: { jwksUri?: string; externalAddress?: string }, res: ServerResponse): void {
+  sendExact(res, 'application/json', keys.openIdConfiguration(issuer, where));
 }
 
-export function sendJwks(emulator: Emulator, res: Response): void {
-  sendExact(res, 'application/jwk-set+json', emulator.jwks());
+export function sendJwks(keys: EmulatorKeys, res: ServerResponse): void {
+  sendExact(res, 'application/jwk-set+json', keys.jwks());
 }

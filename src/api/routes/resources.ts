@@ -1,90 +1,113 @@
 import type { Request, Response } from 'express';
+import type { Clock } from '../../clock/index.js';
 import { errors } from '../../errors/index.js';
-import type { Emulator } from '../../emulator.js';
 import { type ResourceInfo, apiVersionOf, resourceInfo } from '../../registry/kinds.js';
-import type { ObjectList } from '../../registry/object-registry.js';
+import type { ObjectList, ObjectRegistry } from '../../registry/object-registry.js';
 import type { KubeObject } from '../../registry/types.js';
+import { requestBody, requestKindObject } from '../body.js';
+import { requestContext } from '../context.js';
 import { toTable, wantsTable } from '../discovery/index.js';
-import { decodeBody, formatOf } from '../media.js';
-import { applyPatch } from '../patch.js';
-import type { RequestInfo } from '../request-info.js';
+import { patchFormatOf, unsupportedPatchType } from '../media.js';
+import { applyPatchRequest } from '../patch.js';
+import { type KindSchemas, validateWriteOptions, writeOptionsFromQuery } from '../../registry/schema/index.js';
 import { sendJson } from '../respond.js';
-import { serveWatch } from './watch.js';
+import { handleSubresource } from './subresources.js';
+import { serveWatch, type WatchLimits } from './watch.js';
 
-export interface ResourceContext {
-  emulator: Emulator;
+/** What the resource routes use of the control plane. */
+export interface ResourceDeps {
+  objects: ObjectRegistry;
+  clock: Clock;
+  /** resolves when controllers have caught up with a write (so the answer reflects them) */
+  idle(): Promise<void>;
+  watches: WatchLimits;
+  /** the kinds' schemas: bodies and patch results are decoded against them (registry/schema) */
+  schemas: KindSchemas;
 }
 
 /**
  * CRUD, list and watch for every kind in registry/kinds.ts, under the real Kubernetes paths.
  * The registry does the work; this translates HTTP to it and back (Tables when asked).
  */
-export async function handleResource(ctx: ResourceContext, info: RequestInfo, req: Request, res: Response): Promise<void> {
+export async function handleResource(deps: ResourceDeps, req: Request, res: Response): Promise<void> {
+  const ctx = requestContext(req);
+  const info = ctx.info;
   const r = resourceInfo(info.apiGroup, info.resource);
   if (!r || r.version !== info.apiVersion) throw errors.pageNotFound();
-  if (info.subresource) throw errors.pageNotFound();
   if (r.namespaced === false && info.namespace && info.resource !== 'namespaces') throw errors.pageNotFound();
-  const reg = ctx.emulator.registry;
+  if (info.subresource) return handleSubresource(deps, r, req, res);
+  const reg = deps.objects;
   const ns = r.namespaced ? info.namespace : '';
-  const user = res.locals.user;
-  const dryRun = req.query.dryRun !== undefined && req.query.dryRun !== '';
+  const user = ctx.user;
+  // dryRun values are validated (only `All`) by the write options below, before any write
+  const dryRun = ctx.query.all('dryRun').length > 0;
+  const gvk = { group: r.group, version: r.version, kind: r.kind };
   const q = req.query as Record<string, string | undefined>;
-  res.locals.now = ctx.emulator.clock.now();
+  const now = deps.clock.now();
   switch (info.verb) {
     case 'get':
-      return send(req, res, 200, r, reg.get(r, ns || undefined, info.name));
+      return send(req, res, 200, r, reg.get(r, ns || undefined, info.name), now);
     case 'list': {
       const list = reg.list(r, ns || undefined, { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, limit: parseLimit(req.query.limit), continue: first(req.query.continue), resourceVersion: first(req.query.resourceVersion) });
       const metadata = listMeta(list);
       if (wantsTable(req.get('accept'))) {
-        const table = toTable(r, list.items, { now: ctx.emulator.clock.now(), includeObject: includeObject(q), resourceVersion: list.resourceVersion });
+        const table = toTable(r, list.items, { now, includeObject: includeObject(q), resourceVersion: list.resourceVersion });
         return sendJson(res, 200, { ...table, metadata });
       }
       return sendJson(res, 200, { kind: r.listKind, apiVersion: apiVersionOf(r), metadata, items: list.items });
     }
     case 'watch':
-      return serveWatch(ctx.emulator, r, ns || undefined, req, res);
+      return serveWatch(deps.objects, deps.watches, r, ns || undefined, req, res, () => deps.clock.now());
     case 'create': {
-      const body = decodeBody(req.body as Buffer, req.get('content-type')) as KubeObject;
-      const created = await reg.create(r, ns, body ?? ({} as KubeObject), { dryRun, user });
-      await ctx.emulator.idle();
-      return send(req, res, 201, r, created);
+      // go-restful registers POST on collections only: a POST naming an object matches no route
+      if (info.name) throw errors.methodNotAllowed();
+      const body = requestKindObject(req, deps.schemas, gvk, 'CreateOptions').object as KubeObject;
+      const created = await reg.create(r, ns, body, { dryRun, user });
+      await deps.idle();
+      return send(req, res, 201, r, created, now);
     }
     case 'update': {
-      const body = decodeBody(req.body as Buffer, req.get('content-type')) as KubeObject;
-      const updated = await reg.update(r, ns, info.name, body ?? ({} as KubeObject), { dryRun, user });
-      await ctx.emulator.idle();
-      return send(req, res, 200, r, updated);
+      const body = requestKindObject(req, deps.schemas, gvk, 'UpdateOptions').object as KubeObject;
+      const updated = await reg.update(r, ns, info.name, body, { dryRun, user });
+      await deps.idle();
+      return send(req, res, 200, r, updated, now);
     }
     case 'patch': {
-      const format = formatOf(req.get('content-type'));
-      if (!format || format === 'json' || format === 'yaml' || format === 'protobuf') throw errors.unsupportedMediaType();
-      const patch = decodeBody(req.body as Buffer, req.get('content-type'));
+      const format = patchFormatOf(req.get('content-type'));
+      if (!format) throw unsupportedPatchType();
+      const fieldValidation = validateWriteOptions('PatchOptions', { ...writeOptionsFromQuery(ctx.query), applyPatch: format === 'apply-patch' });
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const current = reg.peek(r, ns || undefined, info.name);
       if (!current) {
         if (format !== 'apply-patch') throw errors.notFound(r.resource, info.name, r.group);
-        const created = await reg.create(r, ns, { ...(patch as KubeObject), metadata: { ...((patch as KubeObject)?.metadata ?? {}), name: info.name } }, { dryRun, user });
-        await ctx.emulator.idle();
-        return send(req, res, 201, r, created);
+        const empty = { apiVersion: apiVersionOf(r), kind: r.kind, metadata: { name: info.name } };
+        const fresh = applyPatchRequest({ format, body, current: empty, fieldValidation, schemas: deps.schemas, ...gvk });
+        ctx.warnings.push(...fresh.warnings);
+        const created = await reg.create(r, ns, fresh.object as KubeObject, { dryRun, user });
+        await deps.idle();
+        return send(req, res, 201, r, created, now);
       }
-      const next = applyPatch(current, patch, format) as KubeObject;
+      const patched = applyPatchRequest({ format, body, current: current as unknown as Record<string, unknown>, fieldValidation, schemas: deps.schemas, ...gvk });
+      ctx.warnings.push(...patched.warnings);
+      const next = patched.object as KubeObject;
       next.metadata = { ...(next.metadata ?? {}), resourceVersion: current.metadata.resourceVersion };
       const updated = await reg.update(r, ns, info.name, next, { dryRun, user });
-      await ctx.emulator.idle();
-      return send(req, res, 200, r, updated);
+      await deps.idle();
+      return send(req, res, 200, r, updated, now);
     }
     case 'delete': {
-      const body = req.body && (req.body as Buffer).length ? (decodeBody(req.body as Buffer, req.get('content-type')) as { preconditions?: { uid?: string; resourceVersion?: string } }) : undefined;
+      validateWriteOptions('DeleteOptions', writeOptionsFromQuery(ctx.query));
+      const body = Buffer.isBuffer(req.body) && req.body.length ? (requestBody(req) as { preconditions?: { uid?: string; resourceVersion?: string } } | undefined) : undefined;
       const deleted = await reg.delete(r, ns, info.name, { dryRun, user, ...(body?.preconditions ? { preconditions: body.preconditions } : {}) });
-      await ctx.emulator.idle();
-      return send(req, res, 200, r, deleted);
+      await deps.idle();
+      return send(req, res, 200, r, deleted, now);
     }
     case 'deletecollection': {
       const items = reg.list(r, ns || undefined, { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector }).items;
       const deleted: KubeObject[] = [];
       for (const o of items) deleted.push(await reg.delete(r, o.metadata.namespace ?? '', o.metadata.name!, { dryRun, user }));
-      await ctx.emulator.idle();
-      return sendJson(res, 200, { kind: r.listKind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: String(reg.store.revision()) }, items: deleted });
+      await deps.idle();
+      return sendJson(res, 200, { kind: r.listKind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: String(reg.revision()) }, items: deleted });
     }
     default:
       throw errors.methodNotAllowed();
@@ -121,8 +144,7 @@ function includeObject(q: Record<string, string | undefined>): 'None' | 'Metadat
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
-function send(req: Request, res: Response, code: number, r: ResourceInfo, obj: KubeObject): void {
-  const now = (res.locals.now as number | undefined) ?? 0;
+function send(req: Request, res: Response, code: number, r: ResourceInfo, obj: KubeObject, now: number): void {
   if (wantsTable(req.get('accept'))) {
     const q = req.query as Record<string, string | undefined>;
     return sendJson(res, code, toTable(r, [obj], { now, includeObject: includeObject(q), resourceVersion: obj.metadata.resourceVersion ?? '' }));

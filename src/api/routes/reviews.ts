@@ -1,9 +1,11 @@
 import type { Request, Response } from 'express';
-import type { Emulator } from '../../emulator.js';
 import { errors, invalid } from '../../errors/index.js';
+import type { TokenService } from '../../registry/token-service.js';
 import type { UserInfo } from '../../registry/types.js';
+import { sortedExtra } from '../../registry/user-info.js';
 import type { Attributes, Authorizer, RuleResolver } from '../../auth/authorizer/index.js';
-import { decodeBody } from '../media.js';
+import { requestBody, requestObject } from '../body.js';
+import { requestContext, userOf } from '../context.js';
 import { sendJson } from '../respond.js';
 
 const AUTHZ = 'authorization.k8s.io/v1';
@@ -18,11 +20,7 @@ interface ReviewSpec {
 }
 
 function bodyOf(req: Request, kind: string): { metadata?: Record<string, unknown>; spec?: ReviewSpec & { namespace?: string } } {
-  const b = decodeBody(req.body as Buffer, req.get('content-type')) as { kind?: string; apiVersion?: string; spec?: unknown } | undefined;
-  if (!b || typeof b !== 'object') throw errors.badRequest(`the body of the request was not a ${kind} object`);
-  if (b.kind && b.kind !== kind) throw errors.badRequest(`the kind in the data (${b.kind}) does not match the expected kind (${kind})`);
-  if (b.apiVersion && b.apiVersion !== AUTHZ && kind !== 'SelfSubjectReview') throw errors.badRequest(`the API version in the data (${b.apiVersion}) does not match the expected API version (${AUTHZ})`);
-  return b as never;
+  return requestObject(req, kind, AUTHZ) as never;
 }
 
 function attributesOf(user: UserInfo, spec: ReviewSpec, kind: string): Attributes {
@@ -50,12 +48,13 @@ async function decide(authorizer: Authorizer, a: Attributes): Promise<{ allowed:
 export async function selfSubjectAccessReview(authorizer: Authorizer, req: Request, res: Response): Promise<void> {
   const b = bodyOf(req, 'SelfSubjectAccessReview');
   const spec = b.spec ?? {};
-  const status = await decide(authorizer, attributesOf(res.locals.user as UserInfo, spec, 'SelfSubjectAccessReview'));
+  const status = await decide(authorizer, attributesOf(userOf(req), spec, 'SelfSubjectAccessReview'));
   sendJson(res, 201, { kind: 'SelfSubjectAccessReview', apiVersion: AUTHZ, metadata: { creationTimestamp: null }, spec, status });
 }
 
 /** SubjectAccessReview and LocalSubjectAccessReview: may this user? */
-export async function subjectAccessReview(authorizer: Authorizer, req: Request, res: Response, namespace?: string): Promise<void> {
+export async function subjectAccessReview(authorizer: Authorizer, req: Request, res: Response): Promise<void> {
+  const namespace = requestContext(req).info.namespace || undefined;
   const kind = namespace ? 'LocalSubjectAccessReview' : 'SubjectAccessReview';
   const b = bodyOf(req, kind);
   const spec = b.spec ?? {};
@@ -79,7 +78,7 @@ export async function selfSubjectRulesReview(resolver: RuleResolver, req: Reques
   const b = bodyOf(req, 'SelfSubjectRulesReview');
   const spec = b.spec ?? {};
   if (!spec.namespace) throw errors.badRequest('no namespace on request');
-  const r = await resolver.rulesFor(res.locals.user as UserInfo, spec.namespace);
+  const r = await resolver.rulesFor(userOf(req), spec.namespace);
   const status: Record<string, unknown> = { resourceRules: r.resourceRules, nonResourceRules: r.nonResourceRules, incomplete: r.incomplete };
   if (r.evaluationError) status.evaluationError = r.evaluationError;
   sendJson(res, 201, { kind: 'SelfSubjectRulesReview', apiVersion: AUTHZ, metadata: { creationTimestamp: null }, spec: {}, status });
@@ -87,17 +86,17 @@ export async function selfSubjectRulesReview(resolver: RuleResolver, req: Reques
 
 /** SelfSubjectReview: who am I? (`kubectl auth whoami`) */
 export function selfSubjectReview(req: Request, res: Response): void {
-  const b = decodeBody(req.body as Buffer, req.get('content-type')) as { apiVersion?: string } | undefined;
-  const u = res.locals.user as UserInfo;
+  const b = requestBody(req) as { apiVersion?: string } | undefined;
+  const u = userOf(req);
   const userInfo: UserInfo = { username: u.username ?? '' };
   if (u.uid) userInfo.uid = u.uid;
   if (u.groups?.length) userInfo.groups = u.groups;
-  if (u.extra && Object.keys(u.extra).length) userInfo.extra = u.extra;
+  const extra = sortedExtra(u.extra);
+  if (Object.keys(extra).length) userInfo.extra = extra;
   sendJson(res, 201, { kind: 'SelfSubjectReview', apiVersion: b?.apiVersion || 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, status: { userInfo } });
 }
 
 /** TokenReview (`POST /apis/authentication.k8s.io/v1/tokenreviews`). */
-export async function tokenReview(emulator: Emulator, req: Request, res: Response): Promise<void> {
-  const body = decodeBody(req.body as Buffer, req.get('content-type'));
-  sendJson(res, 201, await emulator.tokenReview(body ?? {}));
+export async function tokenReview(tokens: TokenService, req: Request, res: Response): Promise<void> {
+  sendJson(res, 201, await tokens.review(requestBody(req) ?? {}));
 }

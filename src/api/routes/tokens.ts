@@ -1,36 +1,20 @@
 import type { Request, Response } from 'express';
-import type { Emulator } from '../../emulator.js';
-import { errors } from '../../errors/index.js';
-import { decodeBody } from '../media.js';
+import type { TokenService } from '../../registry/token-service.js';
+import { requestObject } from '../body.js';
+import { requestContext } from '../context.js';
 import { addWarnings, sendJson } from '../respond.js';
 
 /**
  * `POST /api/v1/namespaces/{ns}/serviceaccounts/{name}/token` and the short form
- * `POST /serviceaccounts/{name}/token?namespace=` (default namespace `default`).
- * The answer is 201 with the TokenRequest; clamp warnings go out as `Warning: 299` headers.
+ * `POST /serviceaccounts/{name}/token?namespace=` (default namespace `default`): the request
+ * info names both the same way. The answer is 201 with the TokenRequest; clamp warnings go out
+ * as `Warning: 299` headers; the issued token's jti stays in the request context (for logs and
+ * audit), never the token.
  */
-export async function createToken(emulator: Emulator, namespace: string, name: string, req: Request, res: Response): Promise<void> {
-  const body = decodeBody(req.body as Buffer, req.get('content-type'));
-  const tr = await emulator.tokenRequest(namespace, name, body ?? {}, res.locals.user);
-  const { warnings, ...tokenRequest } = tr;
+export async function createToken(tokens: TokenService, req: Request, res: Response): Promise<void> {
+  const ctx = requestContext(req);
+  const { tokenRequest, warnings, issued } = await tokens.issue(ctx.info.namespace, ctx.info.name, requestObject(req, 'TokenRequest', 'authentication.k8s.io/v1'), ctx.user);
+  ctx.issuedJti = issued.jti;
   addWarnings(res, warnings);
-  res.locals.tokenJti = jtiOf(tokenRequest.status.token);
   sendJson(res, 201, tokenRequest);
-}
-
-export function shortFormNamespace(req: Request): string {
-  const ns = req.query.namespace;
-  if (ns === undefined || ns === '') return 'default';
-  if (typeof ns !== 'string') throw errors.badRequest('namespace must be given once');
-  return ns;
-}
-
-/** The `jti` of a token for logs (never the token itself). */
-export function jtiOf(token: string): string | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { jti?: unknown };
-    return typeof payload.jti === 'string' ? payload.jti : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -9,7 +9,7 @@ import { field } from '../authorizer/node-graph.js';
 import type { KubeObject } from '../../registry/types.js';
 import { forbiddenLabels, modifiedLabels } from './node-restriction-labels.js';
 import { forbidden, q, requireObject, type NodeRequest } from './node-restriction-request.js';
-import { semanticEqual } from './semantic-equal.js';
+import { semanticEqual } from '../../registry/semantic-equal.js';
 
 const spec = (o: KubeObject, key: string): unknown => field(o, 'spec', key);
 const labels = (o: KubeObject): unknown => field(o, 'metadata', 'labels');

@@ -7,7 +7,7 @@
 import { field, list } from '../authorizer/node-graph.js';
 import { admitMirrorPodCreate } from './node-restriction-mirror-pod.js';
 import { existingPod, forbidden, q, requireObject, type NodeRequest } from './node-restriction-request.js';
-import { semanticEqual } from './semantic-equal.js';
+import { semanticEqual } from '../../registry/semantic-equal.js';
 
 /** The subresource decides: the pod itself, `status`, `eviction`; any other is refused. */
 export async function admitPodRequest(r: NodeRequest): Promise<void> {

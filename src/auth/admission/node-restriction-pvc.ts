@@ -6,7 +6,7 @@
  * managedFields are not compared.
  */
 import { forbidden, q, requireObject, type NodeRequest } from './node-restriction-request.js';
-import { semanticDiff } from './semantic-equal.js';
+import { semanticDiff } from './semantic-diff.js';
 
 const WRITABLE = ['metadata.resourceVersion', 'metadata.managedFields', 'status.capacity', 'status.conditions'];
 const WRITABLE_WITH_RECOVERY = [...WRITABLE, 'status.allocatedResources', 'status.allocatedResourceStatuses'];

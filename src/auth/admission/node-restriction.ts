@@ -12,20 +12,17 @@
  * - its own lease in kube-node-lease, its own CSINode, its node's resource slices
  *   (node-restriction-owned.ts) and kubelet CSRs for itself (node-restriction-csr.ts).
  * Everything else (events included: Kubernetes leaves them to the static system:node rules)
- * passes. It runs in the mutating phase, after ServiceAccount, as in kube-apiserver's order.
+ * passes. It runs in the mutating phase, after ServiceAccount, as in kube-apiserver's order; a
+ * token request reaches it as CREATE of `serviceaccounts` subresource `token`, the TokenRequest
+ * as sent (audiences not yet defaulted) as the object.
  */
-import { kindInfo } from '../../registry/kinds.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../../registry/admission.js';
-import type { ObjectRegistry } from '../../registry/object-registry.js';
-import type { TokenRequest } from '../../registry/types.js';
-import type { TokenRequestAdmission } from '../../tokens/token-request.js';
 import { nodeIdentity } from '../authorizer/node-identity.js';
 import { admitCertificateSigningRequest } from './node-restriction-csr.js';
 import { admitNode } from './node-restriction-node.js';
 import { admitCSINode, admitLease, admitResourceSlice } from './node-restriction-owned.js';
 import { admitPodRequest } from './node-restriction-pods.js';
 import { admitPersistentVolumeClaim } from './node-restriction-pvc.js';
-import { registryNodeRestrictionDeps } from './node-restriction-registry.js';
 import { forbidden, q, type NodeRequest, type NodeRestrictionDeps, type NodeRestrictionGates } from './node-restriction-request.js';
 import { admitServiceAccount } from './node-restriction-token.js';
 
@@ -46,7 +43,7 @@ const CHECKS: Readonly<Record<string, (r: NodeRequest) => Promise<void> | void>>
 /**
  * The plugin, named `NodeRestriction`, over read-only lookups.
  * @example
- * registry.admission.push(nodeRestriction({ getPod: ..., getNode: ..., authorizer }));
+ * admission.install([serviceAccountAdmission(objects), nodeRestriction({ ...registryNodeRestrictionDeps(objects), authorizer })]);
  */
 export function nodeRestriction(deps: NodeRestrictionDeps, gates: NodeRestrictionGates = {}): AdmissionPlugin {
   const resolved: Required<NodeRestrictionGates> = {
@@ -64,26 +61,5 @@ export function nodeRestriction(deps: NodeRestrictionDeps, gates: NodeRestrictio
       const check = CHECKS[`${a.resource.group}/${a.resource.resource}`];
       if (check) await check({ a, node, deps, gates: resolved });
     },
-  };
-}
-
-const SERVICE_ACCOUNT = kindInfo('ServiceAccount')!;
-
-/**
- * The `serviceaccounts/token` hook of `createTokenRequest`, as a call into {@link nodeRestriction}:
- * CREATE of `serviceaccounts` subresource `token`, the TokenRequest as the object. `body` is the
- * request as the client sent it: Kubernetes admits the TokenRequest before defaulting its
- * audiences, so an empty list is audience "" here, not the API server's audiences.
- * IMPORTANT: a TokenService that calls the plugin itself (issue 13) must pass the undefaulted
- * request too (src/tokens/token-request.ts defaults before its admission hook).
- * @example
- * await createTokenRequest({ ...deps, admission: nodeRestrictionForTokens(registry, body) }, ns, sa, body, user);
- */
-export function nodeRestrictionForTokens(registry: ObjectRegistry, body?: unknown, deps: Partial<NodeRestrictionDeps> = {}): TokenRequestAdmission {
-  const plugin = nodeRestriction({ ...registryNodeRestrictionDeps(registry), ...deps });
-  return async ({ namespace, serviceAccountName, request, user }) => {
-    const sent = (body as { spec?: { audiences?: unknown } } | null | undefined)?.spec?.audiences;
-    const object: TokenRequest = body === undefined ? request : { ...request, spec: { ...request.spec, audiences: Array.isArray(sent) ? (sent as string[]) : null } };
-    await plugin.admit!({ operation: 'CREATE', resource: SERVICE_ACCOUNT, subresource: 'token', namespace, name: serviceAccountName, object: object as never, oldObject: undefined, user, dryRun: false });
   };
 }

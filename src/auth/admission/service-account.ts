@@ -84,7 +84,7 @@ export function serviceAccountAdmission(registry: ObjectRegistry): AdmissionPlug
 
 function mountToken(pod: Pod): void {
   const spec = pod.spec;
-  const existing = (spec.volumes ?? []).find((v) => v.name.startsWith(API_ACCESS_PREFIX));
+  const existing = (spec.volumes ?? []).find((v) => typeof v.name === 'string' && v.name.startsWith(API_ACCESS_PREFIX));
   const volumeName = existing?.name ?? `${API_ACCESS_PREFIX}${generateNameSuffix()}`;
   let mounted = false;
   const add = (c: Container) => {

@@ -2,8 +2,8 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock/index.js';
 import type { BindingIndex } from '../../registry/binding-index.js';
 import type { UserInfo } from '../../registry/types.js';
+import { LEEWAY_SECONDS } from '../../tokens/leeway.js';
 import type { ServiceAccountInfo } from '../../tokens/service-account-info.js';
-import { sha256 } from '../../util/sha256.js';
 
 /** what reviews of all tokens of one (service account, bound object, node, audiences) share. */
 export interface CachedIdentity {
@@ -39,8 +39,6 @@ interface Entry {
   warnAfter: number | undefined;
 }
 
-const LEEWAY_SECONDS = 60;
-
 /**
  * Successful reviews of bound tokens, keyed by a SHA-256 of token and requested audiences.
  * Unlike kube-apiserver's 10-second cache (pkg/kubeapiserver/options/authentication.go), an
@@ -67,13 +65,12 @@ export class ReviewCache {
   }
 
   /**
-   * The key of a review: SHA-256 of the token (fixed length), then the audiences as they are,
-   * each after a NUL, or as JSON when one of them holds a NUL; so no two (token, audiences)
-   * pairs share a key. Hashing the token alone spares copying it into a longer string.
-   * `undefined` audiences (the caller's API audiences) key by the digest alone.
+   * The key of a review: the token's SHA-256 (fixed length; {@link PresentedToken.digest}), then
+   * the audiences as they are, each after a NUL, or as JSON when one of them holds a NUL; so no
+   * two (token, audiences) pairs share a key. Hashing the token alone spares copying it into a
+   * longer string. `undefined` audiences (the caller's API audiences) key by the digest alone.
    */
-  static key(token: string, audiences: readonly string[] | undefined): string {
-    const digest = sha256(token, 'base64url');
+  static key(digest: string, audiences: readonly string[] | undefined): string {
     if (!audiences || audiences.length === 0) return digest;
     let joined = digest;
     for (const a of audiences) {

@@ -1,15 +1,14 @@
 import type { Clock } from '../../clock/index.js';
 import type { BindingIndex } from '../../registry/binding-index.js';
 import type { Secret } from '../../registry/types.js';
-import type { KubernetesClaim } from '../../tokens/claims.js';
-import { type StaleTokenObserver, validateBoundClaims } from '../../tokens/bound-validator.js';
-import { JwtAuthenticator } from '../../tokens/jwt-authenticator.js';
+import { type StaleTokenObserver, validateBoundClaims } from './bound-validator.js';
+import { JwtAuthenticator } from './jwt-authenticator.js';
 import type { KeySource } from '../../tokens/key-source.js';
 import { LEGACY_ISSUER } from '../../tokens/legacy-claims.js';
-import { validateLegacyClaims } from '../../tokens/legacy-validator.js';
+import { validateLegacyClaims } from './legacy-validator.js';
 import type { TokenObjectGetter } from '../../tokens/object-getter.js';
 import { EXTRA_CREDENTIAL_ID, userInfoOf } from '../../tokens/service-account-info.js';
-import type { TokenAuthenticator, TokenAuthResult } from '../../tokens/token-review.js';
+import type { PresentedToken, TokenAuthenticator, TokenAuthResult } from './bearer-token-chain.js';
 import { type CachedIdentity, ReviewCache } from './review-cache.js';
 
 export interface ServiceAccountAuthOptions {
@@ -43,17 +42,15 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
     issuers: o.issuers,
     keys: o.keys,
     implicitAudiences: o.apiAudiences,
-    legacy: false,
-    validator: (_token, payload) => validateBoundClaims(payload, { getter: o.getter, clock: o.clock, ...(o.observer ? { observer: o.observer } : {}) }),
+    validator: (_token, claims) => validateBoundClaims(claims, { getter: o.getter, clock: o.clock, ...(o.observer ? { observer: o.observer } : {}) }),
   });
   const legacy = new JwtAuthenticator({
     issuers: [LEGACY_ISSUER],
     keys: o.keys,
     implicitAudiences: o.apiAudiences,
-    legacy: true,
-    validator: (token, payload) => {
-      o.observer?.legacy?.(String(payload.sub ?? ''));
-      return validateLegacyClaims(token, payload, {
+    validator: (token, claims) => {
+      o.observer?.legacy?.(claims.sub ?? '');
+      return validateLegacyClaims(token, claims, {
         getter: o.getter,
         clock: o.clock,
         ...(o.lookup !== undefined ? { lookup: o.lookup } : {}),
@@ -73,26 +70,31 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
     return { user: { username: id.user.username, uid: id.user.uid, groups: id.user.groups, extra: Object.freeze({ [EXTRA_CREDENTIAL_ID]: [hit.credentialID], ...id.user.extra }) }, audiences: id.audiences };
   };
 
-  const verify = async (token: string, audiences: readonly string[] | undefined, key: string | undefined): Promise<TokenAuthResult | undefined> => {
-    const r = await bound.authenticate(token, audiences);
+  /**
+   * A review the cache could not answer: decode once; a bound-family token is verified and, if
+   * valid, cached with what its validator returned (no payload is read again).
+   */
+  const verify = async (token: PresentedToken, audiences: readonly string[] | undefined, key: string | undefined): Promise<TokenAuthResult | undefined> => {
+    const d = token.jws;
+    if (!d || !bound.claims(d)) return undefined;
+    const r = await bound.authenticateDecoded(token.value, d, audiences);
     if (r.kind === 'notMine') return undefined;
     if (r.kind === 'error') return { error: r.message };
-    const result = { user: userInfoOf(r.info), audiences: r.audiences };
+    const v = r.token;
+    const result = { user: userInfoOf(v.info), audiences: r.audiences };
     if (cache && key !== undefined && (o.inSync?.() ?? true)) {
-      const kube = r.payload['kubernetes.io'] as KubernetesClaim;
-      const boundUid = kube.pod?.uid ?? kube.secret?.uid ?? kube.node?.uid;
-      const { credentialID, ...info } = r.info;
-      const identityKey = JSON.stringify([info.namespace, info.name, info.uid, info.podName, info.podUID, info.nodeName, info.nodeUID, boundUid, r.audiences, String(r.payload.sub ?? '')]);
+      const { credentialID, ...info } = v.info;
+      const identityKey = JSON.stringify([info.namespace, info.name, info.uid, info.podName, info.podUID, info.nodeName, info.nodeUID, v.boundUid, r.audiences, v.sub]);
       const identity = cache.identity(identityKey, () =>
         frozen({
           user: userInfoOf(info),
           audiences: r.audiences,
-          deps: boundUid ? [info.uid, boundUid] : [info.uid],
-          sub: String(r.payload.sub ?? ''),
+          deps: v.boundUid ? [info.uid, v.boundUid] : [info.uid],
+          sub: v.sub,
           info,
         }),
       );
-      cache.set(key, { identity, exp: Number(r.payload.exp ?? 0), ...(credentialID ? { credentialID } : {}), ...(kube.warnafter ? { warnAfter: kube.warnafter } : {}) }, identityKey);
+      cache.set(key, { identity, exp: v.exp ?? 0, ...(credentialID ? { credentialID } : {}), ...(v.warnAfter ? { warnAfter: v.warnAfter } : {}) }, identityKey);
     }
     return result;
   };
@@ -101,16 +103,18 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
     // the cache is bypassed while the object cache may have missed a deletion
     if (!cache || !(o.inSync?.() ?? true)) return verify(token, audiences, undefined);
     // the API audiences (the usual request) are keyed by the digest alone: a short, flat key
-    const key = ReviewCache.key(token, audiences === o.apiAudiences ? undefined : audiences);
+    const key = ReviewCache.key(token.digest, audiences === o.apiAudiences ? undefined : audiences);
     const now = Math.floor(o.clock.now() / 1000);
     const hit = cache.get(key, now);
     return hit ? fromCache(hit, now) : verify(token, audiences, key);
   };
   const legacyAuth: TokenAuthenticator = async (token, audiences) => {
-    const r = await legacy.authenticate(token, audiences);
+    const d = token.jws;
+    if (!d || !legacy.claims(d)) return undefined;
+    const r = await legacy.authenticateDecoded(token.value, d, audiences);
     if (r.kind === 'notMine') return undefined;
     if (r.kind === 'error') return { error: r.message };
-    const u = userInfoOf(r.info);
+    const u = userInfoOf(r.token.info);
     return { user: { ...u, extra: {} }, audiences: r.audiences };
   };
   return [boundAuth, legacyAuth];

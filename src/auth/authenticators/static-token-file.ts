@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { UserInfo } from '../../registry/types.js';
 import { sha256 } from '../../util/sha256.js';
-import { intersectAudiences } from '../../tokens/jwt-authenticator.js';
-import type { TokenAuthenticator } from '../../tokens/token-review.js';
+import { intersectAudiences } from './jwt-authenticator.js';
+import type { PresentedToken, TokenAuthenticator } from './bearer-token-chain.js';
 
 /**
  * `--token-auth-file`: CSV lines `token,user,uid[,"group1,group2"]`
@@ -53,9 +53,13 @@ function splitCsv(line: string): string[] {
   return out;
 }
 
-/** How token maps key their tokens: SHA-256, base64 (the token itself is never kept). */
+/**
+ * How token maps key their tokens: SHA-256, base64url (the token itself is never kept), the
+ * same digest the review cache keys by ({@link PresentedToken.digest}), so a request hashes
+ * its token once.
+ */
 export function tokenHash(token: string): string {
-  return sha256(token, 'base64');
+  return sha256(token, 'base64url');
 }
 
 /**
@@ -72,7 +76,7 @@ export function staticTokenAuthenticator(path: string, apiAudiences: readonly st
 export function tokenMapAuthenticator(tokens: Map<string, UserInfo>, apiAudiences: readonly string[]): TokenAuthenticator {
   return (token, audiences) => {
     if (tokens.size === 0) return undefined;
-    const user = tokens.get(tokenHash(token));
+    const user = tokens.get(token.digest);
     if (!user) return undefined;
     const requested = audiences && audiences.length ? audiences : apiAudiences;
     const auds = intersectAudiences(apiAudiences, requested);

@@ -5,6 +5,7 @@
  */
 import { errors } from '../../errors/index.js';
 import type { PolicyRule, RoleBinding, RoleRef, Subject, UserInfo } from '../../registry/types.js';
+import { serviceAccountUsername } from '../../tokens/service-account-username.js';
 import { resolveAggregatedRules } from './aggregation.js';
 import type { RbacLister } from './types.js';
 
@@ -42,7 +43,7 @@ export function subjectApplies(user: UserInfo, subject: Subject, namespace: stri
       return (user.groups ?? []).includes(subject.name);
     case 'ServiceAccount': {
       const ns = subject.namespace || namespace;
-      return ns !== '' && user.username === `system:serviceaccount:${ns}:${subject.name}`;
+      return ns !== '' && user.username === serviceAccountUsername(ns, subject.name);
     }
     default:
       return false;

@@ -29,10 +29,16 @@ export function renderReport(r: TokenReport, verdict?: Verdict): string {
     ['Lifetime', r.lifetime ?? undefined],
     ['Header', JSON.stringify(r.header)],
   ];
-  if (verdict) rows.push(['Verification', verdict.valid ? `valid (${verdict.mode === 'server' ? 'TokenReview by the server' : 'offline against the JWKS'})` : `rejected: ${verdict.reason}`]);
+  if (verdict) {
+    const problems = verdict.problems ?? (verdict.reason ? [verdict.reason] : []);
+    const how = verdict.mode === 'server' ? 'TokenReview by the server' : 'offline against the JWKS';
+    rows.push(['Verification', verdict.valid ? `valid (${how})` : problems.length > 1 ? `rejected (${how}), ${problems.length} problems:` : `rejected: ${verdict.reason}`]);
+    if (problems.length > 1) for (const p of problems) rows.push(['', `- ${p}`]);
+    if (verdict.notChecked?.length) rows.push(['Not checked', verdict.notChecked.join('; ')]);
+  }
   const width = Math.max(...rows.filter(([, v]) => v !== undefined).map(([k]) => k.length)) + 2;
   return `${rows
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`)
+    .map(([k, v]) => `${(k ? `${k}:` : '').padEnd(width)}${v}`)
     .join('\n')}\n`;
 }

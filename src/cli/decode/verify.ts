@@ -4,10 +4,11 @@ import { createPublicKey, type JsonWebKey } from 'node:crypto';
 type JWK = JsonWebKey & { kid?: string; alg?: string; use?: string };
 import { apiRequest, TransportError } from '../../client/api-client.js';
 import type { Connection } from '../../client/kubeconfig.js';
-import { validateTimes } from '../../tokens/bound-validator.js';
-import { JwtAuthenticator } from '../../tokens/jwt-authenticator.js';
+import { validateTimes } from '../../auth/authenticators/bound-validator.js';
+import { JwtAuthenticator } from '../../auth/authenticators/jwt-authenticator.js';
 import type { KeySource, VerificationKey } from '../../tokens/key-source.js';
 import { LEGACY_ISSUER } from '../../tokens/legacy-claims.js';
+import { DEFAULT_ISSUER } from '../../emulator.js';
 import { CliError } from '../create-token.js';
 
 export interface Verdict {
@@ -18,6 +19,10 @@ export interface Verdict {
   mode: 'offline' | 'server';
   user?: { username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
   audiences?: string[];
+  /** offline: every check that failed, in the order kube-apiserver runs them (`reason` is the first) */
+  problems?: string[];
+  /** offline: what a JWKS cannot tell */
+  notChecked?: string[];
 }
 
 /** A JWKS (file or URL) as the token code's key source. */
@@ -52,30 +57,74 @@ export async function jwksKeySource(ref: string, fetchJwks: (url: string) => Pro
 }
 
 /**
- * Offline verification against a JWKS with kube-apiserver's steps and words: algorithm and key
- * id, signature, issuer, audiences, then validity times with 60 s leeway. It cannot know whether
- * the service account or bound object still exists: `--server` asks the server for that.
+ * The issuer offline verification accepts when no `--issuer` is given: Kubernetes' default
+ * (kubeadm's `--service-account-issuer`, and satoken's).
+ */
+export const DEFAULT_OFFLINE_ISSUER = DEFAULT_ISSUER;
+
+/**
+ * Offline verification against a JWKS with kube-apiserver's steps and words: issuer (the
+ * accepted ones, Kubernetes' default when none is given), algorithm and key id, signature,
+ * issuer again, audiences, then validity times with 60 s leeway. Every check that can be judged
+ * is reported, not only the first to fail:
+ * - a wrong issuer is noted and the token is checked on as if its issuer were accepted;
+ * - wrong audiences likewise, as if no audience were asked for;
+ * - a bad signature ends it (the claims after it are not to be trusted), and so do the times,
+ *   the last check.
+ * `reason` is the first problem, what kube-apiserver would answer; `problems` is all of them.
+ * It cannot know whether the service account or bound object still exists: a TokenReview on the
+ * server (no `--jwks`) checks that.
  */
 export async function verifyOffline(token: string, keys: KeySource, issuers: string[], audiences: string[], nowMs: number): Promise<Verdict> {
-  const accepted = issuers.length ? issuers : [];
+  const defaulted = issuers.length === 0;
+  let accepted = defaulted ? [DEFAULT_OFFLINE_ISSUER] : issuers;
+  let asked = audiences;
+  const problems: string[] = [];
+  const notChecked = [
+    ...(audiences.length ? [] : ['audiences (pass --audience)']),
+    'that the service account and the object the token is bound to still exist (verify on the server: leave out --jwks)',
+  ];
+  let granted: string[] | undefined;
+  for (;;) {
+    const r = await authenticateOnce(token, keys, accepted, asked, nowMs);
+    if (r.kind === 'ok') {
+      if (problems.length === 0) granted = r.audiences;
+      break;
+    }
+    if (r.kind === 'notMine') {
+      const iss = issuerOf(token);
+      if (iss === undefined || accepted.includes(iss) || iss === LEGACY_ISSUER) {
+        problems.push('invalid bearer token (not a JWS signed with an algorithm of the JWKS, or malformed)');
+        break;
+      }
+      const list = accepted.map((i) => JSON.stringify(i)).join(', ');
+      problems.push(`token issuer ${JSON.stringify(iss)} is invalid (accepted: ${list}${defaulted ? ", Kubernetes' default; pass --issuer to accept another" : ''})`);
+      accepted = [...accepted, iss];
+      continue;
+    }
+    problems.push(r.message);
+    if (r.message.startsWith('token audiences ') && asked.length) {
+      asked = [];
+      continue;
+    }
+    break;
+  }
+  if (problems.length === 0) return { valid: true, mode: 'offline', ...(granted?.length ? { audiences: granted } : {}), notChecked };
+  return { valid: false, mode: 'offline', reason: problems[0]!, problems, notChecked };
+}
+
+/** One pass of the token authenticator, as kube-apiserver runs it, with the times as the validator. */
+function authenticateOnce(token: string, keys: KeySource, issuers: string[], audiences: string[], nowMs: number) {
   const auth = new JwtAuthenticator({
-    issuers: [...accepted, LEGACY_ISSUER],
+    issuers: [...issuers, LEGACY_ISSUER],
     keys,
     implicitAudiences: audiences,
-    legacy: false,
-    validator: async (_t, payload) => {
-      validateTimes(payload, Math.floor(nowMs / 1000));
-      return { name: '', namespace: '', uid: '' };
+    validator: async (_t, claims) => {
+      validateTimes(claims, Math.floor(nowMs / 1000));
+      return { info: { name: '', namespace: '', uid: '' }, exp: claims.exp, warnAfter: undefined, boundUid: undefined, sub: claims.sub ?? '' };
     },
   });
-  const r = await auth.authenticate(token, audiences.length ? audiences : undefined);
-  if (r.kind === 'notMine') {
-    const iss = issuerOf(token);
-    if (iss !== undefined && !accepted.includes(iss) && iss !== LEGACY_ISSUER) return { valid: false, mode: 'offline', reason: `token issuer ${JSON.stringify(iss)} is invalid (accepted: ${accepted.map((i) => JSON.stringify(i)).join(', ') || 'none given; pass --issuer'})` };
-    return { valid: false, mode: 'offline', reason: 'invalid bearer token (not a JWS signed with an algorithm of the JWKS, or malformed)' };
-  }
-  if (r.kind === 'error') return { valid: false, mode: 'offline', reason: r.message };
-  return { valid: true, mode: 'offline', audiences: r.audiences };
+  return auth.authenticate(token, audiences.length ? audiences : undefined);
 }
 
 /** Online verification: a TokenReview through the kubeconfig's server. */

@@ -6,13 +6,35 @@ const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1123_SUBDOMAIN = `${DNS1123_LABEL}(\\.${DNS1123_LABEL})*`;
 const labelRe = new RegExp(`^${DNS1123_LABEL}$`);
 const subdomainRe = new RegExp(`^${DNS1123_SUBDOMAIN}$`);
+const DNS1123_LABEL_MAX_LENGTH = 63;
+const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
 
 export type NameValidator = (name: string) => string[];
+
+/**
+ * Whether `name` is a DNS-1123 label (what {@link dns1123Label} accepts), without building messages.
+ * @example
+ * isDns1123Label('kube-system'); // true
+ * isDns1123Label('a.b'); // false
+ */
+export function isDns1123Label(name: string): boolean {
+  return name.length <= DNS1123_LABEL_MAX_LENGTH && labelRe.test(name);
+}
+
+/**
+ * Whether `name` is a DNS-1123 subdomain (what {@link dns1123Subdomain} accepts), without building messages.
+ * @example
+ * isDns1123Subdomain('build-robot.v2'); // true
+ * isDns1123Subdomain('Build'); // false
+ */
+export function isDns1123Subdomain(name: string): boolean {
+  return name.length <= DNS1123_SUBDOMAIN_MAX_LENGTH && subdomainRe.test(name);
+}
 
 /** IsDNS1123Label: namespaces. */
 export const dns1123Label: NameValidator = (name) => {
   const errs: string[] = [];
-  if (name.length > 63) errs.push('must be no more than 63 characters');
+  if (name.length > DNS1123_LABEL_MAX_LENGTH) errs.push(`must be no more than ${DNS1123_LABEL_MAX_LENGTH} characters`);
   if (!labelRe.test(name)) {
     errs.push(
       "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
@@ -24,7 +46,7 @@ export const dns1123Label: NameValidator = (name) => {
 /** IsDNS1123Subdomain: most objects (service accounts, pods, secrets, config maps, nodes). */
 export const dns1123Subdomain: NameValidator = (name) => {
   const errs: string[] = [];
-  if (name.length > 253) errs.push('must be no more than 253 characters');
+  if (name.length > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.push(`must be no more than ${DNS1123_SUBDOMAIN_MAX_LENGTH} characters`);
   if (!subdomainRe.test(name)) {
     errs.push(
       "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",

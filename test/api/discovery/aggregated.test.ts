@@ -19,6 +19,12 @@ const item = (name: string | undefined, resources: unknown[]) => ({
   versions: [{ version: 'v1', resources, freshness: 'Current' }],
 });
 const list = (items: unknown[]) => ({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items });
+const STATUS_VERBS = ['get', 'patch', 'update'];
+const sub = (group: string, kind: string, name = 'status') => ({ subresource: name, responseKind: { group, version: 'v1', kind }, verbs: STATUS_VERBS });
+const scale = sub('autoscaling', 'Scale', 'scale');
+/** a stored resource of a named group, with its status (and scale) subresources as kube-apiserver 1.33 lists them */
+const grouped = (group: string, resource: string, kind: string, namespaced: boolean, extra: Record<string, unknown> = {}, subs: string[] = []) =>
+  stored(resource, kind, namespaced, { ...extra, ...(subs.length ? { subresources: subs.map((n) => (n === 'scale' ? scale : sub(group, kind))) } : {}) }, group);
 
 describe('aggregated discovery', () => {
   it('names the Content-Type kubectl reads the format from', () => {
@@ -40,27 +46,39 @@ describe('aggregated discovery', () => {
 
   it.each([
     [
-      '/api: the core group, unnamed, with the token subresource nested under serviceaccounts',
+      '/api: the core group, unnamed, with the token and status subresources nested under their resources',
       'api' as const,
       list([
         item(undefined, [
           stored('configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
+          { ...stored('endpoints', 'Endpoints', true, { shortNames: ['ep'] }), singularResource: 'endpoints' },
           stored('events', 'Event', true, { shortNames: ['ev'] }),
-          stored('namespaces', 'Namespace', false, { shortNames: ['ns'] }),
-          stored('nodes', 'Node', false, { shortNames: ['no'] }),
-          stored('pods', 'Pod', true, { shortNames: ['po'], categories: ['all'] }),
+          stored('limitranges', 'LimitRange', true, { shortNames: ['limits'] }),
+          stored('namespaces', 'Namespace', false, { shortNames: ['ns'], subresources: [sub('', 'Namespace')] }),
+          stored('nodes', 'Node', false, { shortNames: ['no'], subresources: [sub('', 'Node')] }),
+          stored('persistentvolumeclaims', 'PersistentVolumeClaim', true, { shortNames: ['pvc'], subresources: [sub('', 'PersistentVolumeClaim')] }),
+          stored('pods', 'Pod', true, { shortNames: ['po'], categories: ['all'], subresources: [sub('', 'Pod')] }),
+          stored('resourcequotas', 'ResourceQuota', true, { shortNames: ['quota'], subresources: [sub('', 'ResourceQuota')] }),
           stored('secrets', 'Secret', true),
           stored('serviceaccounts', 'ServiceAccount', true, {
             shortNames: ['sa'],
             subresources: [{ subresource: 'token', responseKind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] }],
           }),
+          stored('services', 'Service', true, { shortNames: ['svc'], categories: ['all'], subresources: [sub('', 'Service')] }),
         ]),
       ]),
     ],
     [
-      '/apis: every named group, in priority order',
+      '/apis: every named group, in kube-aggregator priority order, scale answering autoscaling/v1 Scale',
       'apis' as const,
       list([
+        item('apps', [
+          grouped('apps', 'controllerrevisions', 'ControllerRevision', true),
+          grouped('apps', 'daemonsets', 'DaemonSet', true, { shortNames: ['ds'], categories: ['all'] }, ['status']),
+          grouped('apps', 'deployments', 'Deployment', true, { shortNames: ['deploy'], categories: ['all'] }, ['scale', 'status']),
+          grouped('apps', 'replicasets', 'ReplicaSet', true, { shortNames: ['rs'], categories: ['all'] }, ['scale', 'status']),
+          grouped('apps', 'statefulsets', 'StatefulSet', true, { shortNames: ['sts'], categories: ['all'] }, ['scale', 'status']),
+        ]),
         item('authentication.k8s.io', [review('authentication.k8s.io', 'selfsubjectreviews', 'SelfSubjectReview'), review('authentication.k8s.io', 'tokenreviews', 'TokenReview')]),
         item('authorization.k8s.io', [
           review('authorization.k8s.io', 'localsubjectaccessreviews', 'LocalSubjectAccessReview', true),
@@ -68,12 +86,23 @@ describe('aggregated discovery', () => {
           review('authorization.k8s.io', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview'),
           review('authorization.k8s.io', 'subjectaccessreviews', 'SubjectAccessReview'),
         ]),
+        item('batch', [
+          grouped('batch', 'cronjobs', 'CronJob', true, { shortNames: ['cj'], categories: ['all'] }, ['status']),
+          grouped('batch', 'jobs', 'Job', true, { categories: ['all'] }, ['status']),
+        ]),
+        item('networking.k8s.io', [
+          { ...grouped('networking.k8s.io', 'ingressclasses', 'IngressClass', false), singularResource: 'ingressclass' },
+          { ...grouped('networking.k8s.io', 'ingresses', 'Ingress', true, { shortNames: ['ing'] }, ['status']), singularResource: 'ingress' },
+          { ...grouped('networking.k8s.io', 'networkpolicies', 'NetworkPolicy', true, { shortNames: ['netpol'] }), singularResource: 'networkpolicy' },
+        ]),
+        item('policy', [grouped('policy', 'poddisruptionbudgets', 'PodDisruptionBudget', true, { shortNames: ['pdb'] }, ['status'])]),
         item('rbac.authorization.k8s.io', [
           stored('clusterrolebindings', 'ClusterRoleBinding', false, {}, 'rbac.authorization.k8s.io'),
           stored('clusterroles', 'ClusterRole', false, {}, 'rbac.authorization.k8s.io'),
           stored('rolebindings', 'RoleBinding', true, {}, 'rbac.authorization.k8s.io'),
           stored('roles', 'Role', true, {}, 'rbac.authorization.k8s.io'),
         ]),
+        item('coordination.k8s.io', [grouped('coordination.k8s.io', 'leases', 'Lease', true)]),
       ]),
     ],
   ])('answers %s', (_name, root, expected) => {

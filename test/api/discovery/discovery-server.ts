@@ -13,7 +13,7 @@ import {
   wantsAggregated,
   wantsTable,
 } from '../../../src/api/discovery/index.js';
-import { resourceInfo } from '../../../src/registry/kinds.js';
+import { apiVersionOf, resourceInfo } from '../../../src/registry/kinds.js';
 import type { KubeObject } from '../../../src/registry/types.js';
 
 /** One request as the fake server saw it. */
@@ -36,7 +36,8 @@ const NOT_FOUND = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Fai
  * A plain node:http server (no express) answering with the discovery bodies, so the real kubectl
  * can be pointed at it: /version, /api, /apis (aggregated unless `legacyOnly`), /api/v1,
  * /apis/<g>/<v>, /openapi/v3, Table or list answers for the collections in `objects`
- * (`/api/v1/namespaces/default/serviceaccounts` → objects), 404 for single objects, and POSTs
+ * (`/api/v1/namespaces/default/serviceaccounts` → objects; an empty list for any other served
+ * collection), 404 for single objects, and POSTs
  * echoed back as created.
  */
 export async function startDiscoveryServer(opts: { legacyOnly?: boolean; now: number; objects: Record<string, KubeObject[]> }): Promise<DiscoveryServer> {
@@ -70,12 +71,12 @@ export async function startDiscoveryServer(opts: { legacyOnly?: boolean; now: nu
     const gv = /^\/api\/(v1)$|^\/apis\/([^/]+)\/([^/]+)$/.exec(p);
     const list = gv && (gv[1] ? apiResourceList('', gv[1]) : apiResourceList(gv[2]!, gv[3]!));
     if (list) return send(200, list);
-    const items = opts.objects[p];
-    const collection = /^\/api\/v1\/(?:namespaces\/[^/]+\/)?([a-z]+)$/.exec(p);
-    const info = collection && resourceInfo('', collection[1]!);
-    if (items && info) {
+    const collection = /^\/(?:api\/v1|apis\/([^/]+)\/v1)\/(?:namespaces\/[^/]+\/)?([a-z]+)$/.exec(p);
+    const info = collection && resourceInfo(collection[1] ?? '', collection[2]!);
+    if (info) {
+      const items = opts.objects[p] ?? [];
       if (wantsTable(accept)) return send(200, toTable(info, items, { now: opts.now, includeObject: 'Metadata', resourceVersion: '42' }));
-      return send(200, { kind: info.listKind, apiVersion: 'v1', metadata: { resourceVersion: '42' }, items });
+      return send(200, { kind: info.listKind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: '42' }, items });
     }
     send(404, NOT_FOUND);
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryNodeRestrictionDeps } from '../../../src/auth/admission/node-restriction-registry.js';
 import { registryNodeGraph } from '../../../src/auth/authorizer/node-graph-registry.js';
-import { createEmulator, type Emulator } from '../../../src/emulator.js';
+import { controlPlaneOf, createEmulator, type Emulator } from '../../../src/emulator.js';
 import type { ResourceInfo } from '../../../src/registry/kinds.js';
 import type { KubeObject } from '../../../src/registry/types.js';
 
@@ -19,7 +19,7 @@ afterAll(() => emu.close());
 
 describe('the registry behind NodeRestriction and the Node authorizer', () => {
   it('finds pods and nodes by name, and nothing of kinds it does not serve', async () => {
-    const deps = registryNodeRestrictionDeps(emu.registry);
+    const deps = registryNodeRestrictionDeps(controlPlaneOf(emu).objects);
     expect((await deps.getPod('default', 'a'))?.spec.nodeName).toBe('n1');
     expect(await deps.getPod('other', 'a')).toBeUndefined();
     expect(await deps.getPod('default', 'a/../b')).toBeUndefined();
@@ -31,7 +31,7 @@ describe('the registry behind NodeRestriction and the Node authorizer', () => {
   });
 
   it('lists the pods of a node, whatever its name holds, and no volumes, attachments or slices yet', async () => {
-    const graph = registryNodeGraph(emu.registry);
+    const graph = registryNodeGraph(controlPlaneOf(emu).objects);
     expect((await graph.podsOnNode('n1')).map((p) => p.metadata.name)).toEqual(['a']);
     expect(await graph.podsOnNode('n1,metadata.name=b')).toEqual([]);
     expect(await graph.podsOnNode('')).toEqual([]);

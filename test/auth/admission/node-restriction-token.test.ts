@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { nodeRestrictionForTokens } from '../../../src/auth/admission/node-restriction.js';
 import { createEmulator } from '../../../src/emulator.js';
 import type { KubeObject, Pod } from '../../../src/registry/types.js';
 import { admit, attrs, expectAdmit, FakeAuthorizer, FakeCluster, makeTestPod, mynode, SERVICE_ACCOUNTS } from './node-restriction-fixtures.js';
@@ -159,8 +158,8 @@ describe('NodeRestriction for serviceaccounts/token', () => {
   });
 });
 
-describe('nodeRestrictionForTokens, the TokenRequest hook', () => {
-  it('admits with the audiences the client sent, not the defaulted ones', async () => {
+describe('NodeRestriction in the control plane, through TokenRequest', () => {
+  it('admits with the audiences the node sent, before TokenRequest defaults them, and asks RBAC for the rest', async () => {
     const emu = await createEmulator({ clock: 'manual' });
     try {
       await emu.apply([
@@ -168,20 +167,20 @@ describe('nodeRestrictionForTokens, the TokenRequest hook', () => {
         { apiVersion: 'v1', kind: 'Node', metadata: { name: 'mynode' } },
         { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' }, spec: { serviceAccountName: 'app', nodeName: 'mynode', containers: [{ name: 'c', image: 'busybox' }] } },
       ]);
-      const uid = emu.get('Pod', 'default', 'web')!.metadata.uid!;
-      const body = { spec: { boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: 'web', uid } } };
-      const defaulted = { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: {}, spec: { audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 3600, boundObjectRef: body.spec.boundObjectRef }, status: { token: '', expirationTimestamp: null } } as never;
-      const call = { namespace: 'default', serviceAccountName: 'app', request: defaulted, user: mynode };
-      await expect(nodeRestrictionForTokens(emu.registry, body)(call)).resolves.toBeUndefined();
-      await expect(nodeRestrictionForTokens(emu.registry, {})(call)).resolves.toBeUndefined();
-      await expect(nodeRestrictionForTokens(emu.registry, null)(call)).resolves.toBeUndefined();
-      await expect(nodeRestrictionForTokens(emu.registry, { spec: { ...body.spec, audiences: ['vault'] } })(call)).rejects.toThrow('serviceaccounts "app" is forbidden: audience "vault" not found in pod spec volume, system:node:mynode is not authorized to request tokens for this audience');
-      await expect(nodeRestrictionForTokens(emu.registry)(call)).rejects.toThrow('audience "https://kubernetes.default.svc.cluster.local" not found in pod spec volume');
-      const vault = { spec: { ...body.spec, audiences: ['vault'] } };
-      await expect(nodeRestrictionForTokens(emu.registry, vault, { authorizer: new FakeAuthorizer(['request-serviceaccounts-token-audience vault app']) })(call)).resolves.toBeUndefined();
-      const r = await emu.requestToken('default', 'app', { boundObjectRef: { kind: 'Pod', name: 'web', uid } }, mynode);
-      expect(r.status.token).toMatch(/^ey/);
-      await expect(emu.requestToken('default', 'app', { audiences: ['vault'], boundObjectRef: { kind: 'Pod', name: 'web', uid } }, mynode)).rejects.toThrow('audience "vault" not found in pod spec volume');
+      const boundObjectRef = { kind: 'Pod', name: 'web', uid: emu.get('Pod', 'default', 'web')!.metadata.uid! };
+      const notFound = (aud: string) => `serviceaccounts "app" is forbidden: audience "${aud}" not found in pod spec volume, system:node:mynode is not authorized to request tokens for this audience`;
+      // no audience: the kube-api-access projection's audience ""
+      expect((await emu.requestToken('default', 'app', { boundObjectRef }, mynode)).status.token).toMatch(/^ey/);
+      await expect(emu.tokenRequest('default', 'app', { spec: { audiences: [], boundObjectRef: { apiVersion: 'v1', ...boundObjectRef } } }, mynode)).resolves.toBeTruthy();
+      await expect(emu.requestToken('default', 'app', { audiences: ['vault'], boundObjectRef }, mynode)).rejects.toThrow(notFound('vault'));
+      // the API server's own audience, asked for by name, is not the projection's ""
+      await expect(emu.requestToken('default', 'app', { audiences: ['https://kubernetes.default.svc.cluster.local'], boundObjectRef }, mynode)).rejects.toThrow(notFound('https://kubernetes.default.svc.cluster.local'));
+      await emu.apply([
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'vault-audience' }, rules: [{ apiGroups: [''], resources: ['vault'], verbs: ['request-serviceaccounts-token-audience'], resourceNames: ['app'] }] },
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'vault-audience' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'vault-audience' }, subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:nodes' }] },
+      ]);
+      expect((await emu.requestToken('default', 'app', { audiences: ['vault'], boundObjectRef }, mynode)).status.token).toMatch(/^ey/);
+      await expect(emu.requestToken('default', 'app', { audiences: ['other'], boundObjectRef }, mynode)).rejects.toThrow(notFound('other'));
     } finally {
       await emu.close();
     }

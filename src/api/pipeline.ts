@@ -1,0 +1,152 @@
+/**
+ * kube-apiserver's handler chain (staging/src/k8s.io/apiserver/pkg/server/config.go
+ * `DefaultBuildHandlerChain`), in the order a request meets it:
+ * - request info, parsed once and first (`WithRequestInfo`): a path that cannot be decoded is a
+ *   400 Status here, before anything else reads it; the request context is opened;
+ * - the observers of the request's end (request log, metrics, audit) are registered: they run
+ *   once when the response closes, each guarded, so nothing after the response can throw;
+ * - public paths (OIDC discovery, when served without credentials) are answered;
+ * - authentication, then the request-start hooks (audit), impersonation, authorization;
+ * - the router.
+ * Errors thrown or passed to `next` anywhere are rendered by api/respond.ts.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
+import type pino from 'pino';
+import type { Authorizer } from '../auth/authorizer/index.js';
+import type { RequestAuthenticator } from '../auth/request-authenticator.js';
+import type { Clock } from '../clock/index.js';
+import { errors } from '../errors/index.js';
+import { authenticate } from './authentication.js';
+import { authorize } from './authorization.js';
+import { openContext, requestContext, type RequestContext } from './context.js';
+import { impersonate } from './impersonation.js';
+import { MalformedPathError, Query, type RequestInfo, RequestInfoError, requestInfo, unescapePath } from './request-info.js';
+import { addWarnings, FilterError, writeError } from './respond.js';
+import type { Step } from './step.js';
+
+/** Runs once when a request's response closes (finished or aborted); must not throw, but is guarded. */
+export type RequestObserver = (ctx: RequestContext, req: IncomingMessage, res: ServerResponse) => void;
+
+/** Runs once the user is known (after authentication and impersonation), before authorization. */
+export type RequestStartHook = (ctx: RequestContext, req: Request, res: Response) => void;
+
+export interface PipelineOptions {
+  clock: Clock;
+  authenticator: RequestAuthenticator;
+  authorizer: Authorizer;
+  logger: pino.Logger;
+  observers?: ReadonlyArray<RequestObserver | undefined>;
+  /** e.g. audit's RequestReceived stage */
+  startHooks?: ReadonlyArray<RequestStartHook>;
+  /** GET/HEAD paths answered before authentication (public OIDC discovery) */
+  publicPaths?: ReadonlyMap<string, Step>;
+  /** what answers a request that passed every filter */
+  router: Step;
+}
+
+/**
+ * Runs steps one after another inside one express layer: each one's `next()` starts the
+ * following one, `next(err)` (or a throw) ends the series with the error.
+ * @example
+ * app.use(series(authenticate(authn, logger), authorize(authorizer)));
+ */
+export function series(...steps: Step[]): RequestHandler {
+  return (req, res, next) => {
+    let i = 0;
+    const step = (err?: unknown): void => {
+      if (err !== undefined && err !== null) return next(err);
+      if (i === steps.length) return next();
+      const run = steps[i++]!;
+      try {
+        run(req, res, step);
+      } catch (e) {
+        next(e);
+      }
+    };
+    step();
+  };
+}
+
+/** The request info of a request that could not be parsed: non-resource, its raw path. */
+function unparsed(method: string, rawPath: string): RequestInfo {
+  return { isResourceRequest: false, path: rawPath, verb: method.toLowerCase(), apiPrefix: '', apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '', parts: [] };
+}
+
+/**
+ * The request context step: parse the URL once, open the context, register the end observers.
+ * A malformed percent-escape is a 400 (Go's server refuses such a URL before any handler); a
+ * request-info error (e.g. `/api/v1/watch` with nothing after it) is the plain-text 500
+ * kube-apiserver's WithRequestInfo answers.
+ */
+function withRequestContext(o: PipelineOptions): Step {
+  const observers = (o.observers ?? []).filter((x): x is RequestObserver => !!x);
+  return (req, res, next) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const query = new Query(q < 0 ? '' : url.slice(q + 1));
+    let info: RequestInfo;
+    let failure: unknown;
+    try {
+      info = requestInfo(req.method, unescapePath(rawPath), query);
+    } catch (e) {
+      info = unparsed(req.method, rawPath);
+      failure = e instanceof MalformedPathError ? errors.badRequest(e.message) : e instanceof RequestInfoError ? new FilterError(e.message) : e;
+    }
+    const ctx = openContext(req, info, query, o.clock.now());
+    res.once('close', () => {
+      for (const observe of observers) {
+        try {
+          observe(ctx, req, res);
+        } catch (e) {
+          o.logger.warn({ err: String(e) }, 'a request observer failed');
+        }
+      }
+    });
+    // warnings are written with the head, whoever writes it
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
+      if (ctx.warnings.length) addWarnings(res, ctx.warnings.splice(0));
+      return writeHead.apply(this, args);
+    } as typeof writeHead;
+    next(failure);
+  };
+}
+
+/** Public paths, answered before authentication (GET and HEAD only). */
+function publicPaths(paths: ReadonlyMap<string, Step>): Step {
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const h = paths.get(req.path);
+    if (!h || (req.url ?? '').split('?')[0] !== req.path) return next();
+    h(req, res, next);
+  };
+}
+
+/** Runs the request-start hooks (the user is known). */
+function startHooks(hooks: ReadonlyArray<RequestStartHook>): Step {
+  return (req, res, next) => {
+    const ctx = requestContext(req);
+    for (const h of hooks) h(ctx, req, res);
+    next();
+  };
+}
+
+/**
+ * The whole chain as one express handler, plus its error renderer.
+ * @example
+ * app.use(pipeline({ clock, authenticator, authorizer, logger, router }));
+ */
+export function pipeline(o: PipelineOptions): RequestHandler[] {
+  const steps: Step[] = [withRequestContext(o)];
+  if (o.publicPaths?.size) steps.push(publicPaths(o.publicPaths));
+  steps.push(authenticate(o.authenticator, o.logger), impersonate(o.authorizer));
+  if (o.startHooks?.length) steps.push(startHooks(o.startHooks));
+  steps.push(authorize(o.authorizer), o.router);
+  const handleErrors = (err: unknown, req: Request, res: Response, _next: (e?: unknown) => void): void => {
+    void _next;
+    writeError(req, res, err, o.logger);
+  };
+  return [series(...steps), ((_req: Request, res: Response) => writeError(_req, res, errors.pageNotFound(), o.logger)) as RequestHandler, handleErrors as unknown as RequestHandler];
+}

@@ -1,0 +1,80 @@
+import type { UserInfo } from '../../registry/types.js';
+import { aggregateMessage } from '../../util/go-format.js';
+import { decodeJws, type DecodedJws } from '../../tokens/jws.js';
+import { sha256 } from '../../util/sha256.js';
+
+/**
+ * A bearer token as presented, with its SHA-256 (base64url) and its JWS decoding each computed
+ * at most once per request: the static token map and the review cache key by the digest, the
+ * bound and legacy authenticators read the one decoding.
+ */
+export class PresentedToken {
+  private hash: string | undefined;
+  private decoded: DecodedJws | null | undefined;
+
+  constructor(readonly value: string) {}
+
+  get digest(): string {
+    return (this.hash ??= sha256(this.value, 'base64url'));
+  }
+
+  /** The token decoded as a compact JWS, once for every authenticator that asks; undefined when it is not one. */
+  get jws(): DecodedJws | undefined {
+    if (this.decoded === undefined) this.decoded = decodeJws(this.value) ?? null;
+    return this.decoded ?? undefined;
+  }
+}
+
+/**
+ * A bearer-token authenticator: `undefined` = not mine; `{ error }` = mine but rejected. It may
+ * answer synchronously (a review-cache hit, an empty token map) to spare the chain a promise.
+ */
+export type TokenAuthenticator = (token: PresentedToken, audiences: readonly string[] | undefined) => TokenAuthResult | undefined | Promise<TokenAuthResult | undefined>;
+
+export type TokenAuthResult = { user: UserInfo; audiences: string[] } | { error: string };
+
+/** what the loopback authenticator says of every token it does not know */
+const INVALID = 'invalid bearer token';
+
+/**
+ * The request chain's bearer-token union as clients see it (§4.6): a loopback authenticator that
+ * always says `invalid bearer token` for foreign tokens, then the configured authenticators; the
+ * first success wins, otherwise the distinct errors are aggregated: garbage gives
+ * `invalid bearer token`, a rejected service-account token `[invalid bearer token, <why>]`.
+ * @example
+ * const chain = new BearerTokenChain([staticTokens, boundTokens, legacyTokens]);
+ * await chain.authenticate(token, ['vault']);
+ */
+export class BearerTokenChain {
+  constructor(private readonly authenticators: readonly TokenAuthenticator[]) {}
+
+  async authenticate(token: string, audiences?: readonly string[]): Promise<TokenAuthResult> {
+    return this.answer(token, audiences);
+  }
+
+  /** {@link authenticate}, without a promise when every authenticator asked answered at once. */
+  answer(value: string, audiences?: readonly string[]): TokenAuthResult | Promise<TokenAuthResult> {
+    const token = new PresentedToken(value);
+    let errs: string[] | undefined;
+    for (let i = 0; i < this.authenticators.length; i++) {
+      const r = this.authenticators[i]!(token, audiences);
+      if (r instanceof Promise) return r.then((x) => this.rest(token, audiences, errs ?? [INVALID], i, x));
+      if (!r) continue;
+      if ('user' in r) return r;
+      (errs ??= [INVALID]).push(r.error);
+    }
+    return { error: aggregateMessage(errs ?? [INVALID]) };
+  }
+
+  /** The chain after authenticator `i` answered `r` asynchronously. */
+  private async rest(token: PresentedToken, audiences: readonly string[] | undefined, errs: string[], i: number, r: TokenAuthResult | undefined): Promise<TokenAuthResult> {
+    for (;;) {
+      if (r) {
+        if ('user' in r) return r;
+        errs.push(r.error);
+      }
+      if (++i >= this.authenticators.length) return { error: aggregateMessage(errs) };
+      r = await this.authenticators[i]!(token, audiences);
+    }
+  }
+}

@@ -1,0 +1,321 @@
+/**
+ * The control plane, built once from options: objects (registry and store), the binding
+ * registry, keys, the TokenService, authentication, authorization, admission, controllers and
+ * metrics. `satoken serve`, the library's {@link Emulator} and the tests all build it here, so
+ * there is one assembly of the parts and one order of start-up:
+ * - clock, store, admission chain (empty), registry; the registry loads and follows the store;
+ * - binding registry; keys; authenticators (bound, legacy, static tokens); token service;
+ * - bootstrap namespaces and, with RBAC, the bootstrap policy;
+ * - authorization (`--authorization-mode`); then the admission plugins, installed once:
+ *   ServiceAccount, NodeRestriction, the optional extra plugins, and RBAC escalation last;
+ * - controllers (started unless `controllers` says otherwise).
+ * Nothing here is exported from the package: the library's surface is src/index.ts.
+ */
+import type pino from 'pino';
+import { KindSchemas } from './registry/schema/index.js';
+import { type Clock, ManualClock, RealClock } from './clock/index.js';
+import { buildAuthorizer, ensureBootstrapPolicy } from './auth/access-control.js';
+import { nodeRestriction } from './auth/admission/node-restriction.js';
+import { registryNodeRestrictionDeps } from './auth/admission/node-restriction-registry.js';
+import { rbacEscalationAdmission } from './auth/admission/rbac-escalation.js';
+import { serviceAccountAdmission } from './auth/admission/service-account.js';
+import type { Authorizer, RuleResolver } from './auth/authorizer/index.js';
+import { serviceAccountAuthenticators } from './auth/authenticators/service-account-tokens.js';
+import { tokenHash, tokenMapAuthenticator } from './auth/authenticators/static-token-file.js';
+import { BearerTokenChain } from './auth/authenticators/bearer-token-chain.js';
+import type { Controller } from './controllers/controller.js';
+import { LegacyTokenCleaner } from './controllers/legacy-token-cleaner.js';
+import { LegacyTokenController } from './controllers/legacy-token-controller.js';
+import { LegacyTokenTrackingController, LegacyTokenUsageRecorder } from './controllers/legacy-token-tracking.js';
+import { RootCaPublisher } from './controllers/root-ca-publisher.js';
+import { ServiceAccountController } from './controllers/service-account-controller.js';
+import { type EmulatorKeys, loadEmulatorKeys, type KeyOptions } from './emulator-keys.js';
+import { isStatusError, SatokenError, SatokenTypeError } from './errors/index.js';
+import { TokenMetrics, type TokenObserver } from './metrics/token-metrics.js';
+import { defaultTolerationSecondsAdmission } from './auth/admission/default-toleration-seconds.js';
+import { priorityAdmission } from './auth/admission/priority.js';
+import { AdmissionChain, type AdmissionPlugin } from './registry/admission.js';
+import { BindingIndex } from './registry/binding-index.js';
+import { kindInfo } from './registry/kinds.js';
+import { ObjectRegistry } from './registry/object-registry.js';
+import { registryGetter } from './registry/object-getter.js';
+import { TokenService } from './registry/token-service.js';
+import type { UserInfo } from './registry/types.js';
+import { MemoryStore } from './store/memory-store.js';
+import type { KeyValueStore } from './store/types.js';
+import type { SigningMode } from './tokens/signer.js';
+
+export const DEFAULT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+const BOOTSTRAP_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+/** kube-apiserver's default `--authorization-mode` in kubeadm clusters */
+export const DEFAULT_AUTHORIZATION_MODES: readonly string[] = ['Node', 'RBAC'];
+
+/** `--authorization-mode` and the files and settings of its modes. */
+export interface AuthorizationOptions {
+  /** ordered modes: Node, RBAC, ABAC, Webhook, AlwaysAllow, AlwaysDeny (default Node,RBAC) */
+  modes?: readonly string[];
+  /** `--authorization-policy-file` (ABAC) */
+  policyFile?: string;
+  /** `--authorization-webhook-config-file` (Webhook) */
+  webhookConfigFile?: string;
+  /** `--authorization-webhook-version` (v1beta1, Kubernetes' default, or v1) */
+  webhookVersion?: 'v1' | 'v1beta1';
+  /** `--authorization-webhook-cache-authorized-ttl` / `-unauthorized-ttl`, in ms */
+  webhookAuthorizedTtlMs?: number;
+  webhookUnauthorizedTtlMs?: number;
+}
+
+export interface ControlPlaneOptions {
+  clock: Clock;
+  /** `--service-account-issuer`; several: the first signs, all verify */
+  issuers: readonly string[];
+  /** `--api-audiences` (default: the issuers) */
+  apiAudiences?: readonly string[];
+  keys?: KeyOptions;
+  /** `--service-account-max-token-expiration` in seconds (0: none) */
+  maxTokenExpirationSeconds?: number;
+  /** `--service-account-extend-token-expiration` (default true) */
+  extendTokenExpiration?: boolean;
+  /** where objects live (default: a new memory store) */
+  store?: KeyValueStore;
+  /** cached successful reviews (default 10,000; 0 disables) */
+  reviewCacheSize?: number;
+  /** issued tokens the binding registry lists at most (default 1,000,000) */
+  maxIndexedTokens?: number;
+  /** static bearer tokens (`--token-auth-file`), keyed by {@link tokenHash} */
+  staticTokens?: Map<string, UserInfo>;
+  /** `true` (default) starts the controllers, `false` builds none, `'manual'` builds them stopped */
+  controllers?: boolean | 'manual';
+  logger?: pino.Logger;
+  observer?: TokenObserver;
+  signing?: SigningMode;
+  /** `--legacy-service-account-token-clean-up-period` in days */
+  legacyTokenCleanUpPeriodDays?: number;
+  authorization?: AuthorizationOptions;
+  /** admission plugins installed after ServiceAccount and NodeRestriction, before RBAC escalation */
+  admissionPlugins?: (objects: ObjectRegistry) => AdmissionPlugin[];
+}
+
+interface ControlPlaneParts {
+  clock: Clock;
+  objects: ObjectRegistry;
+  bindings: BindingIndex;
+  keys: EmulatorKeys;
+  tokens: TokenService;
+  authorizer: Authorizer;
+  ruleResolver: RuleResolver;
+  admission: AdmissionChain;
+  staticTokens: Map<string, UserInfo>;
+  authentication: BearerTokenChain;
+  legacyUsage: LegacyTokenUsageRecorder;
+  metrics: TokenMetrics;
+  logger: pino.Logger | undefined;
+}
+
+/**
+ * One control plane. Its parts are fixed when it is built; the HTTP layer, the kubelet and the
+ * library depend on the parts they use, never on the whole.
+ */
+export class ControlPlane {
+  readonly issuers: readonly string[];
+  readonly apiAudiences: readonly string[];
+  /** token and request counters; `metrics.render()` is the `/metrics` body */
+  readonly metrics: TokenMetrics;
+  readonly authentication: BearerTokenChain;
+  private readonly controllers: Controller[] = [];
+  private readonly idleHooks = new Set<() => Promise<void>>();
+  private readonly legacyUsage: LegacyTokenUsageRecorder;
+  private unhook: (() => void) | undefined;
+
+  readonly clock: Clock;
+  readonly objects: ObjectRegistry;
+  readonly bindings: BindingIndex;
+  readonly keys: EmulatorKeys;
+  readonly tokens: TokenService;
+  readonly authorizer: Authorizer;
+  readonly ruleResolver: RuleResolver;
+  readonly admission: AdmissionChain;
+  readonly logger: pino.Logger | undefined;
+  /** the kinds' schemas bodies are decoded against; other modules register their kinds here */
+  readonly schemas = new KindSchemas();
+  private readonly staticTokens: Map<string, UserInfo>;
+
+  private constructor(p: ControlPlaneParts) {
+    this.clock = p.clock;
+    this.objects = p.objects;
+    this.bindings = p.bindings;
+    this.keys = p.keys;
+    this.tokens = p.tokens;
+    this.authorizer = p.authorizer;
+    this.ruleResolver = p.ruleResolver;
+    this.admission = p.admission;
+    this.logger = p.logger;
+    this.staticTokens = p.staticTokens;
+    this.authentication = p.authentication;
+    this.legacyUsage = p.legacyUsage;
+    this.metrics = p.metrics;
+    this.issuers = p.tokens.issuers;
+    this.apiAudiences = p.tokens.apiAudiences;
+  }
+
+  /**
+   * Builds and starts a control plane (see the module comment for the order).
+   * @example
+   * const cp = await ControlPlane.create({ clock: new ManualClock(Date.now()), issuers: [DEFAULT_ISSUER] });
+   */
+  static async create(o: ControlPlaneOptions): Promise<ControlPlane> {
+    const issuers = o.issuers;
+    if (issuers.length === 0 || issuers.some((i) => !i)) throw new SatokenError('ERR_INVALID_OPTION', 'service-account-issuer should not be an empty string');
+    const apiAudiences = o.apiAudiences?.length ? [...o.apiAudiences] : [...issuers];
+    const clock = o.clock;
+    const admission = new AdmissionChain();
+    const objects = new ObjectRegistry({ store: o.store ?? new MemoryStore(), clock, admission });
+    await objects.start();
+    const bindings = new BindingIndex(objects, clock, {
+      ...(o.maxIndexedTokens !== undefined ? { maxTokens: o.maxIndexedTokens } : {}),
+      onFull: (max) => o.logger?.warn({ maxIndexedTokens: max }, 'the binding registry is full: the tokens expiring soonest are no longer listed by tokensFor or invalidation events (they are still rejected when their objects go)'),
+    });
+    bindings.start();
+    const keys = await loadEmulatorKeys(o.keys ?? {}, clock);
+    const getter = registryGetter(objects);
+    const metrics = new TokenMetrics();
+    const legacyUsage = new LegacyTokenUsageRecorder(objects, (key, err) => o.logger?.warn({ key, err: String(err) }, 'legacy token last-used label update failed'));
+    const [bound, legacy] = serviceAccountAuthenticators({
+      issuers,
+      apiAudiences,
+      keys: keys.source,
+      getter,
+      clock,
+      index: bindings,
+      inSync: () => objects.inSync(),
+      ...(o.reviewCacheSize !== undefined ? { cacheSize: o.reviewCacheSize } : {}),
+      observer: metrics.observer(o.observer),
+      markLegacyUsed: (secret, date) => legacyUsage.mark(secret, date),
+    });
+    const staticTokens = o.staticTokens ?? new Map<string, UserInfo>();
+    const authentication = new BearerTokenChain([tokenMapAuthenticator(staticTokens, apiAudiences), bound, legacy]);
+    const tokens = new TokenService({
+      config: { issuers, apiAudiences, maxExpirationSeconds: o.maxTokenExpirationSeconds ?? 0, extendExpiration: o.extendTokenExpiration ?? true, signing: o.signing ?? 'inline' },
+      getter,
+      keys: keys.source,
+      clock,
+      admission,
+      bindings,
+      authentication,
+      serviceAccounts: kindInfo('ServiceAccount')!,
+    });
+
+    for (const ns of BOOTSTRAP_NAMESPACES) await createIfMissing(objects, 'Namespace', ns);
+    const authz = o.authorization ?? {};
+    const modes = authz.modes ?? DEFAULT_AUTHORIZATION_MODES;
+    if (modes.includes('RBAC')) await ensureBootstrapPolicy(objects);
+    const { authorizer, ruleResolver } = buildAuthorizer({
+      modes,
+      registry: objects,
+      clock,
+      ...(authz.policyFile ? { policyFile: authz.policyFile } : {}),
+      ...(authz.webhookConfigFile ? { webhookConfigFile: authz.webhookConfigFile } : {}),
+      ...(authz.webhookVersion ? { webhookVersion: authz.webhookVersion } : {}),
+      ...(authz.webhookAuthorizedTtlMs !== undefined ? { webhookAuthorizedTtlMs: authz.webhookAuthorizedTtlMs } : {}),
+      ...(authz.webhookUnauthorizedTtlMs !== undefined ? { webhookUnauthorizedTtlMs: authz.webhookUnauthorizedTtlMs } : {}),
+    });
+    admission.install([
+      serviceAccountAdmission(objects),
+      nodeRestriction({ ...registryNodeRestrictionDeps(objects), authorizer }),
+      priorityAdmission(),
+      defaultTolerationSecondsAdmission(),
+      ...(o.admissionPlugins?.(objects) ?? []),
+      rbacEscalationAdmission({ authorizer, registry: objects }),
+    ]);
+
+    const cp = new ControlPlane({ clock, objects, bindings, keys, tokens, authorizer, ruleResolver, admission, staticTokens, authentication, legacyUsage, metrics, logger: o.logger });
+    if (o.controllers !== false) cp.buildControllers(o);
+    if (clock instanceof ManualClock) cp.unhook = clock.addIdleHook(() => cp.idle());
+    if (o.controllers !== 'manual') cp.startControllers();
+    await cp.idle();
+    return cp;
+  }
+
+  private buildControllers(o: ControlPlaneOptions): void {
+    const onError = (c: string, key: string, err: unknown) => o.logger?.warn({ controller: c, key, err: String(err) }, 'controller sync failed');
+    const { objects, clock } = this;
+    this.controllers.push(
+      new ServiceAccountController(objects, onError),
+      new RootCaPublisher(objects, this.keys.caCert, onError),
+      new LegacyTokenController(objects, this.keys.source, this.keys.caCert, onError),
+      new LegacyTokenTrackingController(objects, clock, onError),
+      new LegacyTokenCleaner(objects, { clock, onError, ...(o.legacyTokenCleanUpPeriodDays !== undefined ? { periodDays: o.legacyTokenCleanUpPeriodDays } : {}), ...(o.logger ? { logger: o.logger } : {}) }),
+    );
+  }
+
+  /** Adds a static bearer token (as a `--token-auth-file` line would); the user gains `system:authenticated`. */
+  addStaticToken(token: string, user: UserInfo): void {
+    const groups = [...(user.groups ?? []).filter((g) => g !== 'system:authenticated'), 'system:authenticated'];
+    this.staticTokens.set(tokenHash(token), { username: user.username ?? '', uid: user.uid ?? '', groups, extra: user.extra ?? {} });
+  }
+
+  /** Starts the controllers (idempotent): on one replica at a time when several share a store. */
+  startControllers(): void {
+    for (const c of this.controllers) c.start();
+  }
+
+  /** Stops the controllers (idempotent), e.g. when this replica loses leadership. */
+  stopControllers(): void {
+    for (const c of this.controllers) c.stop();
+  }
+
+  /**
+   * Registers work to wait for in {@link idle} (a kubelet's pending pod syncs); returns the
+   * unregister function.
+   */
+  onIdle(hook: () => Promise<void>): () => void {
+    this.idleHooks.add(hook);
+    return () => this.idleHooks.delete(hook);
+  }
+
+  /** Resolves when every controller, the legacy-token usage writer and every idle hook have caught up. */
+  async idle(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      await Promise.all(this.controllers.map((c) => c.idle()));
+      await this.legacyUsage.idle();
+      await Promise.all([...this.idleHooks].map((h) => h()));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.unhook?.();
+    this.stopControllers();
+    this.legacyUsage.stop();
+    this.bindings.stop();
+    this.objects.stop();
+    await this.objects.store.close();
+  }
+}
+
+/**
+ * Builds a control plane. See {@link ControlPlane}.
+ * @example
+ * const cp = await createControlPlane({ clock: new RealClock(), issuers: [DEFAULT_ISSUER] });
+ */
+export function createControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
+  return ControlPlane.create(o);
+}
+
+/** A clock from the library's options: a Clock, `'real'`, or a manual clock at `startTime` (default now). */
+export function makeClock(opts: { clock?: 'manual' | 'real' | Clock; startTime?: number | string | Date }): Clock {
+  if (opts.clock && typeof opts.clock === 'object') return opts.clock;
+  if (opts.clock === 'real') return new RealClock();
+  const start = opts.startTime === undefined ? new RealClock().now() : new Date(opts.startTime).getTime();
+  if (!Number.isFinite(start)) throw new SatokenTypeError('ERR_INVALID_OPTION', `startTime is not a valid date: ${String(opts.startTime)}`);
+  return new ManualClock(start);
+}
+
+async function createIfMissing(objects: ObjectRegistry, kind: string, name: string): Promise<void> {
+  const info = kindInfo(kind)!;
+  if (objects.peek(info, undefined, name)) return;
+  try {
+    await objects.create(info, '', { metadata: { name } });
+  } catch (e) {
+    if (!(isStatusError(e) && e.reason === 'AlreadyExists')) throw e; // another replica made it
+  }
+}
