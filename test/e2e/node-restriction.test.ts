@@ -108,6 +108,24 @@ describe('a node cannot make itself cluster-admin (issue 12)', () => {
     expect(updated.json()).toEqual(forbidden('nodes', 'n2', 'node "n1" is not allowed to modify node "n2"'));
   });
 
+  it('cannot write the status of another node\'s pod', async () => {
+    const pod = (await api(admin, 'GET', '/api/v1/namespaces/default/pods/web-n2')).json<{ status?: Record<string, unknown> }>();
+    const res = await api(node, 'PUT', '/api/v1/namespaces/default/pods/web-n2/status', { ...pod, status: { ...pod.status, phase: 'Failed' } });
+    expect(res.status).toBe(403);
+    expect(res.json()).toEqual(forbidden('pods', 'web-n2', 'node "n1" can only update pod status for pods with spec.nodeName set to itself'));
+  });
+
+  it('cannot take another node\'s lease, nor keep one outside kube-node-lease', async () => {
+    const lease = (name: string) => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name }, spec: { holderIdentity: name, leaseDurationSeconds: 40 } });
+    const other = await api(node, 'POST', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', lease('n2'));
+    expect(other.status).toBe(403);
+    expect(other.json()).toEqual({ ...status('leases.coordination.k8s.io "n2" is forbidden: can only access node lease with the same name as the requesting node', 'Forbidden', 403, { name: 'n2', group: 'coordination.k8s.io', kind: 'leases' }) });
+    const elsewhere = await api(node, 'POST', '/apis/coordination.k8s.io/v1/namespaces/default/leases', lease('n1'));
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.json<{ message: string }>().message).toBe('leases.coordination.k8s.io is forbidden: User "system:node:n1" cannot create resource "leases" in API group "coordination.k8s.io" in the namespace "default": can only access leases in the "kube-node-lease" system namespace');
+    expect((await api(node, 'POST', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', lease('n1'))).status).toBe(201);
+  });
+
   it('cannot steer workloads to itself through restricted labels or taints on its own Node', async () => {
     type NodeObject = { metadata: { labels?: Record<string, string> }; spec?: Record<string, unknown> };
     const own = (await api(node, 'GET', '/api/v1/nodes/n1')).json<NodeObject>();
