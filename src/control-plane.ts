@@ -19,7 +19,8 @@ import type { RequestRecorder } from './audit/recorder.js';
 import { KindSchemas } from './registry/schema/index.js';
 import { type Clock, ManualClock, RealClock } from './clock/index.js';
 import { buildAuthorizer, ensureBootstrapPolicy } from './auth/access-control.js';
-import { nodeRestrictionForTokens } from './auth/admission/node-restriction.js';
+import { nodeRestriction } from './auth/admission/node-restriction.js';
+import { registryNodeRestrictionDeps } from './auth/admission/node-restriction-registry.js';
 import { rbacEscalationAdmission } from './auth/admission/rbac-escalation.js';
 import { serviceAccountAdmission } from './auth/admission/service-account.js';
 import type { Authorizer, RuleResolver } from './auth/authorizer/index.js';
@@ -43,7 +44,7 @@ import { kindInfo } from './registry/kinds.js';
 import { ObjectRegistry } from './registry/object-registry.js';
 import { registryGetter } from './registry/object-getter.js';
 import { TokenService } from './registry/token-service.js';
-import type { TokenRequest, UserInfo } from './registry/types.js';
+import type { UserInfo } from './registry/types.js';
 import { MemoryStore } from './store/memory-store.js';
 import { registryTrustRules } from './identity/trust-rules.js';
 import { registerTrustSchemas } from './identity/trust-schemas.js';
@@ -243,7 +244,7 @@ export class ControlPlane {
       : undefined;
     admission.install([
       serviceAccountAdmission(objects),
-      tokenNodeRestriction(objects),
+      nodeRestriction({ ...registryNodeRestrictionDeps(objects), authorizer }),
       priorityAdmission(),
       defaultTolerationSecondsAdmission(),
       ...(o.admissionPlugins?.(objects) ?? []),
@@ -350,16 +351,4 @@ async function createIfMissing(objects: ObjectRegistry, kind: string, name: stri
   } catch (e) {
     if (!(isStatusError(e) && e.reason === 'AlreadyExists')) throw e; // another replica made it
   }
-}
-
-/** NodeRestriction's token rules as an admission plugin on `serviceaccounts/token`. */
-function tokenNodeRestriction(objects: ObjectRegistry): AdmissionPlugin {
-  const check = nodeRestrictionForTokens(objects);
-  return {
-    name: 'NodeRestriction',
-    validate(a) {
-      if (a.operation !== 'CREATE' || a.resource.resource !== 'serviceaccounts' || a.subresource !== 'token') return;
-      return check({ namespace: a.namespace, serviceAccountName: a.name, request: a.object as unknown as TokenRequest, user: a.user });
-    },
-  };
 }
