@@ -12,6 +12,10 @@
  * Nothing here is exported from the package: the library's surface is src/index.ts.
  */
 import type pino from 'pino';
+import { type AuditOptions, buildAuditor } from './audit/audit-options.js';
+import type { Auditor } from './audit/auditor.js';
+import { auditedWrites, componentUserAgent } from './audit/in-process.js';
+import type { RequestRecorder } from './audit/recorder.js';
 import { KindSchemas } from './registry/schema/index.js';
 import { type Clock, ManualClock, RealClock } from './clock/index.js';
 import { buildAuthorizer, ensureBootstrapPolicy } from './auth/access-control.js';
@@ -42,6 +46,10 @@ import { registryGetter } from './registry/object-getter.js';
 import { TokenService } from './registry/token-service.js';
 import type { UserInfo } from './registry/types.js';
 import { MemoryStore } from './store/memory-store.js';
+import { registryTrustRules } from './identity/trust-rules.js';
+import { registerTrustSchemas } from './identity/trust-schemas.js';
+import { registryServiceAccounts } from './identity/webhooks/service-accounts.js';
+import { workloadIdentity, type WorkloadIdentity, type WorkloadIdentitySettings } from './identity/workload-identity.js';
 import type { KeyValueStore } from './store/types.js';
 import type { SigningMode } from './tokens/signer.js';
 
@@ -94,6 +102,10 @@ export interface ControlPlaneOptions {
   authorization?: AuthorizationOptions;
   /** admission plugins installed after ServiceAccount and NodeRestriction, before RBAC escalation */
   admissionPlugins?: (objects: ObjectRegistry) => AdmissionPlugin[];
+  /** cloud workload identity (`--workload-identity`): the EKS and Azure webhooks and their token exchanges */
+  workloadIdentity?: WorkloadIdentitySettings;
+  /** audit policy, log and recorder (default: the recorder alone, src/audit/recorder.ts) */
+  audit?: AuditOptions;
 }
 
 interface ControlPlaneParts {
@@ -110,6 +122,8 @@ interface ControlPlaneParts {
   legacyUsage: LegacyTokenUsageRecorder;
   metrics: TokenMetrics;
   logger: pino.Logger | undefined;
+  workloadIdentity: WorkloadIdentity | undefined;
+  audit: { auditor: Auditor; recorder: RequestRecorder | undefined };
 }
 
 /**
@@ -136,6 +150,10 @@ export class ControlPlane {
   readonly ruleResolver: RuleResolver;
   readonly admission: AdmissionChain;
   readonly logger: pino.Logger | undefined;
+  /** the clouds' webhooks (installed) and endpoints (for the API server), when asked for */
+  readonly workloadIdentity: WorkloadIdentity | undefined;
+  /** the auditor every request (HTTP and in-process) reports to, and the recorder among its sinks */
+  readonly audit: { auditor: Auditor; recorder: RequestRecorder | undefined };
   /** the kinds' schemas bodies are decoded against; other modules register their kinds here */
   readonly schemas = new KindSchemas();
   private readonly staticTokens: Map<string, UserInfo>;
@@ -150,12 +168,14 @@ export class ControlPlane {
     this.ruleResolver = p.ruleResolver;
     this.admission = p.admission;
     this.logger = p.logger;
+    this.workloadIdentity = p.workloadIdentity;
     this.staticTokens = p.staticTokens;
     this.authentication = p.authentication;
     this.legacyUsage = p.legacyUsage;
     this.metrics = p.metrics;
     this.issuers = p.tokens.issuers;
     this.apiAudiences = p.tokens.apiAudiences;
+    this.audit = p.audit;
   }
 
   /**
@@ -219,16 +239,23 @@ export class ControlPlane {
       ...(authz.webhookAuthorizedTtlMs !== undefined ? { webhookAuthorizedTtlMs: authz.webhookAuthorizedTtlMs } : {}),
       ...(authz.webhookUnauthorizedTtlMs !== undefined ? { webhookUnauthorizedTtlMs: authz.webhookUnauthorizedTtlMs } : {}),
     });
+    const identity = o.workloadIdentity?.clouds.length
+      ? workloadIdentity({ ...o.workloadIdentity, serviceAccounts: registryServiceAccounts(objects), trust: registryTrustRules(objects), clock, ...(o.logger ? { logger: o.logger } : {}) })
+      : undefined;
     admission.install([
       serviceAccountAdmission(objects),
       nodeRestriction({ ...registryNodeRestrictionDeps(objects), authorizer }),
       priorityAdmission(),
       defaultTolerationSecondsAdmission(),
       ...(o.admissionPlugins?.(objects) ?? []),
+      // mutating webhooks, after the built-in plugins (as MutatingAdmissionWebhook comes after them)
+      ...(identity?.admissionPlugins ?? []),
       rbacEscalationAdmission({ authorizer, registry: objects }),
     ]);
 
-    const cp = new ControlPlane({ clock, objects, bindings, keys, tokens, authorizer, ruleResolver, admission, staticTokens, authentication, legacyUsage, metrics, logger: o.logger });
+    const audit = buildAuditor(o.audit ?? {}, { clock, ...(o.logger ? { onError: (m: string) => o.logger!.error(m) } : {}) });
+    const cp = new ControlPlane({ clock, objects, bindings, keys, tokens, authorizer, ruleResolver, admission, staticTokens, authentication, legacyUsage, metrics, logger: o.logger, workloadIdentity: identity, audit: { auditor: audit.auditor, recorder: audit.recorder } });
+    registerTrustSchemas(cp.schemas);
     if (o.controllers !== false) cp.buildControllers(o);
     if (clock instanceof ManualClock) cp.unhook = clock.addIdleHook(() => cp.idle());
     if (o.controllers !== 'manual') cp.startControllers();
@@ -238,13 +265,18 @@ export class ControlPlane {
 
   private buildControllers(o: ControlPlaneOptions): void {
     const onError = (c: string, key: string, err: unknown) => o.logger?.warn({ controller: c, key, err: String(err) }, 'controller sync failed');
-    const { objects, clock } = this;
+    const { clock } = this;
+    // each controller writes as its own identity (kube-controller-manager's
+    // --use-service-account-credentials; the token controller and tracking run privileged), so
+    // the audit records its requests under that name
+    const as = (username: string, component = 'kube-controller-manager') =>
+      auditedWrites(this.objects, this.audit.auditor, { username, groups: username.startsWith('system:serviceaccount:') ? ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] : ['system:authenticated'] }, componentUserAgent(component, username));
     this.controllers.push(
-      new ServiceAccountController(objects, onError),
-      new RootCaPublisher(objects, this.keys.caCert, onError),
-      new LegacyTokenController(objects, this.keys.source, this.keys.caCert, onError),
-      new LegacyTokenTrackingController(objects, clock, onError),
-      new LegacyTokenCleaner(objects, { clock, onError, ...(o.legacyTokenCleanUpPeriodDays !== undefined ? { periodDays: o.legacyTokenCleanUpPeriodDays } : {}), ...(o.logger ? { logger: o.logger } : {}) }),
+      new ServiceAccountController(as('system:serviceaccount:kube-system:service-account-controller'), onError),
+      new RootCaPublisher(as('system:serviceaccount:kube-system:root-ca-cert-publisher'), this.keys.caCert, onError),
+      new LegacyTokenController(as('system:kube-controller-manager'), this.keys.source, this.keys.caCert, onError),
+      new LegacyTokenTrackingController(as('system:apiserver', 'kube-apiserver'), clock, onError),
+      new LegacyTokenCleaner(as('system:serviceaccount:kube-system:legacy-service-account-token-cleaner'), { clock, onError, ...(o.legacyTokenCleanUpPeriodDays !== undefined ? { periodDays: o.legacyTokenCleanUpPeriodDays } : {}), ...(o.logger ? { logger: o.logger } : {}) }),
     );
   }
 
@@ -288,6 +320,7 @@ export class ControlPlane {
     this.legacyUsage.stop();
     this.bindings.stop();
     this.objects.stop();
+    await this.audit.auditor.close();
     await this.objects.store.close();
   }
 }

@@ -1,4 +1,8 @@
 import type pino from 'pino';
+import type { AuditOptions } from './audit/audit-options.js';
+import { auditedIssue, componentUserAgent, LOOPBACK_USER } from './audit/in-process.js';
+import type { RecordedRequests } from './audit/recorder.js';
+import { type TokenLineage, tokenLineage } from './audit/token-lineage.js';
 import { type Clock, ManualClock } from './clock/index.js';
 import { SA_NAME_ANNOTATION } from './controllers/legacy-token-controller.js';
 import { type AuthorizationOptions, ControlPlane, DEFAULT_ISSUER, makeClock } from './control-plane.js';
@@ -14,6 +18,7 @@ import { registryKubeletApi } from './kubelet/registry-api.js';
 import type { KeyValueStore } from './store/types.js';
 import type { StaleTokenObserver } from './auth/authenticators/bound-validator.js';
 import type { SigningMode } from './tokens/signer.js';
+import type { WorkloadIdentitySettings } from './identity/workload-identity.js';
 
 export { DEFAULT_ISSUER };
 
@@ -64,6 +69,19 @@ export interface EmulatorOptions {
    * carry a user
    */
   authorization?: AuthorizationOptions;
+  /**
+   * cloud workload identity, as `serve --workload-identity=aws,azure`: the EKS and Azure pod
+   * webhooks (admission), and STS and Entra endpoints on {@link Emulator.listen}'s server, which
+   * exchange tokens against the AWSRole and AzureFederatedCredential objects
+   */
+  workloadIdentity?: WorkloadIdentitySettings;
+  /**
+   * What is recorded: by default the request recorder keeps the last 10,000 requests (HTTP
+   * requests to {@link Emulator.listen}, TokenRequests made through the library, the kubelets'
+   * and controllers' requests) for {@link Emulator.requests}; `policy` (an audit.k8s.io/v1
+   * Policy) and `log` add kube-apiserver's audit log; `recorder: false` records nothing.
+   */
+  audit?: AuditOptions;
 }
 
 /** The emulator's counters (kube-apiserver's service-account token metrics and request counts). */
@@ -154,6 +172,8 @@ export class Emulator {
       ...(opts.signing ? { signing: opts.signing } : {}),
       ...(opts.legacyTokenCleanUpPeriodDays !== undefined ? { legacyTokenCleanUpPeriodDays: opts.legacyTokenCleanUpPeriodDays } : {}),
       ...(opts.authorization ? { authorization: opts.authorization } : {}),
+      ...(opts.workloadIdentity ? { workloadIdentity: opts.workloadIdentity } : {}),
+      ...(opts.audit ? { audit: opts.audit } : {}),
     });
     return new Emulator(cp);
   }
@@ -213,10 +233,41 @@ export class Emulator {
     return this.tokenRequest(namespace, serviceAccount, body, user);
   }
 
-  /** The raw TokenRequest call: the body is what a client would POST. */
+  /**
+   * The raw TokenRequest call: the body is what a client would POST. It is recorded as a
+   * TokenRequest by `user` (default: kube-apiserver's loopback user, `system:apiserver`).
+   */
   async tokenRequest(namespace: string, serviceAccount: string, body: unknown, user?: UserInfo): Promise<TokenRequest & { warnings: string[] }> {
-    const r = await controlPlaneOf(this).tokens.issue(namespace, serviceAccount, body, user);
+    const cp = controlPlaneOf(this);
+    const issue = auditedIssue({ issue: (ns, name, b) => cp.tokens.issue(ns, name, b, user) }, cp.audit.auditor, user ?? LOOPBACK_USER, componentUserAgent('satoken-library'));
+    const r = await issue(namespace, serviceAccount, body);
     return Object.assign(r.tokenRequest, { warnings: r.warnings });
+  }
+
+  /**
+   * The requests recorded so far (a bounded ring: see {@link EmulatorOptions.audit}), as
+   * audit.k8s.io/v1 Events, one per request, tokens redacted: `list(filter)`, `first`, `last`,
+   * `count`, `clear()`.
+   * @example
+   * emu.requests.list({ serviceAccount: 'default/app', verb: 'get', resource: 'pods', code: 200 });
+   * emu.requests.clear();
+   */
+  get requests(): RecordedRequests {
+    const r = controlPlaneOf(this).audit.recorder;
+    if (!r) throw new TypeError('the request recorder is off (createEmulator({ audit: { recorder: false } }))');
+    return r;
+  }
+
+  /**
+   * A token's lineage by its `jti`: the recorded TokenRequest that issued it (who asked, for
+   * which audiences and binding) and every recorded request made with it, with its answer.
+   * @example
+   * const tr = await emu.requestToken('default', 'app', { boundObjectRef: { kind: 'Pod', name: 'web-0' } });
+   * const { issued, uses } = emu.tokenLineage(emu.tokensFor('Pod', 'default', 'web-0')[0].jti);
+   */
+  tokenLineage(jti: string): TokenLineage {
+    if (typeof jti !== 'string' || jti === '') throw new TypeError('tokenLineage needs the token\'s jti (a non-empty string)');
+    return tokenLineage(this.requests.list({ jti }).concat(this.requests.list({ annotation: `authentication.kubernetes.io/issued-credential-id=JTI=${jti}` })), jti);
   }
 
   /**

@@ -11,6 +11,13 @@ export type { ListenOptions, ListeningEmulator } from './emulator-server.js';
 export { ManualClock, RealClock, type Clock } from './clock/index.js';
 export { StatusError, isStatusError, errorCodeOf, type Status, type StatusReason, type SatokenErrorCode, type StatusErrorCode, type LibraryErrorCode } from './errors/index.js';
 export type { InvalidationEvent, ObjectIdentity, TrackedKind } from './registry/binding-index.js';
+export { expectRequest, expectNoRequest, requestMatchers, type RequestSource } from './audit/expect-requests.js';
+export { parsePolicy } from './audit/policy-file.js';
+export type { RecordedRequests, RecorderOptions } from './audit/recorder.js';
+export type { RequestFilter } from './audit/request-filter.js';
+export type { TokenLineage, TokenIssue, TokenUse } from './audit/token-lineage.js';
+export type { AuditOptions } from './audit/audit-options.js';
+export type { AuditEvent, EventUser, Level as AuditLevel, ObjectReference, Policy as AuditPolicy, PolicyRule as AuditPolicyRule, ResponseStatus, Stage as AuditStage } from './audit/types.js';
 export type { IssuedToken } from './registry/token-request.js';
 export type {
   KubeObject,
@@ -33,3 +40,6 @@ export type {
 export { KeySet } from './keys/index.js';
 export { MemoryStore } from './store/memory-store.js';
 export type { KeyValueStore } from './store/types.js';
+export { STS_PATH, DEFAULT_AZURE_TENANT_ID, type WorkloadIdentitySettings, type WorkloadIdentityCloud } from './identity/workload-identity.js';
+export type { TokenExchangeRecord, ExchangeObserver } from './identity/exchange-record.js';
+export type { AWSRole, AzureFederatedCredential } from './identity/trust-kinds.js';

@@ -3,10 +3,12 @@
  * `DefaultBuildHandlerChain`), in the order a request meets it:
  * - request info, parsed once and first (`WithRequestInfo`): a path that cannot be decoded is a
  *   400 Status here, before anything else reads it; the request context is opened;
- * - the observers of the request's end (request log, metrics, audit) are registered: they run
+ * - the observers of the request's end (request log, metrics, audit) are registered, and the
+ *   `Audit-Id` header set (`WithAuditInit`); the observers run
  *   once when the response closes, each guarded, so nothing after the response can throw;
  * - public paths (OIDC discovery, when served without credentials) are answered;
- * - authentication, then the request-start hooks (audit), impersonation, authorization;
+ * - authentication, then audit (the policy is evaluated and the event opened with the
+ *   authenticated user, as `WithAudit`), impersonation, the request-start hooks, authorization;
  * - the router.
  * Errors thrown or passed to `next` anywhere are rendered by api/respond.ts.
  */
@@ -41,8 +43,12 @@ export interface PipelineOptions {
   startHooks?: ReadonlyArray<RequestStartHook>;
   /** GET/HEAD paths answered before authentication (public OIDC discovery) */
   publicPaths?: ReadonlyMap<string, Step>;
+  /** endpoints answered before authentication, any method (the clouds' token exchanges) */
+  publicEndpoints?: ReadonlyArray<PublicEndpoint>;
   /** what answers a request that passed every filter */
   router: Step;
+  /** the audit filters (src/audit/http-filters.ts): init after the request context, the event opened after authentication, closed by its observer */
+  audit?: { init: Step; afterAuthentication: Step; observer: RequestObserver };
 }
 
 /**
@@ -80,7 +86,7 @@ function unparsed(method: string, rawPath: string): RequestInfo {
  * kube-apiserver's WithRequestInfo answers.
  */
 function withRequestContext(o: PipelineOptions): Step {
-  const observers = (o.observers ?? []).filter((x): x is RequestObserver => !!x);
+  const observers = [...(o.observers ?? []), o.audit?.observer].filter((x): x is RequestObserver => !!x);
   return (req, res, next) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -124,6 +130,22 @@ function publicPaths(paths: ReadonlyMap<string, Step>): Step {
   };
 }
 
+/** An endpoint that takes no Kubernetes credentials: it claims its paths (identity/workload-identity.ts). */
+export interface PublicEndpoint {
+  owns(path: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void;
+}
+
+/** Public endpoints, answered before authentication by the one that owns the path. */
+function publicEndpoints(endpoints: ReadonlyArray<PublicEndpoint>): Step {
+  return (req, res, next) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const e = endpoints.find((x) => x.owns(path));
+    if (!e) return next();
+    e.handle(req, res, next);
+  };
+}
+
 /** Runs the request-start hooks (the user is known). */
 function startHooks(hooks: ReadonlyArray<RequestStartHook>): Step {
   return (req, res, next) => {
@@ -140,8 +162,12 @@ function startHooks(hooks: ReadonlyArray<RequestStartHook>): Step {
  */
 export function pipeline(o: PipelineOptions): RequestHandler[] {
   const steps: Step[] = [withRequestContext(o)];
+  if (o.audit) steps.push(o.audit.init);
   if (o.publicPaths?.size) steps.push(publicPaths(o.publicPaths));
-  steps.push(authenticate(o.authenticator, o.logger), impersonate(o.authorizer));
+  if (o.publicEndpoints?.length) steps.push(publicEndpoints(o.publicEndpoints));
+  steps.push(authenticate(o.authenticator, o.logger));
+  if (o.audit) steps.push(o.audit.afterAuthentication);
+  steps.push(impersonate(o.authorizer));
   if (o.startHooks?.length) steps.push(startHooks(o.startHooks));
   steps.push(authorize(o.authorizer), o.router);
   const handleErrors = (err: unknown, req: Request, res: Response, _next: (e?: unknown) => void): void => {

@@ -7,6 +7,9 @@
  * Anything else is the 404 `the server could not find the requested resource`.
  */
 import type { Request, Response } from 'express';
+import { AUDIT_EVENTS_PATH } from '../audit/events-endpoint.js';
+import type { RequestRecorder } from '../audit/recorder.js';
+import { auditEvents } from './routes/audit-events.js';
 import type { Authorizer, RuleResolver } from '../auth/authorizer/index.js';
 import type { Clock } from '../clock/index.js';
 import type { EmulatorKeys } from '../emulator-keys.js';
@@ -49,6 +52,8 @@ export interface RouterOptions {
   /** readiness (e.g. the store's watch is live) */
   ready?(): boolean;
   watches: WatchLimits;
+  /** the request recorder served at `/debug/audit/events` (admin-only: a non-resource URL only cluster-admin may read) */
+  recorder?: RequestRecorder;
 }
 
 type Handler = (req: Request, res: Response) => Promise<void> | void;
@@ -84,6 +89,7 @@ export function routeTemplates(): string[] {
     ...Object.keys(REVIEWS).map(reviewPath),
     '/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token',
     '/serviceaccounts/{name}/token',
+    AUDIT_EVENTS_PATH,
   ];
 }
 
@@ -117,6 +123,7 @@ export function apiRouter(cp: ApiControlPlane, o: RouterOptions): Step {
     ...HEALTH_PATHS.map((p): [string, Handler] => [p, health]),
     ['/metrics', (_req, res) => void res.status(200).type(PROMETHEUS_CONTENT_TYPE).send(cp.metrics.render())],
     ...oidcHandlers(cp, o),
+    ...(o.recorder ? [[AUDIT_EVENTS_PATH, auditEvents(o.recorder)] as [string, Handler]] : []),
   ]);
   const reviews = new Map(Object.entries(REVIEWS).map(([k, make]) => [k, make(cp)]));
   const resources = { objects: cp.objects, clock: cp.clock, idle: () => cp.idle(), watches: o.watches, schemas: cp.schemas };

@@ -15,6 +15,7 @@ import { registerKubeconfigCommand } from './kubeconfig-command.js';
 import { registerKubeletCommand } from './kubelet-command.js';
 import { registerCompareCommand } from './compare.js';
 import { registerDoctorCommand } from './doctor/doctor-command.js';
+import { addAuditServeOptions, registerAuditCommand } from './audit-command.js';
 import { serve } from './serve.js';
 import { logFormatOption, logLevelOption } from './log-options.js';
 import { asKubectlCommand } from './kubectl-flags.js';
@@ -27,7 +28,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 export function registerCommands(program: Command): void {
   program.description('Kubernetes service-account tokens, emulated: TokenRequest, TokenReview, bound tokens, the kubelet refresher, RBAC').version(VERSION, '--version', 'print the version');
 
-  program
+  addAuditServeOptions(program
     .command('serve')
     .description('run the API server (HTTPS on 127.0.0.1:6443, objects in <data-dir>, keys in <keys-dir>)')
     .option('--secure-port <port>', 'port to serve on; 0 picks a free one', '6443')
@@ -60,8 +61,11 @@ export function registerCommands(program: Command): void {
     .option('--etcd-cafile <file>', 'SSL Certificate Authority file used to secure etcd communication.')
     .option('--etcd-certfile <file>', 'SSL certification file used to secure etcd communication.')
     .option('--etcd-keyfile <file>', 'SSL key file used to secure etcd communication.')
+    .option('--workload-identity <clouds>', 'comma list of aws, azure: run their pod identity webhooks, and STS (at /aws/sts) and Entra (AZURE_AUTHORITY_HOST) token exchanges here')
+    .option('--workload-identity-aws-region <region>', 'region the EKS webhook injects as AWS_REGION and AWS_DEFAULT_REGION (default us-east-1)')
+    .option('--workload-identity-azure-tenant-id <id>', "tenant the Azure webhook injects for service accounts that name none (default 00000000-0000-0000-0000-000000000001)")
     .addOption(logLevelOption())
-    .addOption(logFormatOption())
+    .addOption(logFormatOption()))
     .addHelpText('after', '\nExamples:\n  satoken serve\n  satoken serve --secure-port 0 --data-dir /tmp/sat --service-account-issuer https://127.0.0.1:6443\n  export KUBECONFIG=.satoken/kubeconfig; kubectl create token default\n')
     .action(async (f: ServeFlags) => {
       await serve(f, undefined, { handleSignals: true });
@@ -133,6 +137,7 @@ export function registerCommands(program: Command): void {
   registerKubeletCommand(program);
   registerCompareCommand(program);
   registerDoctorCommand(program);
+  registerAuditCommand(program);
 
   program
     .command('version')

@@ -33,13 +33,7 @@ export function apiRequest(conn: Connection, method: string, path: string, body?
       {
         method,
         headers,
-        ...(isHttps
-          ? {
-              ...(conn.caData ? { ca: conn.caData } : {}),
-              rejectUnauthorized: !conn.insecureSkipTLSVerify,
-              ...(conn.clientCertData && conn.clientKeyData ? { cert: conn.clientCertData, key: conn.clientKeyData } : {}),
-            }
-          : {}),
+        ...tlsOptions(conn, isHttps),
         timeout: opts.timeoutMs ?? 30_000,
       },
       (res) => {
@@ -62,6 +56,62 @@ export function apiRequest(conn: Connection, method: string, path: string, body?
     req.on('timeout', () => req.destroy(new TransportError(`request to ${url.origin} timed out`)));
     req.on('error', (e) => reject(new TransportError(`${url.origin}: ${e.message}`)));
     if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+/** The TLS settings of a connection: its CA, whether to verify, its client certificate. */
+function tlsOptions(conn: Connection, isHttps: boolean): Record<string, unknown> {
+  if (!isHttps) return {};
+  return {
+    ...(conn.caData ? { ca: conn.caData } : {}),
+    rejectUnauthorized: !conn.insecureSkipTLSVerify,
+    ...(conn.clientCertData && conn.clientKeyData ? { cert: conn.clientCertData, key: conn.clientKeyData } : {}),
+  };
+}
+
+/**
+ * A GET whose answer is read line by line as it arrives (a watch, `satoken audit -f`): `onLine`
+ * gets each complete line; resolves when the server ends the stream, rejects on a transport
+ * failure or a status other than 200 (with the body's Status message).
+ * @example
+ * await apiStream(conn, '/debug/audit/events?watch=true', (line) => console.log(line));
+ */
+export function apiStream(conn: Connection, path: string, onLine: (line: string) => void): Promise<void> {
+  const url = new URL(path, conn.server.endsWith('/') ? conn.server : `${conn.server}/`);
+  const isHttps = url.protocol === 'https:';
+  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'satoken' };
+  if (conn.token) headers.Authorization = `Bearer ${conn.token}`;
+  return new Promise((resolve, reject) => {
+    const req = (isHttps ? httpsRequest : httpRequest)(url, { method: 'GET', headers, ...tlsOptions(conn, isHttps) }, (res) => {
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        buf += c;
+        if (res.statusCode !== 200) return;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (line.trim()) onLine(line);
+        }
+      });
+      res.on('end', () => {
+        if (res.statusCode !== 200) {
+          let message = buf.trim();
+          try {
+            message = (JSON.parse(buf) as { message?: string }).message ?? message;
+          } catch {
+            // a plain-text answer
+          }
+          return reject(new TransportError(`${res.statusCode}: ${message}`));
+        }
+        if (buf.trim()) onLine(buf);
+        resolve();
+      });
+      res.on('error', (e) => reject(new TransportError(e.message)));
+    });
+    req.on('error', (e) => reject(new TransportError(`${url.origin}: ${e.message}`)));
     req.end();
   });
 }

@@ -1,3 +1,5 @@
+import type { Auditor } from '../audit/auditor.js';
+import { auditedIssue, auditedWrites, componentUserAgent } from '../audit/in-process.js';
 import { isStatusError } from '../errors/index.js';
 import { kindInfo } from '../registry/kinds.js';
 import type { ObjectRegistry } from '../registry/object-registry.js';
@@ -17,6 +19,8 @@ export function nodeUser(nodeName: string): UserInfo {
 export interface InProcessControlPlane {
   objects: ObjectRegistry;
   tokens: TokenService;
+  /** where the kubelet's requests (TokenRequests, node registration) are recorded, as `system:node:<name>` */
+  audit?: { auditor: Auditor };
 }
 
 /**
@@ -26,7 +30,8 @@ export interface InProcessControlPlane {
  */
 export function registryKubeletApi(cp: InProcessControlPlane, nodeName: string): KubeletApi {
   const user = nodeUser(nodeName);
-  const reg = cp.objects;
+  const reg = auditedWrites(cp.objects, cp.audit?.auditor, user, componentUserAgent('kubelet'));
+  const issue = auditedIssue(cp.tokens, cp.audit?.auditor, user, componentUserAgent('kubelet'));
   return {
     async registerNode(name) {
       if (reg.peek(NODE, undefined, name)) return;
@@ -37,7 +42,7 @@ export function registryKubeletApi(cp: InProcessControlPlane, nodeName: string):
       }
     },
     async getToken(namespace, name, tr) {
-      return (await cp.tokens.issue(namespace, name, tr, user)).tokenRequest;
+      return (await issue(namespace, name, tr)).tokenRequest;
     },
     async getConfigMap(namespace, name) {
       return reg.peek(kindInfo('ConfigMap')!, namespace, name) as ConfigMap | undefined;

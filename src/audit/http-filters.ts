@@ -1,0 +1,160 @@
+/**
+ * The audit filters of the HTTP pipeline (api/pipeline.ts runs them), as kube-apiserver's
+ * (staging/src/k8s.io/apiserver/pkg/endpoints/filters/audit_init.go, audit.go,
+ * authorization.go, impersonation.go):
+ * - `init`, first after the request context: the `Audit-Id` response header, on every
+ *   response, from the client's `Audit-ID` or a new UUID (`WithAuditInit`);
+ * - `afterAuthentication` (`WithAudit`): the policy is evaluated once, with the authenticated
+ *   user; when something records the request, its event opens (RequestReceived) and the
+ *   response's head and body are watched;
+ * - `observer`, when the response closes: the authorization decision, impersonated user and
+ *   issued credential id are added, then ResponseComplete; a 401 gets its one ResponseStarted
+ *   event (`WithFailedAuthenticationAudit`); the public OIDC paths, answered before
+ *   authentication, are recorded as the anonymous user kube-apiserver would see; the clouds' token
+ *   exchanges (identity/exchange-record.ts) as a use of the token they verified.
+ * Nothing is decoded for the audit unless a sink records the request at level Request or
+ * above; error answers are read back for their Status.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request } from 'express';
+import { requestContext, type RequestContext } from '../api/context.js';
+import { decodeBody, formatOf } from '../api/media.js';
+import type { RequestObserver } from '../api/pipeline.js';
+import type { Step } from '../api/step.js';
+import { ANONYMOUS } from '../auth/request-authenticator.js';
+import { errors } from '../errors/index.js';
+import type { UserInfo } from '../registry/types.js';
+import { exchangeAudit, exchangeOf } from '../identity/exchange-record.js';
+import { type AuditRequest, type AuditStart, type Auditor, auditIdOf } from './auditor.js';
+import { sourceIps } from './source-ips.js';
+import { ANNOTATIONS, levelAtLeast } from './types.js';
+
+export interface AuditFilters {
+  init: Step;
+  afterAuthentication: Step;
+  observer: RequestObserver;
+}
+
+/** Review kinds have no name, uid or resourceVersion to complete the object reference with: their bodies are not read at Metadata. */
+const REVIEWS = new Set(['tokenreviews', 'selfsubjectreviews', 'subjectaccessreviews', 'selfsubjectaccessreviews', 'localsubjectaccessreviews', 'selfsubjectrulesreviews']);
+const PATCHES = new Set(['merge-patch', 'strategic-merge-patch', 'json-patch', 'apply-patch']);
+const DECISION_ALLOW = 'allow';
+const DECISION_FORBID = 'forbid';
+const REASON_ERROR = 'internal error';
+
+function startOf(ctx: RequestContext, req: IncomingMessage, user: UserInfo | undefined): AuditStart {
+  const i = ctx.info;
+  return {
+    attributes: { user, verb: i.verb, namespace: i.namespace, apiGroup: i.apiGroup, apiVersion: i.apiVersion, resource: i.resource, subresource: i.subresource, name: i.name, resourceRequest: i.isResourceRequest, path: i.path },
+    auditID: ctx.auditID,
+    requestURI: req.url ?? '/',
+    userAgent: req.headers['user-agent'],
+    sourceIPs: sourceIps(req.headers, req.socket.remoteAddress),
+    receivedAt: ctx.receivedAt,
+    longRunning: ctx.info.verb === 'watch',
+  };
+}
+
+/** `LogRequestObject` / `LogRequestPatch` from the raw body (express.raw has read it). */
+function recordRequestBody(a: AuditRequest, ctx: RequestContext, req: Request): void {
+  const raw = req.body as unknown;
+  if (!Buffer.isBuffer(raw) || raw.length === 0) return;
+  if (!a.wantsRequestObject && (REVIEWS.has(ctx.info.resource) || ctx.info.verb === 'patch')) return;
+  const format = formatOf(req.headers['content-type']);
+  if (!format) return;
+  if (PATCHES.has(format)) return a.requestPatch(raw.toString('utf8'));
+  try {
+    a.requestObject(decodeBody(raw, req.headers['content-type']));
+  } catch {
+    // the handler answers a body it cannot decode with its own 400
+  }
+}
+
+/** What later filters learned: the impersonated user, the authorization decision, an issued credential. */
+function annotateFromContext(a: AuditRequest, ctx: RequestContext): void {
+  if (ctx.impersonator && ctx.user) a.impersonatedUser(ctx.user);
+  const d = ctx.decision;
+  if (d) {
+    if (d.decision === 'Allow') {
+      a.annotate(ANNOTATIONS.decision, DECISION_ALLOW);
+      a.annotate(ANNOTATIONS.reason, d.reason ?? '');
+    } else if (d.error) {
+      a.annotate(ANNOTATIONS.reason, REASON_ERROR);
+    } else {
+      a.annotate(ANNOTATIONS.decision, DECISION_FORBID);
+      a.annotate(ANNOTATIONS.reason, d.reason ?? '');
+    }
+  }
+  if (ctx.issuedJti) a.annotate(ANNOTATIONS.issuedCredentialId, `JTI=${ctx.issuedJti}`);
+  for (const k in ctx.annotations) a.annotate(k, ctx.annotations[k]!);
+}
+
+/** Watches the response: its head (ResponseStarted) and, when needed, its JSON body (the response object or error Status). */
+function watchResponse(a: AuditRequest, ctx: RequestContext, res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+    annotateFromContext(a, ctx);
+    a.responseStarted(typeof args[0] === 'number' ? args[0] : res.statusCode);
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+  const full = levelAtLeast(a.level, 'RequestResponse');
+  const end = res.end;
+  res.end = function (this: ServerResponse, ...args: unknown[]) {
+    const chunk = args[0];
+    if ((full || res.statusCode >= 400) && (typeof chunk === 'string' || Buffer.isBuffer(chunk)) && String(res.getHeader('content-type') ?? '').startsWith('application/json')) {
+      try {
+        a.responseObject(JSON.parse(chunk.toString()));
+      } catch {
+        // not JSON after all: the status code alone is recorded
+      }
+    }
+    return (end as (...x: unknown[]) => ServerResponse).apply(this, args);
+  } as typeof end;
+}
+
+/**
+ * The three audit filters of one auditor.
+ * @example
+ * const audit = httpAuditFilters(auditor);
+ * pipeline({ ..., audit });
+ */
+export function httpAuditFilters(auditor: Auditor): AuditFilters {
+  const init: Step = (req, res, next) => {
+    const ctx = requestContext(req);
+    ctx.auditID = auditIdOf(req.headers['audit-id']);
+    res.setHeader('Audit-Id', ctx.auditID);
+    next();
+  };
+  const afterAuthentication: Step = (req, res, next) => {
+    if (!auditor.enabled) return next();
+    const ctx = requestContext(req);
+    const a = auditor.begin(startOf(ctx, req, ctx.user));
+    if (a) {
+      ctx.audit = a;
+      recordRequestBody(a, ctx, req);
+      watchResponse(a, ctx, res);
+    }
+    next();
+  };
+  const observer: RequestObserver = (ctx, req, res) => {
+    const a = ctx.audit;
+    if (a) {
+      annotateFromContext(a, ctx);
+      a.complete(res.headersSent ? res.statusCode : undefined);
+      return;
+    }
+    if (!auditor.enabled || ctx.user !== undefined || !ctx.auditID) return;
+    // the clouds' token exchanges (identity/), answered before authentication
+    const exchange = exchangeOf(req);
+    if (exchange) {
+      const { user, annotations } = exchangeAudit(exchange);
+      const e = auditor.begin(startOf(ctx, req, user ?? ANONYMOUS));
+      if (e) for (const [k, v] of Object.entries(annotations)) e.annotate(k, v);
+      return e?.complete(res.statusCode);
+    }
+    if (res.statusCode === 401) return auditor.failedAuthentication(startOf(ctx, req, undefined), errors.unauthorized().toStatus());
+    // answered before authentication: the public OIDC discovery paths
+    if (res.statusCode < 400 && ctx.info.parts.length === 0 && !ctx.info.isResourceRequest) auditor.begin(startOf(ctx, req, ANONYMOUS))?.complete(res.statusCode);
+  };
+  return { init, afterAuthentication, observer };
+}
