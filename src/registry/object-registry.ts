@@ -3,6 +3,8 @@ import type { Clock } from '../clock/index.js';
 import { rfc3339 } from '../clock/index.js';
 import { errors, StatusError } from '../errors/index.js';
 import { objectKey, prefixFor } from '../store/keys.js';
+import { goQuote } from '../util/go-format.js';
+import { pathSegmentName } from '../util/name-validation.js';
 import { type KeyValueStore, type Watch, type WatchEvent, StoreError } from '../store/types.js';
 import type { Admission } from './admission.js';
 import { ContinueTokenError, decodeContinue, encodeContinue } from './continue-token.js';
@@ -70,8 +72,29 @@ export function storageKey(info: ResourceInfo, namespace: string | undefined, na
   return objectKey(info.resource, info.namespaced ? namespace : undefined, name);
 }
 
+/**
+ * The key prefix a list or watch reads. A namespace of `.` or `..` makes a key etcd3's
+ * `store.prepareKey` refuses with a plain error, which kube-apiserver answers as a 500
+ * (`Internal error occurred: invalid key: "/pods/."`); satoken answers the same.
+ */
 export function storagePrefix(info: ResourceInfo, namespace?: string): string {
-  return prefixFor(info.resource, info.namespaced ? namespace : undefined);
+  const ns = info.namespaced ? namespace : undefined;
+  checkKeyNamespace(info, ns);
+  return prefixFor(info.resource, ns);
+}
+
+/** etcd3's `prepareKey` on a key whose namespace segment is `.` or `..` (see {@link storagePrefix}). */
+function checkKeyNamespace(info: ResourceInfo, ns: string | undefined, name?: string): void {
+  if (ns === '.' || ns === '..') throw errors.internal(`invalid key: ${goQuote(`/${info.resource}/${ns}${name === undefined ? '' : `/${name}`}`)}`);
+}
+
+/**
+ * genericregistry's `NamespaceKeyFunc` and `NoNamespaceKeyFunc`: a get, update, patch or delete
+ * of a name that cannot be a path segment (`.`, `..`, or holding `/` or `%`) is a 400.
+ */
+function checkNameParameter(name: string): void {
+  const problems = pathSegmentName(name);
+  if (problems.length) throw errors.badRequest(`Name parameter invalid: ${goQuote(name)}: ${problems.join(';')}`);
 }
 
 const byStoragePrefix = new Map(RESOURCES.map((r) => [r.resource, r]));
@@ -168,6 +191,10 @@ export class ObjectRegistry {
 
   get(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject {
     const o = this.peek(info, namespace, name);
+    if (!o && name) {
+      checkNameParameter(name);
+      if (info.namespaced) checkKeyNamespace(info, namespace, name);
+    }
     if (!o) throw errors.notFound(info.resource, name, info.group);
     return o;
   }
