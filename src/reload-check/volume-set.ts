@@ -30,7 +30,7 @@ export interface WrittenToken {
   jti: string;
   /** path of the file in the pod */
   path: string;
-  /** the audiences asked for (none: the API server's) */
+  /** its audiences, as the TokenRequest answered (the API server's when none was asked for) */
   audiences: string[];
   expirationTimestamp: string | null;
 }
