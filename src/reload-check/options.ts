@@ -82,7 +82,7 @@ const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])
 
 function duration(name: string, v: unknown, fallback: number): number {
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw usageError(`${name} must be a positive duration, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw usageError(`${name} must be a positive duration, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
   if (v > 24 * 3600_000) throw usageError(`${name} must be at most 24h, got ${v} ms`);
   return v;
 }

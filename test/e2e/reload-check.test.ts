@@ -62,7 +62,7 @@ describe('satoken reload-check against satoken serve', () => {
     const [g0, g1] = result.generations;
     expect(g0!.requests.length).toBeGreaterThan(0);
     expect(g1!.requests.length).toBeGreaterThan(0);
-    expect(g1!.requests.every((q) => q.code === 200 && q.userAgent?.startsWith('OpenAPI-Generator/22.6.0/python'))).toBe(true);
+    expect(g1!.requests.every((q) => q.code === 201 && q.requestURI === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews' && q.userAgent?.startsWith('OpenAPI-Generator/22.6.0/python'))).toBe(true);
     expect(result.rotations[0]).toMatchObject({ rotation: 1, staleRequests: [], passed: true });
     expect(result.rotations[0]!.firstUseOfNewToken!.offsetMs).toBeLessThan(result.rotations[0]!.invalidatedOffsetMs!);
     expect(result.rejectedRequests).toEqual([]);
