@@ -20,6 +20,7 @@ import type { StaleTokenObserver } from './auth/authenticators/bound-validator.j
 import type { SigningMode } from './tokens/signer.js';
 import type { ReloadCheckOptions } from './reload-check/options.js';
 import type { ReloadCheckResult } from './reload-check/result.js';
+import type { WorkloadIdentitySettings } from './identity/workload-identity.js';
 
 export { DEFAULT_ISSUER };
 
@@ -70,6 +71,12 @@ export interface EmulatorOptions {
    * carry a user
    */
   authorization?: AuthorizationOptions;
+  /**
+   * cloud workload identity, as `serve --workload-identity=aws,azure`: the EKS and Azure pod
+   * webhooks (admission), and STS and Entra endpoints on {@link Emulator.listen}'s server, which
+   * exchange tokens against the AWSRole and AzureFederatedCredential objects
+   */
+  workloadIdentity?: WorkloadIdentitySettings;
   /**
    * What is recorded: by default the request recorder keeps the last 10,000 requests (HTTP
    * requests to {@link Emulator.listen}, TokenRequests made through the library, the kubelets'
@@ -167,6 +174,7 @@ export class Emulator {
       ...(opts.signing ? { signing: opts.signing } : {}),
       ...(opts.legacyTokenCleanUpPeriodDays !== undefined ? { legacyTokenCleanUpPeriodDays: opts.legacyTokenCleanUpPeriodDays } : {}),
       ...(opts.authorization ? { authorization: opts.authorization } : {}),
+      ...(opts.workloadIdentity ? { workloadIdentity: opts.workloadIdentity } : {}),
       ...(opts.audit ? { audit: opts.audit } : {}),
     });
     return new Emulator(cp);

@@ -3,6 +3,7 @@ import type { BindingIndex } from '../../registry/binding-index.js';
 import type { Secret } from '../../registry/types.js';
 import { type StaleTokenObserver, validateBoundClaims } from './bound-validator.js';
 import { JwtAuthenticator } from './jwt-authenticator.js';
+import { staleTokenAnnotations } from './stale-token.js';
 import type { KeySource } from '../../tokens/key-source.js';
 import { LEGACY_ISSUER } from '../../tokens/legacy-claims.js';
 import { validateLegacyClaims } from './legacy-validator.js';
@@ -63,11 +64,14 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
   /** A cached review's answer: no promise, no signature, only the liveness checks `get` made. */
   const fromCache = (hit: NonNullable<ReturnType<ReviewCache['get']>>, now: number): TokenAuthResult => {
     const id = hit.identity;
-    if (hit.warnAfter && now > hit.warnAfter) o.observer?.stale?.(id.sub, now - hit.warnAfter, id.info);
+    const annotations = staleTokenAnnotations(id.sub, hit.warnAfter, now);
+    if (annotations) o.observer?.stale?.(id.sub, now - hit.warnAfter!, id.info);
     else o.observer?.valid?.(id.info);
-    if (!hit.credentialID) return { user: id.user, audiences: id.audiences };
-    // credential-id sorts before the node and pod extras, so the extra stays in key order
-    return { user: { username: id.user.username, uid: id.user.uid, groups: id.user.groups, extra: Object.freeze({ [EXTRA_CREDENTIAL_ID]: [hit.credentialID], ...id.user.extra }) }, audiences: id.audiences };
+    const user = hit.credentialID
+      ? // credential-id sorts before the node and pod extras, so the extra stays in key order
+        { username: id.user.username, uid: id.user.uid, groups: id.user.groups, extra: Object.freeze({ [EXTRA_CREDENTIAL_ID]: [hit.credentialID], ...id.user.extra }) }
+      : id.user;
+    return annotations ? { user, audiences: id.audiences, annotations } : { user, audiences: id.audiences };
   };
 
   /**
@@ -81,7 +85,8 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
     if (r.kind === 'notMine') return undefined;
     if (r.kind === 'error') return { error: r.message };
     const v = r.token;
-    const result = { user: userInfoOf(v.info), audiences: r.audiences };
+    const annotations = staleTokenAnnotations(v.sub, v.warnAfter, Math.floor(o.clock.now() / 1000));
+    const result = annotations ? { user: userInfoOf(v.info), audiences: r.audiences, annotations } : { user: userInfoOf(v.info), audiences: r.audiences };
     if (cache && key !== undefined && (o.inSync?.() ?? true)) {
       const { credentialID, ...info } = v.info;
       const identityKey = JSON.stringify([info.namespace, info.name, info.uid, info.podName, info.podUID, info.nodeName, info.nodeUID, v.boundUid, r.audiences, v.sub]);
