@@ -9,10 +9,14 @@
  *   user (staging/src/k8s.io/apiserver/pkg/endpoints/filters/authn_audit.go), and satoken does
  *   the same. A 401 is the program's when it came from a source address and User-Agent the
  *   program used with its own tokens (any 401 but the check's own, if the program never got
- *   through); its token is taken to be the invalidated one the program was last seen using.
+ *   through); its token is taken to be the invalidated one the program was last seen using;
+ * - a call signed with cloud credentials that a token was exchanged for (STS GetCallerIdentity)
+ *   names that token too, but does not present it: it is not a use of the token (the clouds
+ *   keep such sessions until they expire, whatever becomes of the token).
  */
 import { parseMicroTime } from '../audit/micro-time.js';
 import { type AuditEvent, CREDENTIAL_ID_EXTRA } from '../audit/types.js';
+import { EXCHANGE_ANNOTATIONS } from '../identity/exchange-record.js';
 import { CHECK_USER_AGENT } from './cluster.js';
 import type { ProgramExit } from './program-process.js';
 import type { FailureKind, IsolationReport, ReloadCheckFailure, ReloadCheckResult, RequestRecord, RotationReport, TimelineEntry, TokenGeneration } from './result.js';
@@ -62,6 +66,15 @@ function lastStages(events: Iterable<AuditEvent>): AuditEvent[] {
   return [...by.values()].sort((a, b) => parseMicroTime(a.requestReceivedTimestamp) - parseMicroTime(b.requestReceivedTimestamp));
 }
 
+/**
+ * The check's token (`JTI=<jti>`, among `known`) that a recorded request presented, if any: not
+ * a call signed with credentials issued for it (the exchange's outcome `answered`).
+ */
+export function presentedCredential(ev: AuditEvent, known: { has(credentialId: string): boolean }): string | undefined {
+  if (ev.annotations?.[EXCHANGE_ANNOTATIONS.outcome] === 'answered') return undefined;
+  return ev.user.extra?.[CREDENTIAL_ID_EXTRA]?.find((c) => known.has(c));
+}
+
 const signature = (ev: AuditEvent) => `${ev.sourceIPs?.[0] ?? ''}\u0000${ev.userAgent ?? ''}`;
 
 /** A request as the result shows it. */
@@ -98,7 +111,7 @@ export function judge(f: CheckFacts): ReloadCheckResult {
   const uses: RequestRecord[] = [];
   const signatures = new Set<string>();
   for (const ev of events) {
-    const cred = ev.user.extra?.[CREDENTIAL_ID_EXTRA]?.find((c) => genOfJti.has(c));
+    const cred = presentedCredential(ev, genOfJti);
     if (!cred) continue;
     uses.push(record(ev, f.startedAt, genOfJti.get(cred), cred.slice(4)));
     signatures.add(signature(ev));
@@ -181,7 +194,8 @@ export function judge(f: CheckFacts): ReloadCheckResult {
   } else if (staleRotation && (!silentRotation || staleRotation.rotation <= silentRotation.rotation)) {
     const first = staleRotation.staleRequests[0]!;
     const gen = first.token ?? staleRotation.oldToken;
-    const jti = f.generations[gen]!.tokens[0]!.jti;
+    // the token the request presented (an extra projection's, for a web-identity client)
+    const jti = first.jti ?? f.generations[gen]!.tokens[0]!.jti;
     const how = first.code === 401 ? 'rejected' : `still accepted (${first.code ?? '?'}) by a lenient server`;
     fail('stale-token', `rotation ${staleRotation.rotation}: the program kept using token ${gen} (jti ${jti}) after it was invalidated at ${offset(staleRotation.invalidatedOffsetMs!)}; first request with it after that: ${offset(first.offsetMs)} ${describeRequest(first)}, ${how}`, { rotation: staleRotation.rotation, staleToken: { generation: gen, jti }, firstStaleRequest: first });
   } else if (silentRotation) {

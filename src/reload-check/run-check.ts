@@ -17,13 +17,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEvent } from '../audit/types.js';
-import { CREDENTIAL_ID_EXTRA } from '../audit/types.js';
 import type { Clock } from '../clock/index.js';
 import { checkPod, projectionVolumes } from './check-pod.js';
 import { CHECK_USER_AGENT, type CheckCluster } from './cluster.js';
 import { ReloadCheckError, setupError } from './errors.js';
 import { chooseIsolation, type Isolation, type IsolationProbe, checkTempDir, launchSpec, machineProbe, resolveCommand } from './isolation.js';
-import { type GenerationFacts, judge } from './judge.js';
+import { type GenerationFacts, judge, presentedCredential } from './judge.js';
 import { type ReloadCheckOptions, SERVICE_ACCOUNT_DIR, checkSettings } from './options.js';
 import { programEnv, serviceAddress, verifyServing } from './program-env.js';
 import { type ProgramExit, ProgramProcess } from './program-process.js';
@@ -160,7 +159,7 @@ export async function runReloadCheck(options: ReloadCheckOptions, deps: CheckDep
     const ours = new Map<string, number>();
     const countLive = (ev: AuditEvent) => {
       for (const g of generations) for (const t of g.tokens) ours.set(`JTI=${t.jti}`, g.generation);
-      const cred = ev.user.extra?.[CREDENTIAL_ID_EXTRA]?.find((c) => ours.has(c));
+      const cred = presentedCredential(ev, ours);
       if (cred) show({ requests: progress.requests + 1, lastToken: ours.get(cred)! });
       else if (ev.responseStatus?.code === 401 && !ev.user.username && ev.userAgent !== CHECK_USER_AGENT) show({ rejected: progress.rejected + 1 });
     };

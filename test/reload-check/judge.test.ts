@@ -9,7 +9,7 @@ const S = 1000;
 let seq = 0;
 
 /** A recorded request `at` ms after the program started: with a token (`jti`), or rejected (no user). */
-function ev(at: number, o: { jti?: string; code?: number; ua?: string; ip?: string; stage?: AuditEvent['stage']; id?: string } = {}): AuditEvent {
+function ev(at: number, o: { jti?: string; code?: number; ua?: string; ip?: string; stage?: AuditEvent['stage']; id?: string; annotations?: Record<string, string> } = {}): AuditEvent {
   const code = o.code ?? (o.jti ? 200 : 401);
   return {
     kind: 'Event',
@@ -25,6 +25,7 @@ function ev(at: number, o: { jti?: string; code?: number; ua?: string; ip?: stri
     responseStatus: { metadata: {}, code },
     requestReceivedTimestamp: microTime(T0 + at),
     stageTimestamp: microTime(T0 + at + 2),
+    ...(o.annotations ? { annotations: o.annotations } : {}),
   };
 }
 
@@ -150,6 +151,26 @@ describe('judge: the verdict from what the recorder saw', () => {
     const r = judge(facts([...every5s(1 * S, 60 * S, { jti: 'sts-0' }), ...every5s(61 * S, 110 * S, { jti: 'sts-1' })], { generations: [gen(0, -500, 100 * S, 'sts-0'), gen(1, 10 * S, undefined, 'sts-1')] }));
     expect(r.verdict).toBe('PASS');
     expect(r.generations[1]!.requests[0]).toMatchObject({ token: 1, jti: 'sts-1' });
+  });
+
+  it('names the web-identity token a stale exchange presented, not the generation\'s kube-api-access one', () => {
+    const gens = [gen(0, -500, 100 * S, 'sts-0'), gen(1, 10 * S, undefined, 'sts-1')];
+    const r = judge(facts([...every5s(1 * S, 110 * S, { jti: 'sts-0', annotations: { 'workload-identity.satoken.dev/outcome': 'issued' } })], { generations: gens }));
+    expect(r.failure).toMatchObject({ kind: 'stale-token', staleToken: { generation: 0, jti: 'sts-0' }, firstStaleRequest: { token: 0, jti: 'sts-0', code: 200 } });
+    expect(r.summary).toMatch(/^rotation 1: the program kept using token 0 \(jti sts-0\) after it was invalidated at \+100\.0s; .* still accepted \(200\) by a lenient server$/);
+  });
+
+  it('does not count a call signed with cloud credentials issued for a token (GetCallerIdentity) as a use of that token', () => {
+    // STS sessions outlive the token they were exchanged for: the program exchanges each new
+    // token, and signs calls with the session it got, which the recorder attributes to the token
+    const signed = { 'workload-identity.satoken.dev/outcome': 'answered' };
+    const gens = [gen(0, -500, 100 * S, 'sts-0'), gen(1, 10 * S, undefined, 'sts-1')];
+    const events = [...every5s(1 * S, 60 * S, { jti: 'sts-0' }), ...every5s(61 * S, 110 * S, { jti: 'sts-1' }), ...every5s(2 * S, 110 * S, { jti: 'sts-0', annotations: signed })];
+    const r = judge(facts(events, { generations: gens }));
+    expect(r.verdict).toBe('PASS');
+    expect(r.generations.map((g) => g.requests.length)).toEqual([12, 10]);
+    // and alone, they are no use at all
+    expect(judge(facts(every5s(2 * S, 110 * S, { jti: 'sts-0', annotations: signed }), { generations: gens })).failure).toEqual({ kind: 'no-requests' });
   });
 
   it('names the token a rejected request most likely carried: the invalidated one last seen in use', () => {
