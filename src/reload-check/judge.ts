@@ -48,6 +48,9 @@ export interface CheckFacts {
   notes: string[];
 }
 
+/** The exchange endpoints by the cloud annotation of their audit events. */
+const CLOUD_ENDPOINTS: Record<string, string> = { aws: 'the STS endpoint', azure: 'the Entra token endpoint' };
+
 const RANK: Record<string, number> = { RequestReceived: 0, ResponseStarted: 1, ResponseComplete: 2, Panic: 2 };
 const MAX_LISTED = 5;
 
@@ -196,7 +199,10 @@ export function judge(f: CheckFacts): ReloadCheckResult {
     const gen = first.token ?? staleRotation.oldToken;
     // the token the request presented (an extra projection's, for a web-identity client)
     const jti = first.jti ?? f.generations[gen]!.tokens[0]!.jti;
-    const how = first.code === 401 ? 'rejected' : `still accepted (${first.code ?? '?'}) by a lenient server`;
+    // a cloud's token exchange cannot know that Kubernetes invalidated the token (nor can the cloud's)
+    const cloud = events.find((e) => e.auditID === first.auditID)?.annotations?.[EXCHANGE_ANNOTATIONS.cloud];
+    const accepter = cloud ? `${CLOUD_ENDPOINTS[cloud] ?? cloud}, which cannot know the token was invalidated` : 'a lenient server';
+    const how = first.code === 401 ? 'rejected' : `still accepted (${first.code ?? '?'}) by ${accepter}`;
     fail('stale-token', `rotation ${staleRotation.rotation}: the program kept using token ${gen} (jti ${jti}) after it was invalidated at ${offset(staleRotation.invalidatedOffsetMs!)}; first request with it after that: ${offset(first.offsetMs)} ${describeRequest(first)}, ${how}`, { rotation: staleRotation.rotation, staleToken: { generation: gen, jti }, firstStaleRequest: first });
   } else if (silentRotation) {
     fail('stopped-requesting', `rotation ${silentRotation.rotation}: after token ${silentRotation.oldToken} was invalidated at ${offset(silentRotation.invalidatedOffsetMs!)} the program made no accepted request (it ${exitText})`, { rotation: silentRotation.rotation });
