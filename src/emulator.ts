@@ -18,6 +18,8 @@ import { registryKubeletApi } from './kubelet/registry-api.js';
 import type { KeyValueStore } from './store/types.js';
 import type { StaleTokenObserver } from './auth/authenticators/bound-validator.js';
 import type { SigningMode } from './tokens/signer.js';
+import type { ReloadCheckOptions } from './reload-check/options.js';
+import type { ReloadCheckResult } from './reload-check/result.js';
 import type { WorkloadIdentitySettings } from './identity/workload-identity.js';
 
 export { DEFAULT_ISSUER };
@@ -302,6 +304,31 @@ export class Emulator {
   async listen(opts: ListenOptions = {}): Promise<ListeningEmulator> {
     const { listen } = await import('./emulator-server.js');
     return listen(controlPlaneOf(this), opts);
+  }
+
+  /**
+   * `satoken reload-check` for test suites: serves this emulator on 127.0.0.1 (HTTPS, its
+   * certificate signed by the CA of `kube-root-ca.crt`), runs `command` as if in a pod of
+   * `serviceAccount` with its projected volume bind-mounted at the in-cluster path, rotates and
+   * invalidates its token `rotations` times, and resolves to the verdict with its evidence (a
+   * FAIL is a result, not a rejection). Rejects with a `ReloadCheckError` (`code`
+   * `ERR_RELOAD_CHECK_USAGE`, `_SETUP` or `_ABORTED`) when it cannot judge. Needs the real clock:
+   * the program lives in real time.
+   * @example
+   * const emu = await createEmulator({ clock: 'real' });
+   * const r = await emu.reloadCheck({ command: 'python3', args: ['app.py'], windowMs: 70_000, rotations: 1 });
+   * expect(r.verdict).toBe('PASS');
+   */
+  async reloadCheck(options: ReloadCheckOptions): Promise<ReloadCheckResult> {
+    const cp = controlPlaneOf(this);
+    if (cp.clock instanceof ManualClock) throw new SatokenTypeError('ERR_INVALID_OPTION', 'reloadCheck runs the program in real time: createEmulator({ clock: "real" })');
+    const [{ runReloadCheck }, { httpCluster }] = await Promise.all([import('./reload-check/run-check.js'), import('./reload-check/cluster.js')]);
+    const srv = await this.listen();
+    try {
+      return await runReloadCheck(options, { cluster: httpCluster({ server: srv.url, token: srv.adminToken, ...(srv.caCert ? { caData: srv.caCert } : {}) }), clock: cp.clock });
+    } finally {
+      await srv.close();
+    }
   }
 
   /** Creates a legacy `kubernetes.io/service-account-token` Secret and returns its token once the controller filled it. */

@@ -16,6 +16,7 @@ import { registerKubeletCommand } from './kubelet-command.js';
 import { registerCompareCommand } from './compare.js';
 import { registerDoctorCommand } from './doctor/doctor-command.js';
 import { addAuditServeOptions, registerAuditCommand } from './audit-command.js';
+import { registerReloadCheckCommand } from './reload-check.js';
 import { serve } from './serve.js';
 import { logFormatOption, logLevelOption } from './log-options.js';
 import { asKubectlCommand } from './kubectl-flags.js';
@@ -138,6 +139,7 @@ export function registerCommands(program: Command): void {
   registerCompareCommand(program);
   registerDoctorCommand(program);
   registerAuditCommand(program);
+  registerReloadCheckCommand(program);
 
   program
     .command('version')
