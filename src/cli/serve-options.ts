@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { keyMatchesCertificate } from '../keys/certificates.js';
 import { decodePemBlocks } from '../keys/pem.js';
-import { parseGoDuration } from './go-duration.js';
+import { parseGoDuration } from '../util/go-duration.js';
 import { CliError } from './create-token.js';
 import { goPathError } from '../util/go-format.js';
 import type { AuditFlags } from '../audit/audit-options.js';
