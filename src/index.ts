@@ -19,6 +19,9 @@ export type { TokenLineage, TokenIssue, TokenUse } from './audit/token-lineage.j
 export type { AuditOptions } from './audit/audit-options.js';
 export type { AuditEvent, EventUser, Level as AuditLevel, ObjectReference, Policy as AuditPolicy, PolicyRule as AuditPolicyRule, ResponseStatus, Stage as AuditStage } from './audit/types.js';
 export type { IssuedToken } from './registry/token-request.js';
+export type { EmulatorFaults, FaultHandle } from './faults/faults-api.js';
+export type { FaultAction, FaultSpec, FaultTarget, TokenFault, TokenFaultMatch, TokenFaultSpec } from './faults/token-fault.js';
+export type { RevocationMode } from './faults/revocation.js';
 export type {
   KubeObject,
   ObjectMeta,

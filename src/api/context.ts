@@ -35,6 +35,11 @@ export interface RequestContext {
   auditID: string;
   /** the request's audit event, opened after authentication when a policy records it (src/audit/http-filters.ts) */
   audit: AuditRequest | undefined;
+  /**
+   * audit annotations a stage adds before the event may exist (a TokenFault that acted during
+   * authentication, or on a public path): the audit filters copy them onto the request's events
+   */
+  annotations: Record<string, string> | undefined;
 }
 
 const CONTEXT = Symbol('satoken.requestContext');
@@ -43,7 +48,7 @@ type WithContext = IncomingMessage & { [CONTEXT]?: RequestContext };
 
 /** Opens the context of a request (the pipeline's first step). */
 export function openContext(req: IncomingMessage, info: RequestInfo, query: Query, receivedAt: number): RequestContext {
-  const ctx: RequestContext = { info, query, startedAt: process.hrtime.bigint(), receivedAt, user: undefined, impersonator: undefined, attributes: undefined, decision: undefined, issuedJti: undefined, warnings: [], auditID: '', audit: undefined };
+  const ctx: RequestContext = { info, query, startedAt: process.hrtime.bigint(), receivedAt, user: undefined, impersonator: undefined, attributes: undefined, decision: undefined, issuedJti: undefined, warnings: [], auditID: '', audit: undefined, annotations: undefined };
   (req as WithContext)[CONTEXT] = ctx;
   return ctx;
 }

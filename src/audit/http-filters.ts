@@ -84,6 +84,7 @@ function annotateFromContext(a: AuditRequest, ctx: RequestContext): void {
     }
   }
   if (ctx.issuedJti) a.annotate(ANNOTATIONS.issuedCredentialId, `JTI=${ctx.issuedJti}`);
+  if (ctx.annotations) for (const [k, v] of Object.entries(ctx.annotations)) a.annotate(k, v);
 }
 
 /** Watches the response: its head (ResponseStarted) and, when needed, its JSON body (the response object or error Status). */
@@ -141,9 +142,15 @@ export function httpAuditFilters(auditor: Auditor): AuditFilters {
       return;
     }
     if (!auditor.enabled || ctx.user !== undefined || !ctx.auditID) return;
-    if (res.statusCode === 401) return auditor.failedAuthentication(startOf(ctx, req, undefined), errors.unauthorized().toStatus());
-    // answered before authentication: the public OIDC discovery paths
-    if (res.statusCode < 400 && ctx.info.parts.length === 0 && !ctx.info.isResourceRequest) auditor.begin(startOf(ctx, req, ANONYMOUS))?.complete(res.statusCode);
+    if (res.statusCode === 401) return auditor.failedAuthentication(startOf(ctx, req, undefined), errors.unauthorized().toStatus(), ctx.annotations);
+    // answered before authentication: the public OIDC discovery paths (a fault's error included)
+    if ((res.statusCode < 400 || ctx.annotations) && ctx.info.parts.length === 0 && !ctx.info.isResourceRequest) {
+      const e = auditor.begin(startOf(ctx, req, ANONYMOUS));
+      if (e && ctx.annotations) for (const [k, v] of Object.entries(ctx.annotations)) e.annotate(k, v);
+      return e?.complete(res.statusCode);
+    }
+    // a TokenFault's error during authentication (a review fault on the request's token)
+    if (ctx.annotations && res.statusCode >= 400) auditor.failedAuthentication(startOf(ctx, req, undefined), { status: 'Failure', code: res.statusCode }, ctx.annotations);
   };
   return { init, afterAuthentication, observer };
 }

@@ -15,11 +15,12 @@ import { POLICY } from './kinds/policy.js';
 import { RBAC } from './kinds/rbac.js';
 import type { ResourceInfo } from './kinds/resource-info.js';
 import { REVIEWS } from './kinds/reviews.js';
+import { TESTING } from './kinds/testing.js';
 
 export type { ResourceInfo, StatusRules, SubresourceInfo } from './kinds/resource-info.js';
 
 /** Every stored resource, group by group. */
-export const RESOURCES: readonly ResourceInfo[] = [...CORE, ...RBAC, ...APPS, ...BATCH, ...NETWORKING, ...POLICY, ...COORDINATION];
+export const RESOURCES: readonly ResourceInfo[] = [...CORE, ...RBAC, ...APPS, ...BATCH, ...NETWORKING, ...POLICY, ...COORDINATION, ...TESTING];
 
 /**
  * Create-only kinds answered in place and never stored (no list, so `listKind` is empty): listed in

@@ -3,6 +3,7 @@ import { checkTypeMeta } from './type-meta.js';
 import type { TokenReview, TokenReviewStatus, UserInfo } from './types.js';
 import { sortedExtra } from './user-info.js';
 import type { BearerTokenChain, TokenAuthResult } from '../auth/authenticators/bearer-token-chain.js';
+import type { FaultReporter } from '../faults/fault-injector.js';
 
 /**
  * The checks of a TokenReview's `spec` (a Bad Request for each, in kube-apiserver's words): the
@@ -21,7 +22,7 @@ export function validateTokenReviewSpec(spec: { token?: unknown; audiences?: unk
  * runs the chain with the requested audiences (or the API audiences), and renders the status in
  * Kubernetes' member order. `spec` is echoed unchanged.
  */
-export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAudiences: readonly string[], namespace?: string): Promise<TokenReview> {
+export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAudiences: readonly string[], namespace?: string, report?: FaultReporter): Promise<TokenReview> {
   if (namespace) throw errors.badRequest(`namespace is not allowed on this type: ${namespace}`);
   checkTypeMeta(body, 'TokenReview', 'authentication.k8s.io/v1');
   const b = body as Partial<TokenReview>;
@@ -32,7 +33,7 @@ export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAud
     apiVersion: 'authentication.k8s.io/v1',
     metadata: { ...(b.metadata && typeof b.metadata === 'object' ? b.metadata : {}), creationTimestamp: null },
     spec,
-    status: await tokenReviewStatus(chain, spec.token!, spec.audiences, apiAudiences),
+    status: await tokenReviewStatus(chain, spec.token!, spec.audiences, apiAudiences, report),
   };
 }
 
@@ -41,10 +42,10 @@ export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAud
  * (authenticated, user, audiences, error). The user's groups, extra values and audiences of a
  * cached review are shared, frozen arrays.
  */
-export function tokenReviewStatus(chain: BearerTokenChain, token: string, audiences: readonly string[] | null | undefined, apiAudiences: readonly string[]): Promise<TokenReviewStatus> {
+export function tokenReviewStatus(chain: BearerTokenChain, token: string, audiences: readonly string[] | null | undefined, apiAudiences: readonly string[], report?: FaultReporter): Promise<TokenReviewStatus> {
   const auds = audiences && audiences.length ? audiences : apiAudiences;
   try {
-    const r = chain.answer(token, auds);
+    const r = chain.answer(token, auds, report);
     return r instanceof Promise ? r.then((x) => statusOf(x, auds)) : Promise.resolve(statusOf(r, auds));
   } catch (e) {
     return Promise.reject(e);

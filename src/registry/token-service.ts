@@ -1,4 +1,6 @@
 import type { BearerTokenChain } from '../auth/authenticators/bearer-token-chain.js';
+import type { FaultReporter } from '../faults/fault-injector.js';
+import type { IssueFaultHook } from '../faults/issue-faults.js';
 import type { Clock } from '../clock/index.js';
 import type { KeySource } from '../tokens/key-source.js';
 import type { TokenObjectGetter } from '../tokens/object-getter.js';
@@ -22,6 +24,8 @@ export interface TokenServiceDeps {
   authentication: BearerTokenChain;
   /** the ServiceAccount resource (the subresource's parent, for admission) */
   serviceAccounts: ResourceInfo;
+  /** TokenFaults of target `issue` (faults/issue-faults.ts), asked before each TokenRequest */
+  faults?: IssueFaultHook;
 }
 
 /** What {@link TokenService.issue} returns: the answer, its warnings, and what was recorded. */
@@ -52,21 +56,26 @@ export class TokenService {
     this.admission = { serviceAccounts: deps.serviceAccounts, run: (a) => deps.admission.run(a) };
   }
 
-  /** `POST .../serviceaccounts/<name>/token`: `body` is what a client would send. */
-  async issue(namespace: string, serviceAccount: string, body: unknown, user?: UserInfo): Promise<IssueResult> {
+  /**
+   * `POST .../serviceaccounts/<name>/token`: `body` is what a client would send. `report` hears
+   * of a TokenFault that acted on the request.
+   */
+  async issue(namespace: string, serviceAccount: string, body: unknown, user?: UserInfo, report?: FaultReporter): Promise<IssueResult> {
     const d = this.deps;
+    const fault = d.faults?.(namespace, serviceAccount, body, report);
+    if (fault) await fault;
     const r = await createTokenRequest({ config: d.config, getter: d.getter, keys: d.keys, clock: d.clock, admission: this.admission }, namespace, serviceAccount, body, user);
     d.bindings.record(r.issued);
     return { tokenRequest: r.tokenRequest, warnings: r.warnings, issued: r.issued };
   }
 
-  /** `POST /apis/authentication.k8s.io/v1/tokenreviews`. */
-  review(body: unknown, namespace?: string): Promise<TokenReview> {
-    return reviewToken(this.deps.authentication, body, this.apiAudiences, namespace);
+  /** `POST /apis/authentication.k8s.io/v1/tokenreviews`; `report` hears of a TokenFault that acted on it. */
+  review(body: unknown, namespace?: string, report?: FaultReporter): Promise<TokenReview> {
+    return reviewToken(this.deps.authentication, body, this.apiAudiences, namespace, report);
   }
 
   /** A TokenReview's status for `token` and `audiences` (checked as the spec would be). */
-  reviewStatus(token: string, audiences?: string[]): Promise<TokenReviewStatus> {
+  reviewStatus(token: string, audiences?: string[], report?: FaultReporter): Promise<TokenReviewStatus> {
     // a string token and no audiences: nothing to check (the common call)
     if (typeof token !== 'string' || !token || audiences !== undefined) {
       try {
@@ -75,6 +84,6 @@ export class TokenService {
         return Promise.reject(e);
       }
     }
-    return tokenReviewStatus(this.deps.authentication, token, audiences, this.apiAudiences);
+    return tokenReviewStatus(this.deps.authentication, token, audiences, this.apiAudiences, report);
   }
 }

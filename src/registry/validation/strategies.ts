@@ -6,6 +6,7 @@ import type { Strategy } from './strategy.js';
 import { WORKLOAD_STRATEGIES } from './workloads-strategy.js';
 import { validateBinding, validateBindingUpdate, validateRules } from './rbac.js';
 import { KIND_STRATEGIES } from './kind-strategies.js';
+import { FAULT_STRATEGIES } from '../../faults/token-fault-validation.js';
 
 export type { Strategy } from './strategy.js';
 
@@ -203,6 +204,7 @@ const STRATEGIES: Record<string, Strategy> = {
   RoleBinding: roleBinding,
   ClusterRoleBinding: clusterRoleBinding,
   ...WORKLOAD_STRATEGIES,
+  ...FAULT_STRATEGIES,
 };
 
 export function strategyFor(kind: string): Strategy {
