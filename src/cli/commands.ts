@@ -61,6 +61,8 @@ export function registerCommands(program: Command): void {
     .option('--etcd-cafile <file>', 'SSL Certificate Authority file used to secure etcd communication.')
     .option('--etcd-certfile <file>', 'SSL certification file used to secure etcd communication.')
     .option('--etcd-keyfile <file>', 'SSL key file used to secure etcd communication.')
+    .addOption(new Option('--revocation <mode>', "when tokens die with their objects: immediate (before the delete returns) or kubernetes (graceful pod deletion, 60 s past the deletion timestamp, a 10 s review cache)").choices(['immediate', 'kubernetes']).default('immediate'))
+    .option('--clock-skew <duration>', "shift this replica's clock by a Go duration (e.g. -30s) for issuing and validating tokens")
     .addOption(logLevelOption())
     .addOption(logFormatOption()))
     .addHelpText('after', '\nExamples:\n  satoken serve\n  satoken serve --secure-port 0 --data-dir /tmp/sat --service-account-issuer https://127.0.0.1:6443\n  export KUBECONFIG=.satoken/kubeconfig; kubectl create token default\n')

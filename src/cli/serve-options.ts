@@ -51,6 +51,10 @@ export interface ServeFlags extends AuditFlags {
   /** `--etcd-keyfile`: PEM private key of --etcd-certfile */
   etcdKeyfile?: string;
   legacyServiceAccountTokenCleanUpPeriod?: string;
+  /** `--revocation`: immediate (default) or kubernetes (commander checks the choice) */
+  revocation?: 'immediate' | 'kubernetes';
+  /** `--clock-skew`: a Go duration this replica's clock is off by (issuing and validating) */
+  clockSkew?: string;
 }
 
 const MAX_TOKEN_SECONDS = 2 ** 32;

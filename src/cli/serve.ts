@@ -20,6 +20,8 @@ import { addressInUseError, storeInUseError } from './serve-hints.js';
 import { loadEtcdTls, parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort, parseWebhookTtlMs } from './serve-options.js';
 import { staleTokenAudit } from '../metrics/stale-token-audit.js';
 import { readAuditFlags } from '../audit/audit-options.js';
+import { skewed } from '../faults/clock-skew.js';
+import type { Clock } from '../clock/index.js';
 
 export const ADMIN_USER = 'kubernetes-admin';
 const SHUTDOWN_BOUND_MS = 5000;
@@ -115,6 +117,13 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
     throw new CliError((e as Error).message);
   }
   const clock = new RealClock();
+  let replicaClock: Clock;
+  try {
+    replicaClock = skewed(clock, f.clockSkew);
+  } catch (e) {
+    throw new CliError(`invalid argument "${f.clockSkew}" for "--clock-skew" flag: ${(e as Error).message.replace(/^clockSkew: /, '')}`);
+  }
+  // the serving certificates keep the machine's time: only tokens and objects see the skew
   const tls = await ensureServingCertificates(keysDir, { clock });
   generating.done();
   let clientCas: string[] = [];
@@ -155,7 +164,8 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   let controlPlane: ControlPlane;
   try {
     controlPlane = await createControlPlane({
-      clock,
+      clock: replicaClock,
+      revocation: f.revocation ?? 'immediate',
       store,
       controllers: replicated ? 'manual' : true,
       issuers,
