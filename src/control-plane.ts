@@ -20,7 +20,8 @@ import type { RequestRecorder } from './audit/recorder.js';
 import { KindSchemas } from './registry/schema/index.js';
 import { type Clock, ManualClock, RealClock, baseClock } from './clock/index.js';
 import { buildAuthorizer, ensureBootstrapPolicy } from './auth/access-control.js';
-import { nodeRestrictionForTokens } from './auth/admission/node-restriction.js';
+import { nodeRestriction } from './auth/admission/node-restriction.js';
+import { registryNodeRestrictionDeps } from './auth/admission/node-restriction-registry.js';
 import { rbacEscalationAdmission } from './auth/admission/rbac-escalation.js';
 import { serviceAccountAdmission } from './auth/admission/service-account.js';
 import type { Authorizer, RuleResolver } from './auth/authorizer/index.js';
@@ -44,7 +45,7 @@ import { kindInfo } from './registry/kinds.js';
 import { ObjectRegistry } from './registry/object-registry.js';
 import { registryGetter } from './registry/object-getter.js';
 import { TokenService } from './registry/token-service.js';
-import type { TokenRequest, UserInfo } from './registry/types.js';
+import type { UserInfo } from './registry/types.js';
 import { MemoryStore } from './store/memory-store.js';
 import { FaultInjector } from './faults/fault-injector.js';
 import { faultStage } from './faults/fault-stage.js';
@@ -54,6 +55,10 @@ import type { RevocationMode } from './faults/revocation.js';
 import { reviewFaults } from './faults/review-faults.js';
 import { registerTokenFaultSchema } from './faults/token-fault-schema.js';
 import type { Step } from './api/step.js';
+import { registryTrustRules } from './identity/trust-rules.js';
+import { registerTrustSchemas } from './identity/trust-schemas.js';
+import { registryServiceAccounts } from './identity/webhooks/service-accounts.js';
+import { workloadIdentity, type WorkloadIdentity, type WorkloadIdentitySettings } from './identity/workload-identity.js';
 import type { KeyValueStore } from './store/types.js';
 import type { SigningMode } from './tokens/signer.js';
 
@@ -106,6 +111,8 @@ export interface ControlPlaneOptions {
   authorization?: AuthorizationOptions;
   /** admission plugins installed after ServiceAccount and NodeRestriction, before RBAC escalation */
   admissionPlugins?: (objects: ObjectRegistry) => AdmissionPlugin[];
+  /** cloud workload identity (`--workload-identity`): the EKS and Azure webhooks and their token exchanges */
+  workloadIdentity?: WorkloadIdentitySettings;
   /** audit policy, log and recorder (default: the recorder alone, src/audit/recorder.ts) */
   audit?: AuditOptions;
   /** `--revocation`: `immediate` (default) or Kubernetes' own delays (faults/revocation.ts) */
@@ -126,6 +133,7 @@ interface ControlPlaneParts {
   legacyUsage: LegacyTokenUsageRecorder;
   metrics: TokenMetrics;
   logger: pino.Logger | undefined;
+  workloadIdentity: WorkloadIdentity | undefined;
   audit: { auditor: Auditor; recorder: RequestRecorder | undefined };
   faults: { injector: FaultInjector; stage: Step };
   revocation: RevocationMode;
@@ -155,6 +163,8 @@ export class ControlPlane {
   readonly ruleResolver: RuleResolver;
   readonly admission: AdmissionChain;
   readonly logger: pino.Logger | undefined;
+  /** the clouds' webhooks (installed) and endpoints (for the API server), when asked for */
+  readonly workloadIdentity: WorkloadIdentity | undefined;
   /** the auditor every request (HTTP and in-process) reports to, and the recorder among its sinks */
   readonly audit: { auditor: Auditor; recorder: RequestRecorder | undefined };
   /** the kinds' schemas bodies are decoded against; other modules register their kinds here */
@@ -175,6 +185,7 @@ export class ControlPlane {
     this.ruleResolver = p.ruleResolver;
     this.admission = p.admission;
     this.logger = p.logger;
+    this.workloadIdentity = p.workloadIdentity;
     this.staticTokens = p.staticTokens;
     this.authentication = p.authentication;
     this.legacyUsage = p.legacyUsage;
@@ -252,17 +263,23 @@ export class ControlPlane {
       ...(authz.webhookAuthorizedTtlMs !== undefined ? { webhookAuthorizedTtlMs: authz.webhookAuthorizedTtlMs } : {}),
       ...(authz.webhookUnauthorizedTtlMs !== undefined ? { webhookUnauthorizedTtlMs: authz.webhookUnauthorizedTtlMs } : {}),
     });
+    const identity = o.workloadIdentity?.clouds.length
+      ? workloadIdentity({ ...o.workloadIdentity, serviceAccounts: registryServiceAccounts(objects), trust: registryTrustRules(objects), clock, ...(o.logger ? { logger: o.logger } : {}) })
+      : undefined;
     admission.install([
       serviceAccountAdmission(objects),
-      tokenNodeRestriction(objects),
+      nodeRestriction({ ...registryNodeRestrictionDeps(objects), authorizer }),
       priorityAdmission(),
       defaultTolerationSecondsAdmission(),
       ...(o.admissionPlugins?.(objects) ?? []),
+      // mutating webhooks, after the built-in plugins (as MutatingAdmissionWebhook comes after them)
+      ...(identity?.admissionPlugins ?? []),
       rbacEscalationAdmission({ authorizer, registry: objects }),
     ]);
 
     const audit = buildAuditor(o.audit ?? {}, { clock, ...(o.logger ? { onError: (m: string) => o.logger!.error(m) } : {}) });
-    const cp = new ControlPlane({ clock, objects, bindings, keys, tokens, authorizer, ruleResolver, admission, staticTokens, authentication, legacyUsage, metrics, logger: o.logger, audit: { auditor: audit.auditor, recorder: audit.recorder }, faults: { injector, stage: faultStage(injector) }, revocation });
+    const cp = new ControlPlane({ clock, objects, bindings, keys, tokens, authorizer, ruleResolver, admission, staticTokens, authentication, legacyUsage, metrics, logger: o.logger, workloadIdentity: identity, audit: { auditor: audit.auditor, recorder: audit.recorder }, faults: { injector, stage: faultStage(injector) }, revocation });
+    registerTrustSchemas(cp.schemas);
     registerTokenFaultSchema(cp.schemas);
     if (o.controllers !== false) cp.buildControllers(o);
     const base = baseClock(clock);
@@ -363,16 +380,4 @@ async function createIfMissing(objects: ObjectRegistry, kind: string, name: stri
   } catch (e) {
     if (!(isStatusError(e) && e.reason === 'AlreadyExists')) throw e; // another replica made it
   }
-}
-
-/** NodeRestriction's token rules as an admission plugin on `serviceaccounts/token`. */
-function tokenNodeRestriction(objects: ObjectRegistry): AdmissionPlugin {
-  const check = nodeRestrictionForTokens(objects);
-  return {
-    name: 'NodeRestriction',
-    validate(a) {
-      if (a.operation !== 'CREATE' || a.resource.resource !== 'serviceaccounts' || a.subresource !== 'token') return;
-      return check({ namespace: a.namespace, serviceAccountName: a.name, request: a.object as unknown as TokenRequest, user: a.user });
-    },
-  };
 }

@@ -21,6 +21,7 @@ import type { SigningMode } from './tokens/signer.js';
 import { skewed } from './faults/clock-skew.js';
 import { emulatorFaults, type EmulatorFaults } from './faults/faults-api.js';
 import { parseRevocationMode, type RevocationMode } from './faults/revocation.js';
+import type { WorkloadIdentitySettings } from './identity/workload-identity.js';
 
 export { DEFAULT_ISSUER };
 
@@ -71,6 +72,12 @@ export interface EmulatorOptions {
    * carry a user
    */
   authorization?: AuthorizationOptions;
+  /**
+   * cloud workload identity, as `serve --workload-identity=aws,azure`: the EKS and Azure pod
+   * webhooks (admission), and STS and Entra endpoints on {@link Emulator.listen}'s server, which
+   * exchange tokens against the AWSRole and AzureFederatedCredential objects
+   */
+  workloadIdentity?: WorkloadIdentitySettings;
   /**
    * What is recorded: by default the request recorder keeps the last 10,000 requests (HTTP
    * requests to {@link Emulator.listen}, TokenRequests made through the library, the kubelets'
@@ -152,9 +159,12 @@ export class Emulator {
    */
   readonly faults: EmulatorFaults;
   private readonly kubelets = new Set<Kubelet>();
+  /** the token service, kept at hand for the library's hottest call (a cached review) */
+  readonly #tokens: ControlPlane['tokens'];
 
   private constructor(cp: ControlPlane) {
     planes.set(this, cp);
+    this.#tokens = cp.tokens;
     this.issuers = cp.issuers;
     this.apiAudiences = cp.apiAudiences;
     this.metrics = cp.metrics;
@@ -198,6 +208,7 @@ export class Emulator {
       ...(opts.signing ? { signing: opts.signing } : {}),
       ...(opts.legacyTokenCleanUpPeriodDays !== undefined ? { legacyTokenCleanUpPeriodDays: opts.legacyTokenCleanUpPeriodDays } : {}),
       ...(opts.authorization ? { authorization: opts.authorization } : {}),
+      ...(opts.workloadIdentity ? { workloadIdentity: opts.workloadIdentity } : {}),
       ...(opts.audit ? { audit: opts.audit } : {}),
     });
     return new Emulator(cp);
@@ -307,7 +318,7 @@ export class Emulator {
    * shared with the review cache, and are frozen.
    */
   reviewToken(token: string, audiences?: string[]): Promise<TokenReviewStatus> {
-    return controlPlaneOf(this).tokens.reviewStatus(token, audiences);
+    return this.#tokens.reviewStatus(token, audiences);
   }
 
   /** The raw TokenReview call. */

@@ -69,13 +69,13 @@ export class TokenService {
     return { tokenRequest: r.tokenRequest, warnings: r.warnings, issued: r.issued };
   }
 
-  /** `POST /apis/authentication.k8s.io/v1/tokenreviews`; `report` hears of a TokenFault that acted on it. */
-  review(body: unknown, namespace?: string, report?: FaultReporter): Promise<TokenReview> {
-    return reviewToken(this.deps.authentication, body, this.apiAudiences, namespace, report);
+  /** `POST /apis/authentication.k8s.io/v1/tokenreviews`; `annotate` receives the review's audit annotations. */
+  review(body: unknown, namespace?: string, annotate?: (annotations: Readonly<Record<string, string>>) => void): Promise<TokenReview> {
+    return reviewToken(this.deps.authentication, body, this.apiAudiences, namespace, annotate);
   }
 
   /** A TokenReview's status for `token` and `audiences` (checked as the spec would be). */
-  reviewStatus(token: string, audiences?: string[], report?: FaultReporter): Promise<TokenReviewStatus> {
+  reviewStatus(token: string, audiences?: string[]): Promise<TokenReviewStatus> {
     // a string token and no audiences: nothing to check (the common call)
     if (typeof token !== 'string' || !token || audiences !== undefined) {
       try {
@@ -84,6 +84,6 @@ export class TokenService {
         return Promise.reject(e);
       }
     }
-    return tokenReviewStatus(this.deps.authentication, token, audiences, this.apiAudiences, report);
+    return tokenReviewStatus(this.deps.authentication, token, audiences, this.apiAudiences);
   }
 }

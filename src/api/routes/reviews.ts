@@ -6,7 +6,7 @@ import { sortedExtra } from '../../registry/user-info.js';
 import type { Attributes, Authorizer, RuleResolver } from '../../auth/authorizer/index.js';
 import { requestBody, requestObject } from '../body.js';
 import { requestContext, userOf } from '../context.js';
-import { contextReporter } from '../../faults/fault-reporting.js';
+import { contextAnnotator } from '../../faults/fault-reporting.js';
 import { sendJson } from '../respond.js';
 
 const AUTHZ = 'authorization.k8s.io/v1';
@@ -99,5 +99,5 @@ export function selfSubjectReview(req: Request, res: Response): void {
 
 /** TokenReview (`POST /apis/authentication.k8s.io/v1/tokenreviews`). */
 export async function tokenReview(tokens: TokenService, req: Request, res: Response): Promise<void> {
-  sendJson(res, 201, await tokens.review(requestBody(req) ?? {}, undefined, contextReporter(requestContext(req))));
+  sendJson(res, 201, await tokens.review(requestBody(req) ?? {}, undefined, contextAnnotator(requestContext(req))));
 }

@@ -32,7 +32,11 @@ export class PresentedToken {
  */
 export type TokenAuthenticator = (token: PresentedToken, audiences: readonly string[] | undefined) => TokenAuthResult | undefined | Promise<TokenAuthResult | undefined>;
 
-export type TokenAuthResult = { user: UserInfo; audiences: string[] } | { error: string };
+/**
+ * An authenticator's answer: a user (with the audiences it was accepted for, and audit
+ * annotations the request should carry, such as a stale token's), or an error.
+ */
+export type TokenAuthResult = { user: UserInfo; audiences: string[]; annotations?: Readonly<Record<string, string>> } | { error: string };
 
 /**
  * What a chain may put in front of its authenticators (faults/review-faults.ts: TokenFaults of

@@ -39,6 +39,8 @@ interface Entry {
   warnAfter: number | undefined;
   /** `kubernetes` mode: clock ms after which the entry is stale (0 otherwise) */
   until: number;
+  /** the answer's user (the identity's, with this token's credential id), made on the first hit */
+  user: UserInfo | undefined;
 }
 
 /** kube-apiserver's `TokenSuccessCacheTTL` (pkg/kubeapiserver/options/authentication.go); failures are not cached. */
@@ -123,7 +125,7 @@ export class ReviewCache {
     let shared = this.identities.get(identityKey);
     if (!shared) this.identities.set(identityKey, (shared = { key: identityKey, identity: entry.identity, refs: 0 }));
     shared.refs++;
-    this.lru.set(key, { identity: shared.identity, shared, credentialID: entry.credentialID, exp: entry.exp, warnAfter: entry.warnAfter, until: this.ttl ? this.opts.clock.now() + TOKEN_SUCCESS_CACHE_TTL_MS : 0 });
+    this.lru.set(key, { identity: shared.identity, shared, credentialID: entry.credentialID, exp: entry.exp, warnAfter: entry.warnAfter, user: undefined, until: this.ttl ? this.opts.clock.now() + TOKEN_SUCCESS_CACHE_TTL_MS : 0 });
     for (const uid of shared.identity.deps) {
       let s = this.byUid.get(uid);
       if (!s) this.byUid.set(uid, (s = new Set()));
