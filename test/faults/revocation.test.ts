@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
 import { controlPlaneOf, createEmulator, type Emulator } from '../../src/emulator.js';
@@ -46,6 +49,25 @@ describe('revocation: kubernetes', () => {
     // the kubelet's confirmation: a delete with grace 0
     await emu.delete('Pod', 'default', 'web-0', { gracePeriodSeconds: 0 });
     expect(emu.get('Pod', 'default', 'web-0')).toBeUndefined();
+  });
+
+  it('the node\'s kubelet confirms the deletion once the pod\'s volumes are torn down; then its tokens fail', async () => {
+    const emu = await emulator({ revocation: 'kubernetes' });
+    const root = mkdtempSync(join(tmpdir(), 'satoken-graceful-'));
+    try {
+      const kubelet = await emu.startKubelet({ nodeName: 'node-1', rootDir: root });
+      const token = await podToken(emu);
+      const uid = emu.get('Pod', 'default', 'web-0')!.metadata.uid!;
+      expect(existsSync(join(root, 'pods', uid))).toBe(true);
+      await emu.delete('Pod', 'default', 'web-0');
+      await emu.idle();
+      expect(emu.get('Pod', 'default', 'web-0')).toBeUndefined();
+      expect(existsSync(join(root, 'pods', uid, 'volumes'))).toBe(false);
+      expect((await emu.reviewToken(token, ['a'])).error).toBe(INVALIDATED);
+      await kubelet.stop();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('a pod without a node goes at once, as in Kubernetes', async () => {
