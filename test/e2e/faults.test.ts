@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -7,6 +8,14 @@ import { apiRequest } from '../../src/client/api-client.js';
 import type { Connection } from '../../src/client/kubeconfig.js';
 import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { CLI, cleanup, kubectlEnv, run, startServer, type ServerProcess } from '../helpers/server-process.js';
+
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /**
  * TokenFaults end to end: `satoken serve`, the real kubectl (1.33, picked from /version) and
@@ -207,6 +216,34 @@ describe('serve --revocation and --clock-skew', () => {
       const after = await kc.makeApiClient(k8s.AuthenticationV1Api).createTokenReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, audiences: payload(token).aud } } });
       expect(after.status?.error).toBe(INVALIDATED);
     } finally {
+      await s.stop();
+      cleanup(s.dir);
+    }
+  });
+
+  it('--revocation kubernetes with a satoken kubelet agent: kubectl delete waits for the agent to confirm', async () => {
+    const s = await startServer(['--revocation', 'kubernetes']);
+    let agent: ChildProcess | undefined;
+    try {
+      const env = kubectlEnv(s);
+      const kubectl = (args: string[], input?: string) => run('kubectl', args, env, input);
+      const nodeKubeconfig = join(s.dir, 'node-1.kubeconfig');
+      expect(run(process.execPath, [CLI, 'kubeconfig', '--user', 'system:node:node-1', '--group', 'system:nodes', '--out', nodeKubeconfig, '--keys-dir', join(s.dir, 'keys')], env).status).toBe(0);
+      const root = join(s.dir, 'kubelet');
+      let out = '';
+      agent = spawn(process.execPath, [CLI, 'kubelet', '--node', 'node-1', '--root', root, '--kubeconfig', nodeKubeconfig], { cwd: s.dir, env: { ...process.env, HOME: env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
+      agent.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      await until(() => out.includes('satoken kubelet ready: '), 'the agent\'s ready line');
+      expect(kubectl(['apply', '-f', '-'], 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {nodeName: node-1, serviceAccountName: app, containers: [{name: a, image: busybox}]}\n').status).toBe(0);
+      const uid = kubectl(['get', 'pod', 'web', '-o', 'jsonpath={.metadata.uid}']).stdout;
+      const volumes = join(root, 'pods', uid, 'volumes');
+      await until(() => existsSync(volumes), 'the pod\'s volumes');
+      // kubectl delete waits until the pod is gone: the agent tears the volumes down and confirms
+      expect(kubectl(['delete', 'pod', 'web', '--timeout=20s'])).toMatchObject({ status: 0, stdout: 'pod "web" deleted\n' });
+      expect(existsSync(volumes)).toBe(false);
+      expect(kubectl(['get', 'pod', 'web']).stderr).toBe('Error from server (NotFound): pods "web" not found\n');
+    } finally {
+      agent?.kill('SIGKILL');
       await s.stop();
       cleanup(s.dir);
     }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { controlPlaneOf, type Emulator } from '../../src/emulator.js';
 import { isStatusError } from '../../src/errors/index.js';
+import type { TokenFaultMatch } from '../../src/faults/token-fault.js';
 import { fixture, payloadOf } from '../helpers/emulator.js';
 
 /**
@@ -91,14 +92,14 @@ describe('review faults', () => {
     expect(f.object()?.status?.matched).toBe(5);
   });
 
-  it.each([
+  it.each<[string, TokenFaultMatch, boolean]>([
     ['namespace', { namespace: 'default' }, true],
     ['another namespace', { namespace: 'kube-system' }, false],
     ['service account', { serviceAccount: 'build-robot' }, true],
     ['another service account', { serviceAccount: 'other' }, false],
     ['an audience the review asks for', { audiences: ['vault', 'x'] }, true],
     ['no audience the review asks for', { audiences: ['x'] }, false],
-  ] as const)('match by %s', async (_n, match, applies) => {
+  ])('match by %s', async (_n, match, applies) => {
     await emu.faults.inject({ target: 'review', action: 'reject', match });
     expect((await emu.reviewToken(token, ['vault'])).error).toBe(applies ? INVALIDATED : undefined);
   });
