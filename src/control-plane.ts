@@ -48,13 +48,12 @@ import { TokenService } from './registry/token-service.js';
 import type { UserInfo } from './registry/types.js';
 import { MemoryStore } from './store/memory-store.js';
 import { FaultInjector } from './faults/fault-injector.js';
-import { faultStage } from './faults/fault-stage.js';
+import { type FaultStage, faultStage } from './faults/fault-stage.js';
 import { podGracefulDeletion } from './faults/graceful-deletion.js';
 import { issueFaults } from './faults/issue-faults.js';
 import type { RevocationMode } from './faults/revocation.js';
 import { reviewFaults } from './faults/review-faults.js';
 import { registerTokenFaultSchema } from './faults/token-fault-schema.js';
-import type { Step } from './api/step.js';
 import { registryTrustRules } from './identity/trust-rules.js';
 import { registerTrustSchemas } from './identity/trust-schemas.js';
 import { registryServiceAccounts } from './identity/webhooks/service-accounts.js';
@@ -135,7 +134,7 @@ interface ControlPlaneParts {
   logger: pino.Logger | undefined;
   workloadIdentity: WorkloadIdentity | undefined;
   audit: { auditor: Auditor; recorder: RequestRecorder | undefined };
-  faults: { injector: FaultInjector; stage: Step };
+  faults: { injector: FaultInjector; stage: FaultStage };
   revocation: RevocationMode;
 }
 
@@ -170,7 +169,7 @@ export class ControlPlane {
   /** the kinds' schemas bodies are decoded against; other modules register their kinds here */
   readonly schemas = new KindSchemas();
   /** the TokenFaults in force, and the pipeline stage that applies those of HTTP alone */
-  readonly faults: { readonly injector: FaultInjector; readonly stage: Step };
+  readonly faults: { readonly injector: FaultInjector; readonly stage: FaultStage };
   /** `immediate` or `kubernetes` (faults/revocation.ts) */
   readonly revocation: RevocationMode;
   private readonly staticTokens: Map<string, UserInfo>;

@@ -20,7 +20,7 @@ export type { AuditOptions } from './audit/audit-options.js';
 export type { AuditEvent, EventUser, Level as AuditLevel, ObjectReference, Policy as AuditPolicy, PolicyRule as AuditPolicyRule, ResponseStatus, Stage as AuditStage } from './audit/types.js';
 export type { IssuedToken } from './registry/token-request.js';
 export type { EmulatorFaults, FaultHandle } from './faults/faults-api.js';
-export type { FaultAction, FaultSpec, FaultTarget, TokenFault, TokenFaultMatch, TokenFaultSpec } from './faults/token-fault.js';
+export type { FaultAction, FaultSpec, FaultTarget, TokenFault, TokenFaultMatch, TokenFaultSpec } from './registry/kinds/token-fault.js';
 export type { RevocationMode } from './faults/revocation.js';
 export type {
   KubeObject,
@@ -45,4 +45,4 @@ export { MemoryStore } from './store/memory-store.js';
 export type { KeyValueStore } from './store/types.js';
 export { STS_PATH, DEFAULT_AZURE_TENANT_ID, type WorkloadIdentitySettings, type WorkloadIdentityCloud } from './identity/workload-identity.js';
 export type { TokenExchangeRecord, ExchangeObserver } from './identity/exchange-record.js';
-export type { AWSRole, AzureFederatedCredential } from './identity/trust-kinds.js';
+export type { AWSRole, AzureFederatedCredential } from './registry/kinds/trust.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type pino from 'pino';
 import { errors } from '../errors/index.js';
-import { contextReporter } from '../faults/fault-reporting.js';
+import { contextReporter } from './fault-annotations.js';
 import type { ClientCertificate, RequestAuthenticator } from '../auth/request-authenticator.js';
 import { requestContext } from './context.js';
 import type { Step } from './step.js';

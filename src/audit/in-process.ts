@@ -11,10 +11,10 @@ import type { ResourceInfo } from '../registry/kinds.js';
 import type { ObjectRegistry } from '../registry/object-registry.js';
 import type { TokenService } from '../registry/token-service.js';
 import type { UserInfo } from '../registry/types.js';
-import { EMULATED_KUBERNETES } from '../api/discovery/version.js';
+import { EMULATED_KUBERNETES } from '../version.js';
 import type { AuditRequest, Auditor } from './auditor.js';
 import { ANNOTATIONS } from './types.js';
-import { auditReporter } from '../faults/fault-reporting.js';
+import { FAULT_ANNOTATION, type FaultReporter } from '../registry/kinds/token-fault.js';
 
 /** The privileged loopback identity kube-apiserver uses for its own requests; the library acts as it. */
 export const LOOPBACK_USER: UserInfo = { username: 'system:apiserver', groups: ['system:authenticated', 'system:masters'] };
@@ -47,6 +47,16 @@ export function requestPath(r: InProcessRequest['resource'], namespace: string, 
 export function componentUserAgent(component: string, suffix = ''): string {
   const v = EMULATED_KUBERNETES;
   return `${component}/v${v.major}.${v.minor}.${v.patch} (${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}) kubernetes/satoken${suffix ? `/${suffix}` : ''}`;
+}
+
+/**
+ * The fault reporter of an in-process request (the library's and the kubelets' TokenRequests):
+ * the fault's name on its own audit event, when one is recorded.
+ * @example
+ * auditInProcess(auditor, request, (a) => tokens.issue(ns, name, body, user, auditReporter(a)));
+ */
+export function auditReporter(a: AuditRequest | undefined): FaultReporter | undefined {
+  return a ? (f) => a.annotate(FAULT_ANNOTATION, f.name) : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@
  * not authenticate is a 401 even when anonymous requests are allowed.
  */
 import type { UserInfo } from '../registry/types.js';
-import type { FaultReporter } from '../faults/fault-injector.js';
+import type { FaultReporter } from '../registry/applied-fault.js';
 import type { BearerTokenChain } from './authenticators/bearer-token-chain.js';
 
 export const ANONYMOUS: Required<UserInfo> = { username: 'system:anonymous', uid: '', groups: ['system:unauthenticated'], extra: {} };

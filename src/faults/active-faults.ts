@@ -2,8 +2,8 @@ import { kindInfo } from '../registry/kinds.js';
 import { TESTING_GROUP } from '../registry/kinds/testing.js';
 import type { ObjectRegistry, RegistryEvent } from '../registry/object-registry.js';
 import type { KubeObject } from '../registry/types.js';
-import { FAULT_TARGETS, type FaultAction, type FaultTarget, TARGET_ACTIONS, type TokenFault } from './token-fault.js';
-import { delayMs } from './token-fault-validation.js';
+import { FAULT_TARGETS, type FaultAction, type FaultTarget, TARGET_ACTIONS, type TokenFault } from '../registry/kinds/token-fault.js';
+import { delayMs } from '../registry/validation/token-fault.js';
 
 export const TOKEN_FAULTS = kindInfo('TokenFault', TESTING_GROUP)!;
 

@@ -4,23 +4,9 @@ import type { Counter } from '../metrics/exposition.js';
 import type { ObjectRegistry } from '../registry/object-registry.js';
 import { type ActiveFault, ActiveFaults, type FaultRequest, matches } from './active-faults.js';
 import { MatchCounter } from './match-counter.js';
-import type { FaultAction, FaultTarget } from './token-fault.js';
+import type { AppliedFault, FaultReporter, FaultTarget } from '../registry/kinds/token-fault.js';
 
-/** A fault that acted on a request: what the request's handling does with it, and who is told. */
-export interface AppliedFault {
-  readonly name: string;
-  readonly target: FaultTarget;
-  readonly action: FaultAction;
-  readonly reason: string | undefined;
-  readonly code: number;
-  readonly delayMs: number;
-}
-
-/**
- * Told of each fault that acts on a request: the HTTP layer annotates the request's audit event
- * (`testing.satoken.dev/fault: <name>`), an in-process request its own event.
- */
-export type FaultReporter = (fault: AppliedFault) => void;
+export type { AppliedFault, FaultReporter };
 
 export type FaultMetricLabels = 'fault' | 'action' | 'target';
 

@@ -4,7 +4,7 @@ import type { Step } from '../api/step.js';
 import type { ActiveFault } from './active-faults.js';
 import { faultError, waitFor } from './fault-actions.js';
 import type { FaultInjector } from './fault-injector.js';
-import { contextReporter } from './fault-reporting.js';
+import { contextReporter } from '../api/fault-annotations.js';
 
 export const JWKS_PATH = '/openid/v1/jwks';
 export const DISCOVERY_PATH = '/.well-known/openid-configuration';
@@ -13,6 +13,9 @@ const NO_REQUEST = { audiences: [] };
 
 /** A jwks reject empties the key set: it has nothing to act on in the discovery document. */
 const acceptsDiscovery = (f: ActiveFault) => f.action !== 'reject';
+
+/** The faults stage: a step of the request pipeline (api/step.ts). */
+export type FaultStage = Step;
 
 /**
  * The `faults` stage of the request pipeline (design.md: after authorization; api/pipeline.ts
@@ -27,7 +30,7 @@ const acceptsDiscovery = (f: ActiveFault) => f.action !== 'reject';
  * @example
  * pipeline({ ..., faults: faultStage(injector) });
  */
-export function faultStage(injector: FaultInjector): Step {
+export function faultStage(injector: FaultInjector): FaultStage {
   return (req, res, next) => {
     if (!injector.has('jwks') || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
     const ctx = requestContext(req);

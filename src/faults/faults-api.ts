@@ -6,7 +6,7 @@ import { decodeObject, type KindSchemas } from '../registry/schema/index.js';
 import type { KubeObject } from '../registry/types.js';
 import { TOKEN_FAULTS } from './active-faults.js';
 import type { FaultInjector } from './fault-injector.js';
-import type { FaultSpec, TokenFault } from './token-fault.js';
+import type { FaultSpec, TokenFault } from '../registry/kinds/token-fault.js';
 
 /** A fault injected through the library: how often it acted, and how to end it. */
 export interface FaultHandle {

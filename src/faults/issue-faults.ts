@@ -1,12 +1,7 @@
 import { errors } from '../errors/index.js';
 import { faultError, waitFor } from './fault-actions.js';
-import type { AppliedFault, FaultInjector, FaultReporter } from './fault-injector.js';
-
-/**
- * What TokenService.issue asks before it issues: nothing (undefined) or a promise that settles
- * when the request may go on; it throws (or rejects) the error the request ends with.
- */
-export type IssueFaultHook = (namespace: string, serviceAccount: string, body: unknown, report: FaultReporter | undefined) => void | Promise<void>;
+import type { IssueFaultHook } from '../registry/token-service.js';
+import type { AppliedFault, FaultInjector } from './fault-injector.js';
 
 /** The audiences a TokenRequest body asks for, read as the request would be (the API audiences when none are). */
 function requestedAudiences(body: unknown, apiAudiences: readonly string[]): readonly string[] {

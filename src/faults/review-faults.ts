@@ -4,7 +4,7 @@ import { readClaims } from '../tokens/presented-claims.js';
 import type { FaultRequest } from './active-faults.js';
 import { faultError, waitFor } from './fault-actions.js';
 import type { AppliedFault, FaultInjector } from './fault-injector.js';
-import { DEFAULT_REJECT_REASON, EXPIRED_ERROR } from './token-fault.js';
+import { DEFAULT_REJECT_REASON, EXPIRED_ERROR } from '../registry/kinds/token-fault.js';
 
 /**
  * The identity a presented service-account token claims, for matching (read, not verified: a

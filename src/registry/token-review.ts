@@ -1,9 +1,13 @@
 import { errors } from '../errors/index.js';
 import { checkTypeMeta } from './type-meta.js';
-import type { TokenReview, TokenReviewStatus, UserInfo } from './types.js';
+import type { TokenAuthResult, TokenReview, TokenReviewAuthenticator, TokenReviewStatus, UserInfo } from './types.js';
 import { sortedExtra } from './user-info.js';
-import type { BearerTokenChain, TokenAuthResult } from '../auth/authenticators/bearer-token-chain.js';
-import { faultAnnotator } from '../faults/fault-reporting.js';
+import { FAULT_ANNOTATION, type FaultReporter } from './kinds/token-fault.js';
+
+/** A fault reporter that hands the fault's name to `annotate` as `testing.satoken.dev/fault`. */
+function faultAnnotator(annotate: (annotations: Readonly<Record<string, string>>) => void): FaultReporter {
+  return (f) => annotate({ [FAULT_ANNOTATION]: f.name });
+}
 
 /**
  * The checks of a TokenReview's `spec` (a Bad Request for each, in kube-apiserver's words): the
@@ -22,7 +26,7 @@ export function validateTokenReviewSpec(spec: { token?: unknown; audiences?: unk
  * runs the chain with the requested audiences (or the API audiences), and renders the status in
  * Kubernetes' member order. `spec` is echoed unchanged.
  */
-export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAudiences: readonly string[], namespace?: string, annotate?: (annotations: Readonly<Record<string, string>>) => void): Promise<TokenReview> {
+export async function reviewToken(chain: TokenReviewAuthenticator, body: unknown, apiAudiences: readonly string[], namespace?: string, annotate?: (annotations: Readonly<Record<string, string>>) => void): Promise<TokenReview> {
   if (namespace) throw errors.badRequest(`namespace is not allowed on this type: ${namespace}`);
   checkTypeMeta(body, 'TokenReview', 'authentication.k8s.io/v1');
   const b = body as Partial<TokenReview>;
@@ -46,7 +50,7 @@ export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAud
  * `annotate` receives the audit annotations the review produced (a stale token's, a TokenFault's
  * name), which kube-apiserver adds to the TokenReview request's own audit event.
  */
-export function tokenReviewStatus(chain: BearerTokenChain, token: string, audiences: readonly string[] | null | undefined, apiAudiences: readonly string[], annotate?: (annotations: Readonly<Record<string, string>>) => void): Promise<TokenReviewStatus> {
+export function tokenReviewStatus(chain: TokenReviewAuthenticator, token: string, audiences: readonly string[] | null | undefined, apiAudiences: readonly string[], annotate?: (annotations: Readonly<Record<string, string>>) => void): Promise<TokenReviewStatus> {
   const auds = audiences && audiences.length ? audiences : apiAudiences;
   try {
     const r = chain.answer(token, auds, annotate && faultAnnotator(annotate));

@@ -1,3 +1,4 @@
+import type { FaultReporter } from './applied-fault.js';
 /**
  * The Kubernetes object shapes satoken stores and serves (JSON field names as the API uses them).
  * Only the fields satoken reads are typed; every object keeps whatever else a client sent.
@@ -169,6 +170,24 @@ export interface TokenReviewStatus {
   user: UserInfo;
   audiences?: string[];
   error?: string;
+}
+
+/**
+ * An authenticator's answer (apiserver's `authenticator.Response`): a user (with the audiences it
+ * was accepted for, and audit annotations the request should carry, such as a stale token's), or
+ * an error. Declared here, below auth/, because the TokenReview storage renders it.
+ */
+export type TokenAuthResult = { user: UserInfo; audiences: string[]; annotations?: Readonly<Record<string, string>> } | { error: string };
+
+/**
+ * What the TokenReview storage asks of authentication: the request chain's bearer-token union
+ * (auth/authenticators/bearer-token-chain.ts) answers it. registry/ depends on this shape, not on
+ * auth/ (src/ARCHITECTURE.md), as Kubernetes' registry depends on the `authenticator.Request`
+ * interface rather than on the authenticators.
+ */
+export interface TokenReviewAuthenticator {
+  /** `report` hears of a TokenFault that acted on this token (its name goes into the audit annotations) */
+  answer(token: string, audiences?: readonly string[], report?: FaultReporter): TokenAuthResult | Promise<TokenAuthResult>;
 }
 
 export interface TokenReview {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { controlPlaneOf, type Emulator } from '../../src/emulator.js';
 import { isStatusError } from '../../src/errors/index.js';
-import type { TokenFaultMatch } from '../../src/faults/token-fault.js';
+import type { TokenFaultMatch } from '../../src/registry/kinds/token-fault.js';
 import { fixture, payloadOf } from '../helpers/emulator.js';
 
 /**

@@ -4,7 +4,7 @@ import { faultError } from '../../src/faults/fault-actions.js';
 import { parseClockSkew } from '../../src/faults/clock-skew.js';
 import { podGracefulDeletion } from '../../src/faults/graceful-deletion.js';
 import { parseRevocationMode } from '../../src/faults/revocation.js';
-import { FAULT_STRATEGIES, validateTokenFault, validateTokenFaultStatus } from '../../src/faults/token-fault-validation.js';
+import { FAULT_STRATEGIES, validateTokenFault, validateTokenFaultStatus } from '../../src/registry/validation/token-fault.js';
 import { kindInfo } from '../../src/registry/kinds.js';
 import type { KubeObject } from '../../src/registry/types.js';
 

@@ -6,7 +6,7 @@ import { sortedExtra } from '../../registry/user-info.js';
 import type { Attributes, Authorizer, RuleResolver } from '../../auth/authorizer/index.js';
 import { requestBody, requestObject } from '../body.js';
 import { requestContext, userOf } from '../context.js';
-import { contextAnnotator } from '../../faults/fault-reporting.js';
+import { contextAnnotator } from '../fault-annotations.js';
 import { sendJson } from '../respond.js';
 
 const AUTHZ = 'authorization.k8s.io/v1';

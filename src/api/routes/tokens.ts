@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { TokenService } from '../../registry/token-service.js';
 import { requestObject } from '../body.js';
 import { requestContext } from '../context.js';
-import { contextReporter } from '../../faults/fault-reporting.js';
+import { contextReporter } from '../fault-annotations.js';
 import { addWarnings, sendJson } from '../respond.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { FaultReporter } from '../../faults/fault-injector.js';
-import type { UserInfo } from '../../registry/types.js';
+import type { FaultReporter } from '../../registry/kinds/token-fault.js';
+import type { TokenAuthResult } from '../../registry/types.js';
 import { aggregateMessage } from '../../util/go-format.js';
 import { decodeJws, type DecodedJws } from '../../tokens/jws.js';
 import { sha256 } from '../../util/sha256.js';
@@ -32,11 +32,7 @@ export class PresentedToken {
  */
 export type TokenAuthenticator = (token: PresentedToken, audiences: readonly string[] | undefined) => TokenAuthResult | undefined | Promise<TokenAuthResult | undefined>;
 
-/**
- * An authenticator's answer: a user (with the audiences it was accepted for, and audit
- * annotations the request should carry, such as a stale token's), or an error.
- */
-export type TokenAuthResult = { user: UserInfo; audiences: string[]; annotations?: Readonly<Record<string, string>> } | { error: string };
+export type { TokenAuthResult };
 
 /**
  * What a chain may put in front of its authenticators (faults/review-faults.ts: TokenFaults of

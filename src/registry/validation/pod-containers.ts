@@ -1,7 +1,7 @@
 import { type FieldError, duplicate, forbidden, invalid, notSupported, required } from '../../errors/index.js';
 import { notFound } from './go-syntax.js';
 import { validateLabelName } from './label-selector.js';
-import { dns1123Label, dns1123Subdomain, maskTrailingDash, qualifiedName } from './names.js';
+import { dns1123Label, dns1123Subdomain, maskTrailingDash, qualifiedName } from '../../util/name-validation.js';
 import { validateLocalDescendingPath, validateObjectFieldSelector, validatePullPolicy, validateResourceFieldSelector } from './pod-volumes.js';
 import { QUANTITY_FORMAT_ERROR, cmpQuantity, isNegative, isWhole, parseQuantity, quantityString } from './quantity.js';
 import { type Fields, type Obj } from './typed-fields.js';

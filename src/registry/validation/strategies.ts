@@ -1,13 +1,13 @@
 import { FieldError, invalid, required, forbidden } from '../../errors/index.js';
 import type { ClusterRole, ConfigMap, Namespace, Role, RoleBinding, Secret } from '../types.js';
-import { dns1123Label, dns1123Subdomain, pathSegmentName } from './names.js';
+import { dns1123Label, dns1123Subdomain, pathSegmentName } from '../../util/name-validation.js';
 import { podStrategy } from './pod-strategy.js';
 import type { Strategy } from './strategy.js';
 import { WORKLOAD_STRATEGIES } from './workloads-strategy.js';
-import { TRUST_STRATEGIES } from '../../identity/trust-kinds.js';
+import { TRUST_STRATEGIES } from '../kinds/trust.js';
 import { validateBinding, validateBindingUpdate, validateRules } from './rbac.js';
 import { KIND_STRATEGIES } from './kind-strategies.js';
-import { FAULT_STRATEGIES } from '../../faults/token-fault-validation.js';
+import { FAULT_STRATEGIES } from './token-fault.js';
 
 export type { Strategy } from './strategy.js';
 

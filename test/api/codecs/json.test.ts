@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GO_MAX_NESTING_DEPTH, GoNumber, duplicateKeysOf, parseJson } from '../../../src/api/codecs/json.js';
+import { GO_MAX_NESTING_DEPTH, GoNumber, duplicateKeysOf, parseJson } from '../../../src/util/go-json-parse.js';
 
 const fails = (text: string) => {
   try {

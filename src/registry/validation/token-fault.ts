@@ -1,14 +1,14 @@
-import { type FieldError, FieldError as FieldErrorClass, forbidden, invalid, notSupported, required } from '../errors/index.js';
-import type { KubeObject } from '../registry/types.js';
-import { tooLongDetail } from '../registry/validation/common.js';
-import { dns1123Label, dns1123Subdomain } from '../registry/validation/names.js';
-import type { Strategy } from '../registry/validation/strategy.js';
-import { Fields } from '../registry/validation/typed-fields.js';
-import { parseGoDuration } from '../util/go-duration.js';
-import { ERROR_CODES, FAULT_ACTIONS, FAULT_TARGETS, type FaultAction, type FaultTarget, MAX_DELAY_MS, TARGET_ACTIONS } from './token-fault.js';
+import { type FieldError, FieldError as FieldErrorClass, forbidden, invalid, notSupported, required } from '../../errors/index.js';
+import type { KubeObject } from '../types.js';
+import { tooLongDetail } from './common.js';
+import { dns1123Label, dns1123Subdomain } from '../../util/name-validation.js';
+import type { Strategy } from './strategy.js';
+import { Fields } from './typed-fields.js';
+import { parseGoDuration } from '../../util/go-duration.js';
+import { ERROR_CODES, FAULT_ACTIONS, FAULT_TARGETS, type FaultAction, type FaultTarget, MAX_DELAY_MS, TARGET_ACTIONS } from '../kinds/token-fault.js';
 
 /**
- * TokenFault's validation, one rule per line of the kind's contract (token-fault.ts), in
+ * TokenFault's validation, one rule per line of the kind's contract (registry/kinds/token-fault.ts), in
  * Kubernetes' field-error words so that kubectl prints them as it prints any 422:
  * - `spec.target` and `spec.action` required, each one of its values, the action one the target supports;
  * - `spec.match`: namespace a DNS-1123 label, serviceAccount a DNS-1123 subdomain, audiences

@@ -1,7 +1,6 @@
-import type { RequestContext } from '../api/context.js';
-import type { AuditRequest } from '../audit/auditor.js';
-import type { FaultReporter } from './fault-injector.js';
-import { FAULT_ANNOTATION } from './token-fault.js';
+import type { FaultReporter } from '../registry/kinds/token-fault.js';
+import { FAULT_ANNOTATION } from '../registry/kinds/token-fault.js';
+import type { RequestContext } from './context.js';
 
 /** Receives audit annotations (the TokenReview's `annotate`). */
 export type Annotate = (annotations: Readonly<Record<string, string>>) => void;
@@ -24,7 +23,7 @@ function addToContext(ctx: RequestContext, annotations: Readonly<Record<string, 
 }
 
 /**
- * The reporter of an HTTP request: the fault's name goes into the request context's audit
+ * The fault reporter of an HTTP request: the fault's name goes into the request context's audit
  * annotations (`testing.satoken.dev/fault`), which the audit filters put on the request's
  * events, the 401 of a failed authentication and the public discovery paths' included.
  * @example
@@ -42,23 +41,4 @@ export function contextReporter(ctx: RequestContext): FaultReporter {
  */
 export function contextAnnotator(ctx: RequestContext): Annotate {
   return (a) => addToContext(ctx, a);
-}
-
-/**
- * A fault reporter that hands the fault's name to `annotate` as `testing.satoken.dev/fault`.
- * @example
- * chain.answer(token, audiences, faultAnnotator(annotate));
- */
-export function faultAnnotator(annotate: Annotate): FaultReporter {
-  return (f) => annotate({ [FAULT_ANNOTATION]: f.name });
-}
-
-/**
- * The reporter of an in-process request (the library's and the kubelets' TokenRequests): its
- * own audit event, when one is recorded.
- * @example
- * auditInProcess(auditor, request, (a) => tokens.issue(ns, name, body, user, auditReporter(a)));
- */
-export function auditReporter(a: AuditRequest | undefined): FaultReporter | undefined {
-  return a ? (f) => a.annotate(FAULT_ANNOTATION, f.name) : undefined;
 }

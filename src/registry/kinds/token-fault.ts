@@ -1,4 +1,7 @@
-import type { KubeObject } from '../registry/types.js';
+import type { KubeObject } from '../types.js';
+import { FAULT_ACTIONS, FAULT_ANNOTATION, FAULT_TARGETS, type AppliedFault, type FaultAction, type FaultReporter, type FaultTarget } from '../applied-fault.js';
+
+export { FAULT_ACTIONS, FAULT_ANNOTATION, FAULT_TARGETS, type AppliedFault, type FaultAction, type FaultReporter, type FaultTarget };
 
 /**
  * The TokenFault kind (testing.satoken.dev/v1alpha1, cluster-scoped): a fault a test asks for,
@@ -44,11 +47,7 @@ export interface TokenFaultMatch {
   credentialId?: string;
 }
 
-export const FAULT_TARGETS = ['review', 'issue', 'jwks'] as const;
-export type FaultTarget = (typeof FAULT_TARGETS)[number];
 
-export const FAULT_ACTIONS = ['reject', 'error', 'delay', 'expire'] as const;
-export type FaultAction = (typeof FAULT_ACTIONS)[number];
 
 /** The actions each target supports (expire is a property of tokens, so of reviews only). */
 export const TARGET_ACTIONS: Readonly<Record<FaultTarget, readonly FaultAction[]>> = {
@@ -57,8 +56,6 @@ export const TARGET_ACTIONS: Readonly<Record<FaultTarget, readonly FaultAction[]
   jwks: ['reject', 'error', 'delay'],
 };
 
-/** The audit annotation on every event a fault changed; several faults are joined with commas. */
-export const FAULT_ANNOTATION = 'testing.satoken.dev/fault';
 
 /** The HTTP codes `error` may answer, each with the Kubernetes reason its Status carries. */
 export const ERROR_CODES = [400, 401, 403, 404, 409, 429, 500, 503, 504] as const;
