@@ -176,6 +176,38 @@ describe('issue faults', () => {
   });
 });
 
+describe('jwks faults (the emulator listening, as a relying party fetches the keys)', () => {
+  async function fetchKeys(fault: object | undefined, advanceMs = 0): Promise<{ status: number; body: { keys?: unknown[]; code?: number; reason?: string } }> {
+    const srv = await emu.listen({ https: false });
+    try {
+      if (fault) await emu.faults.inject(fault as never);
+      let answered = false;
+      const res = fetch(srv.jwksUri, { headers: { Authorization: `Bearer ${srv.adminToken}` } }).then((r) => ((answered = true), r));
+      if (advanceMs) {
+        await new Promise((r) => setTimeout(r, 100));
+        await emu.clock.advance(advanceMs - 1);
+        expect(answered).toBe(false);
+        await emu.clock.advance(1);
+      }
+      const r = await res;
+      return { status: r.status, body: (await r.json()) as never };
+    } finally {
+      await srv.close();
+    }
+  }
+
+  it.each([
+    ['no fault: the keys', undefined, 0, 200, (b: { keys?: unknown[] }) => expect(b.keys!.length).toBeGreaterThan(0)],
+    ['reject: a key set with no keys', { target: 'jwks', action: 'reject' }, 0, 200, (b: { keys?: unknown[] }) => expect(b).toEqual({ keys: [] })],
+    ['error: the code and a Status', { target: 'jwks', action: 'error', code: 503 }, 0, 503, (b: { code?: number; reason?: string }) => expect(b).toMatchObject({ kind: 'Status', code: 503, reason: 'ServiceUnavailable' })],
+    ['delay: the keys, after the delay', { target: 'jwks', action: 'delay', delay: '5s' }, 5000, 200, (b: { keys?: unknown[] }) => expect(b.keys!.length).toBeGreaterThan(0)],
+  ] as const)('%s', async (_n, fault, advanceMs, status, check) => {
+    const r = await fetchKeys(fault, advanceMs);
+    expect(r.status).toBe(status);
+    check(r.body as never);
+  });
+});
+
 describe('what a fault leaves behind', () => {
   it('the recorder annotates the TokenRequest it changed with the fault\'s name', async () => {
     await emu.faults.inject({ name: 'slow-issue', target: 'issue', action: 'delay', delay: '1s' });
