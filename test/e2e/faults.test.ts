@@ -187,6 +187,10 @@ describe('serve --revocation and --clock-skew', () => {
       const skew = run(process.execPath, [CLI, 'serve', '--secure-port', '0', '--data-dir', join(dir, 'd'), '--keys-dir', join(dir, 'k'), '--clock-skew', 'soon'], {});
       expect(skew.status).not.toBe(0);
       expect(skew.stderr.trim().split('\n')).toEqual(['error: invalid argument "soon" for "--clock-skew" flag: time: invalid duration "soon"']);
+      const far = run(process.execPath, [CLI, 'serve', '--secure-port', '0', '--data-dir', join(dir, 'd'), '--keys-dir', join(dir, 'k'), '--clock-skew=-25h'], {});
+      expect(far.stderr).toBe('error: invalid argument "-25h" for "--clock-skew" flag: must be within 24h0m0s either way, got -25h\n');
+      // refused before anything was written
+      expect(existsSync(join(dir, 'k'))).toBe(false);
       const mode = run(process.execPath, [CLI, 'serve', '--secure-port', '0', '--data-dir', join(dir, 'd'), '--keys-dir', join(dir, 'k'), '--revocation', 'later'], {});
       expect(mode.status).not.toBe(0);
       expect(mode.stderr).toContain("error: option '--revocation <mode>' argument 'later' is invalid. Allowed choices are immediate, kubernetes.");
