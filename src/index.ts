@@ -23,6 +23,9 @@ export type { ReloadCheckResult, ReloadCheckFailure, FailureKind as ReloadCheckF
 export type { WrittenToken } from './reload-check/volume-set.js';
 export type { AuditEvent, EventUser, Level as AuditLevel, ObjectReference, Policy as AuditPolicy, PolicyRule as AuditPolicyRule, ResponseStatus, Stage as AuditStage } from './audit/types.js';
 export type { IssuedToken } from './registry/token-request.js';
+export type { EmulatorFaults, FaultHandle } from './faults/faults-api.js';
+export type { FaultAction, FaultSpec, FaultTarget, TokenFault, TokenFaultMatch, TokenFaultSpec } from './registry/kinds/token-fault.js';
+export type { RevocationMode } from './faults/revocation.js';
 export type {
   KubeObject,
   ObjectMeta,

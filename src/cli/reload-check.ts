@@ -13,7 +13,7 @@ import { goDurationText, renderResult } from '../reload-check/render.js';
 import { type CheckProgress, runReloadCheck } from '../reload-check/run-check.js';
 import { connectionOptions, resolveConnection, type ConnectionFlags } from './connection.js';
 import { CliError } from './create-token.js';
-import { parseGoDuration } from './go-duration.js';
+import { parseGoDuration } from '../util/go-duration.js';
 import { terminalProgress } from './progress.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
