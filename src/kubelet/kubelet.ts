@@ -1,14 +1,29 @@
 import type pino from 'pino';
 import type { Clock } from '../clock/index.js';
-import type { ConfigMap, Pod, Secret, TokenRequest } from '../registry/types.js';
+import type { ConfigMap, KubeObject, Node, Pod, Secret, TokenRequest } from '../registry/types.js';
+import { NodeHeartbeat } from './node-heartbeat.js';
+import { PodLifecycle } from './pod-lifecycle.js';
+import { internalIP } from './node-status.js';
 import { TokenManager } from './token-manager.js';
 import { PodVolumeManager } from './volume-manager.js';
 import type { PodVolumeEvents } from './volume-manager-options.js';
 
 /** What a kubelet asks of the API server, as `system:node:<name>`. */
 export interface KubeletApi {
-  /** registers (creates if missing) the Node object */
-  registerNode(nodeName: string): Promise<void>;
+  /** creates the Node (`POST /api/v1/nodes`); an existing one is a StatusError with reason AlreadyExists */
+  registerNode(node: Node): Promise<Node>;
+  /** the Node, or undefined when there is none */
+  getNode(name: string): Promise<Node | undefined>;
+  /** writes the Node's status (`PUT nodes/<name>/status`, preconditioned on its resourceVersion) */
+  updateNodeStatus(node: Node): Promise<Node>;
+  /** the node's Lease in kube-node-lease, or undefined */
+  getLease(name: string): Promise<KubeObject | undefined>;
+  createLease(lease: KubeObject): Promise<KubeObject>;
+  updateLease(lease: KubeObject): Promise<KubeObject>;
+  /** a pod, or undefined when there is none */
+  getPod(namespace: string, name: string): Promise<Pod | undefined>;
+  /** writes a pod's status (`PUT pods/<name>/status`, preconditioned on its resourceVersion) */
+  updatePodStatus(pod: Pod): Promise<Pod>;
   getToken(namespace: string, serviceAccountName: string, tr: TokenRequest): Promise<TokenRequest>;
   getConfigMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
   getSecret(namespace: string, name: string): Promise<Secret | undefined>;
@@ -43,14 +58,24 @@ export interface KubeletOptions {
   api: KubeletApi;
   logger?: pino.Logger;
   random?: () => number;
+  /** the node's InternalIP and the pods' hostIP (default 127.0.0.1) */
+  internalIP?: string;
+  /** `--node-lease-duration-seconds` (default 40; the Lease is renewed every quarter of it) */
+  leaseDurationSeconds?: number;
+  /** `nodeStatusUpdateFrequency` in ms (default 10 s) */
+  statusUpdateFrequencyMs?: number;
+  /** `nodeStatusReportFrequency` in ms (default 5 min) */
+  statusReportFrequencyMs?: number;
 }
 
 /**
- * A kubelet reduced to its token duties: it registers its Node, follows the pods bound to it,
- * sets up their projected volumes (token, ca.crt, namespace and any other projection) under
- * `<rootDir>/pods/<uid>/volumes/kubernetes.io~projected/<volume>/`, rotates tokens by the
- * kubelet's rules, and on pod deletion removes the files and forgets the tokens. The same code
- * runs in the library (on the emulator's clock) and as the `satoken kubelet` agent.
+ * A kubelet with an emulated container runtime: it registers its Node and keeps its status
+ * (Ready, heartbeats) and its Lease in kube-node-lease fresh (node-heartbeat.ts), follows the
+ * pods bound to it, sets up their projected volumes (token, ca.crt, namespace and any other
+ * projection) under `<rootDir>/pods/<uid>/volumes/kubernetes.io~projected/<volume>/`, reports
+ * each pod Running once its volumes are set up (pod-lifecycle.ts), rotates tokens by the
+ * kubelet's rules, and on pod deletion or completion removes the files and forgets the tokens.
+ * The same code runs in the library (on the emulator's clock) and as the `satoken kubelet` agent.
  * @example
  * const kubelet = await emu.startKubelet({ nodeName: 'node-1', rootDir: '/tmp/kubelet' });
  * kubelet.on('rotated', (e) => console.log(e.path, e.expirationTimestamp));
@@ -58,10 +83,34 @@ export interface KubeletOptions {
 export class Kubelet implements KubeletAgent {
   readonly tokens: TokenManager;
   readonly volumes: PodVolumeManager;
+  readonly heartbeat: NodeHeartbeat;
+  readonly pods: PodLifecycle;
   private stopWatch: (() => void) | undefined;
   private readonly pending = new Set<Promise<void>>();
+  /** the latest object of each pod followed, by uid */
+  private readonly latest = new Map<string, Pod>();
 
   constructor(private readonly o: KubeletOptions) {
+    const id = { nodeName: o.nodeName, ...(o.internalIP ? { internalIP: o.internalIP } : {}) };
+    this.heartbeat = new NodeHeartbeat({
+      id,
+      clock: o.clock,
+      api: o.api,
+      ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.leaseDurationSeconds !== undefined ? { leaseDurationSeconds: o.leaseDurationSeconds } : {}),
+      ...(o.statusUpdateFrequencyMs !== undefined ? { statusUpdateFrequencyMs: o.statusUpdateFrequencyMs } : {}),
+      ...(o.statusReportFrequencyMs !== undefined ? { statusReportFrequencyMs: o.statusReportFrequencyMs } : {}),
+    });
+    this.pods = new PodLifecycle({
+      nodeName: o.nodeName,
+      hostIP: internalIP(id),
+      clock: o.clock,
+      api: o.api,
+      ...(o.logger ? { logger: o.logger } : {}),
+      onTerminated: (uid) => {
+        if (this.volumes.tracks(uid)) this.track(this.volumes.removePod(uid));
+      },
+    });
     this.tokens = new TokenManager({ getToken: (ns, name, tr) => o.api.getToken(ns, name, tr), clock: o.clock, ...(o.random ? { random: o.random } : {}), ...(o.logger ? { logger: o.logger } : {}) });
     this.volumes = new PodVolumeManager({
       rootDir: o.rootDir,
@@ -83,13 +132,35 @@ export class Kubelet implements KubeletAgent {
   }
 
   async start(): Promise<void> {
-    await this.o.api.registerNode(this.o.nodeName);
+    await this.heartbeat.register();
+    this.heartbeat.start();
+    this.volumes.on('synced', (e) => {
+      const pod = this.latest.get(e.podUid);
+      if (pod) this.track(this.pods.sync(pod, e.ready));
+    });
     this.stopWatch = await this.o.api.watchPods(this.o.nodeName, {
-      added: (pod) => this.track(this.volumes.addPod(pod)),
-      modified: (pod) => this.track(this.volumes.updatePod(pod)),
-      deleted: (pod) => this.track(this.volumes.removePod(pod.metadata.uid ?? '')),
+      added: (pod) => this.follow(pod),
+      modified: (pod) => this.follow(pod),
+      deleted: (pod) => {
+        const uid = pod.metadata.uid ?? '';
+        this.latest.delete(uid);
+        this.pods.forget(uid);
+        this.track(this.volumes.removePod(uid));
+      },
     });
     await this.idle();
+  }
+
+  /** A pod added or changed: its volumes set up (their sync reports its status), or, once it finished, its status kept. */
+  private follow(pod: Pod): void {
+    const uid = pod.metadata.uid ?? '';
+    this.latest.set(uid, pod);
+    const phase = (pod.status as { phase?: string } | undefined)?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      this.track(this.pods.sync(pod, false));
+      return;
+    }
+    this.track(this.volumes.updatePod(pod));
   }
 
   /** Subscribes to volume events (mounted, rotated, error, removed); returns the unsubscribe function. */
@@ -104,11 +175,16 @@ export class Kubelet implements KubeletAgent {
 
   /** Resolves when every pod event seen so far has been handled. */
   async idle(): Promise<void> {
-    while (this.pending.size) await Promise.allSettled([...this.pending]);
-    await this.volumes.idle();
+    do {
+      while (this.pending.size) await Promise.allSettled([...this.pending]);
+      await this.volumes.idle();
+      await this.heartbeat.idle();
+    } while (this.pending.size);
   }
 
   stop(): void {
+    this.heartbeat.stop();
+    this.pods.stop();
     this.stopWatch?.();
     this.volumes.stop();
     this.tokens.stop();
