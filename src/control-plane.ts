@@ -19,7 +19,8 @@ import type { RequestRecorder } from './audit/recorder.js';
 import { KindSchemas } from './registry/schema/index.js';
 import { type Clock, ManualClock, RealClock } from './clock/index.js';
 import { buildAuthorizer, ensureBootstrapPolicy } from './auth/access-control.js';
-import { nodeRestrictionForTokens } from './auth/admission/node-restriction.js';
+import { nodeRestriction } from './auth/admission/node-restriction.js';
+import { registryNodeRestrictionDeps } from './auth/admission/node-restriction-registry.js';
 import { rbacEscalationAdmission } from './auth/admission/rbac-escalation.js';
 import { serviceAccountAdmission } from './auth/admission/service-account.js';
 import type { Authorizer, RuleResolver } from './auth/authorizer/index.js';
@@ -43,8 +44,12 @@ import { kindInfo } from './registry/kinds.js';
 import { ObjectRegistry } from './registry/object-registry.js';
 import { registryGetter } from './registry/object-getter.js';
 import { TokenService } from './registry/token-service.js';
-import type { TokenRequest, UserInfo } from './registry/types.js';
+import type { UserInfo } from './registry/types.js';
 import { MemoryStore } from './store/memory-store.js';
+import { registryTrustRules } from './identity/trust-rules.js';
+import { registerTrustSchemas } from './identity/trust-schemas.js';
+import { registryServiceAccounts } from './identity/webhooks/service-accounts.js';
+import { workloadIdentity, type WorkloadIdentity, type WorkloadIdentitySettings } from './identity/workload-identity.js';
 import type { KeyValueStore } from './store/types.js';
 import type { SigningMode } from './tokens/signer.js';
 
@@ -97,6 +102,8 @@ export interface ControlPlaneOptions {
   authorization?: AuthorizationOptions;
   /** admission plugins installed after ServiceAccount and NodeRestriction, before RBAC escalation */
   admissionPlugins?: (objects: ObjectRegistry) => AdmissionPlugin[];
+  /** cloud workload identity (`--workload-identity`): the EKS and Azure webhooks and their token exchanges */
+  workloadIdentity?: WorkloadIdentitySettings;
   /** audit policy, log and recorder (default: the recorder alone, src/audit/recorder.ts) */
   audit?: AuditOptions;
 }
@@ -115,6 +122,7 @@ interface ControlPlaneParts {
   legacyUsage: LegacyTokenUsageRecorder;
   metrics: TokenMetrics;
   logger: pino.Logger | undefined;
+  workloadIdentity: WorkloadIdentity | undefined;
   audit: { auditor: Auditor; recorder: RequestRecorder | undefined };
 }
 
@@ -142,6 +150,8 @@ export class ControlPlane {
   readonly ruleResolver: RuleResolver;
   readonly admission: AdmissionChain;
   readonly logger: pino.Logger | undefined;
+  /** the clouds' webhooks (installed) and endpoints (for the API server), when asked for */
+  readonly workloadIdentity: WorkloadIdentity | undefined;
   /** the auditor every request (HTTP and in-process) reports to, and the recorder among its sinks */
   readonly audit: { auditor: Auditor; recorder: RequestRecorder | undefined };
   /** the kinds' schemas bodies are decoded against; other modules register their kinds here */
@@ -158,6 +168,7 @@ export class ControlPlane {
     this.ruleResolver = p.ruleResolver;
     this.admission = p.admission;
     this.logger = p.logger;
+    this.workloadIdentity = p.workloadIdentity;
     this.staticTokens = p.staticTokens;
     this.authentication = p.authentication;
     this.legacyUsage = p.legacyUsage;
@@ -228,17 +239,23 @@ export class ControlPlane {
       ...(authz.webhookAuthorizedTtlMs !== undefined ? { webhookAuthorizedTtlMs: authz.webhookAuthorizedTtlMs } : {}),
       ...(authz.webhookUnauthorizedTtlMs !== undefined ? { webhookUnauthorizedTtlMs: authz.webhookUnauthorizedTtlMs } : {}),
     });
+    const identity = o.workloadIdentity?.clouds.length
+      ? workloadIdentity({ ...o.workloadIdentity, serviceAccounts: registryServiceAccounts(objects), trust: registryTrustRules(objects), clock, ...(o.logger ? { logger: o.logger } : {}) })
+      : undefined;
     admission.install([
       serviceAccountAdmission(objects),
-      tokenNodeRestriction(objects),
+      nodeRestriction({ ...registryNodeRestrictionDeps(objects), authorizer }),
       priorityAdmission(),
       defaultTolerationSecondsAdmission(),
       ...(o.admissionPlugins?.(objects) ?? []),
+      // mutating webhooks, after the built-in plugins (as MutatingAdmissionWebhook comes after them)
+      ...(identity?.admissionPlugins ?? []),
       rbacEscalationAdmission({ authorizer, registry: objects }),
     ]);
 
     const audit = buildAuditor(o.audit ?? {}, { clock, ...(o.logger ? { onError: (m: string) => o.logger!.error(m) } : {}) });
-    const cp = new ControlPlane({ clock, objects, bindings, keys, tokens, authorizer, ruleResolver, admission, staticTokens, authentication, legacyUsage, metrics, logger: o.logger, audit: { auditor: audit.auditor, recorder: audit.recorder } });
+    const cp = new ControlPlane({ clock, objects, bindings, keys, tokens, authorizer, ruleResolver, admission, staticTokens, authentication, legacyUsage, metrics, logger: o.logger, workloadIdentity: identity, audit: { auditor: audit.auditor, recorder: audit.recorder } });
+    registerTrustSchemas(cp.schemas);
     if (o.controllers !== false) cp.buildControllers(o);
     if (clock instanceof ManualClock) cp.unhook = clock.addIdleHook(() => cp.idle());
     if (o.controllers !== 'manual') cp.startControllers();
@@ -334,16 +351,4 @@ async function createIfMissing(objects: ObjectRegistry, kind: string, name: stri
   } catch (e) {
     if (!(isStatusError(e) && e.reason === 'AlreadyExists')) throw e; // another replica made it
   }
-}
-
-/** NodeRestriction's token rules as an admission plugin on `serviceaccounts/token`. */
-function tokenNodeRestriction(objects: ObjectRegistry): AdmissionPlugin {
-  const check = nodeRestrictionForTokens(objects);
-  return {
-    name: 'NodeRestriction',
-    validate(a) {
-      if (a.operation !== 'CREATE' || a.resource.resource !== 'serviceaccounts' || a.subresource !== 'token') return;
-      return check({ namespace: a.namespace, serviceAccountName: a.name, request: a.object as unknown as TokenRequest, user: a.user });
-    },
-  };
 }

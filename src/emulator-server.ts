@@ -40,6 +40,7 @@ export async function listen(cp: ControlPlane, opts: ListenOptions = {}): Promis
   const api = buildApiServer(cp, {
     externalAddress: () => address,
     jwksUri: () => (https ? undefined : `http://${address}/openid/v1/jwks`),
+    ...(cp.workloadIdentity ? { publicEndpoints: [cp.workloadIdentity.endpoint] } : {}),
   });
   let caCert: string | undefined;
   let tls: { key: string; cert: string; ca: string[] } | undefined;
@@ -52,6 +53,7 @@ export async function listen(cp: ControlPlane, opts: ListenOptions = {}): Promis
   const { server, port } = await api.listen(opts.port ?? 0, '127.0.0.1', tls);
   address = `127.0.0.1:${port}`;
   const url = `${https ? 'https' : 'http'}://${address}`;
+  cp.workloadIdentity?.serveAt(url, caCert ? [caCert] : []);
   return {
     url,
     jwksUri: `${url}/openid/v1/jwks`,

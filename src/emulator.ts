@@ -18,6 +18,7 @@ import { registryKubeletApi } from './kubelet/registry-api.js';
 import type { KeyValueStore } from './store/types.js';
 import type { StaleTokenObserver } from './auth/authenticators/bound-validator.js';
 import type { SigningMode } from './tokens/signer.js';
+import type { WorkloadIdentitySettings } from './identity/workload-identity.js';
 
 export { DEFAULT_ISSUER };
 
@@ -68,6 +69,12 @@ export interface EmulatorOptions {
    * carry a user
    */
   authorization?: AuthorizationOptions;
+  /**
+   * cloud workload identity, as `serve --workload-identity=aws,azure`: the EKS and Azure pod
+   * webhooks (admission), and STS and Entra endpoints on {@link Emulator.listen}'s server, which
+   * exchange tokens against the AWSRole and AzureFederatedCredential objects
+   */
+  workloadIdentity?: WorkloadIdentitySettings;
   /**
    * What is recorded: by default the request recorder keeps the last 10,000 requests (HTTP
    * requests to {@link Emulator.listen}, TokenRequests made through the library, the kubelets'
@@ -128,9 +135,12 @@ export class Emulator {
   /** token and request counters, fed by the authenticators; `metrics.render()` is the `/metrics` body */
   readonly metrics: EmulatorMetrics;
   private readonly kubelets = new Set<Kubelet>();
+  /** the token service, kept at hand for the library's hottest call (a cached review) */
+  readonly #tokens: ControlPlane['tokens'];
 
   private constructor(cp: ControlPlane) {
     planes.set(this, cp);
+    this.#tokens = cp.tokens;
     this.issuers = cp.issuers;
     this.apiAudiences = cp.apiAudiences;
     this.metrics = cp.metrics;
@@ -165,6 +175,7 @@ export class Emulator {
       ...(opts.signing ? { signing: opts.signing } : {}),
       ...(opts.legacyTokenCleanUpPeriodDays !== undefined ? { legacyTokenCleanUpPeriodDays: opts.legacyTokenCleanUpPeriodDays } : {}),
       ...(opts.authorization ? { authorization: opts.authorization } : {}),
+      ...(opts.workloadIdentity ? { workloadIdentity: opts.workloadIdentity } : {}),
       ...(opts.audit ? { audit: opts.audit } : {}),
     });
     return new Emulator(cp);
@@ -267,7 +278,7 @@ export class Emulator {
    * shared with the review cache, and are frozen.
    */
   reviewToken(token: string, audiences?: string[]): Promise<TokenReviewStatus> {
-    return controlPlaneOf(this).tokens.reviewStatus(token, audiences);
+    return this.#tokens.reviewStatus(token, audiences);
   }
 
   /** The raw TokenReview call. */

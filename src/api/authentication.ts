@@ -41,6 +41,7 @@ export function authenticate(authenticator: RequestAuthenticator, logger: pino.L
         return next(errors.unauthorized());
       }
       ctx.user = a.user;
+      if (a.annotations) Object.assign(ctx.annotations, a.annotations);
       next();
     };
     if (r instanceof Promise) r.then(settle, next);

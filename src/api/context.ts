@@ -31,6 +31,8 @@ export interface RequestContext {
   issuedJti: string | undefined;
   /** `Warning: 299` texts for the response */
   readonly warnings: string[];
+  /** audit annotations any stage learned (a stale token's, an applied fault's); the audit event takes them */
+  readonly annotations: Record<string, string>;
   /** the `Audit-Id` the response carries (the client's `Audit-ID`, else a new UUID) */
   auditID: string;
   /** the request's audit event, opened after authentication when a policy records it (src/audit/http-filters.ts) */
@@ -43,7 +45,7 @@ type WithContext = IncomingMessage & { [CONTEXT]?: RequestContext };
 
 /** Opens the context of a request (the pipeline's first step). */
 export function openContext(req: IncomingMessage, info: RequestInfo, query: Query, receivedAt: number): RequestContext {
-  const ctx: RequestContext = { info, query, startedAt: process.hrtime.bigint(), receivedAt, user: undefined, impersonator: undefined, attributes: undefined, decision: undefined, issuedJti: undefined, warnings: [], auditID: '', audit: undefined };
+  const ctx: RequestContext = { info, query, startedAt: process.hrtime.bigint(), receivedAt, user: undefined, impersonator: undefined, attributes: undefined, decision: undefined, issuedJti: undefined, warnings: [], annotations: {}, auditID: '', audit: undefined };
   (req as WithContext)[CONTEXT] = ctx;
   return ctx;
 }

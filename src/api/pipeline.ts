@@ -43,6 +43,8 @@ export interface PipelineOptions {
   startHooks?: ReadonlyArray<RequestStartHook>;
   /** GET/HEAD paths answered before authentication (public OIDC discovery) */
   publicPaths?: ReadonlyMap<string, Step>;
+  /** endpoints answered before authentication, any method (the clouds' token exchanges) */
+  publicEndpoints?: ReadonlyArray<PublicEndpoint>;
   /** what answers a request that passed every filter */
   router: Step;
   /** the audit filters (src/audit/http-filters.ts): init after the request context, the event opened after authentication, closed by its observer */
@@ -128,6 +130,22 @@ function publicPaths(paths: ReadonlyMap<string, Step>): Step {
   };
 }
 
+/** An endpoint that takes no Kubernetes credentials: it claims its paths (identity/workload-identity.ts). */
+export interface PublicEndpoint {
+  owns(path: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void;
+}
+
+/** Public endpoints, answered before authentication by the one that owns the path. */
+function publicEndpoints(endpoints: ReadonlyArray<PublicEndpoint>): Step {
+  return (req, res, next) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const e = endpoints.find((x) => x.owns(path));
+    if (!e) return next();
+    e.handle(req, res, next);
+  };
+}
+
 /** Runs the request-start hooks (the user is known). */
 function startHooks(hooks: ReadonlyArray<RequestStartHook>): Step {
   return (req, res, next) => {
@@ -146,6 +164,7 @@ export function pipeline(o: PipelineOptions): RequestHandler[] {
   const steps: Step[] = [withRequestContext(o)];
   if (o.audit) steps.push(o.audit.init);
   if (o.publicPaths?.size) steps.push(publicPaths(o.publicPaths));
+  if (o.publicEndpoints?.length) steps.push(publicEndpoints(o.publicEndpoints));
   steps.push(authenticate(o.authenticator, o.logger));
   if (o.audit) steps.push(o.audit.afterAuthentication);
   steps.push(impersonate(o.authorizer));

@@ -15,7 +15,7 @@ import { RequestAuthenticator } from '../auth/request-authenticator.js';
 import type { BearerTokenChain } from '../auth/authenticators/bearer-token-chain.js';
 import { countRequests } from './request-metrics.js';
 import { MAX_BODY_BYTES } from './media.js';
-import { pipeline, type RequestObserver, type RequestStartHook } from './pipeline.js';
+import { pipeline, type PublicEndpoint, type RequestObserver, type RequestStartHook } from './pipeline.js';
 import { requestLog } from './request-log.js';
 import { apiRouter, oidcHandlers, type ApiControlPlane } from './router.js';
 import { DEFAULT_MAX_WATCHES_PER_USER, WatchLimits } from './routes/watch.js';
@@ -54,6 +54,11 @@ export interface ApiServerOptions {
   /** more observers of each request's end (audit) */
   observers?: RequestObserver[];
   startHooks?: RequestStartHook[];
+  /**
+   * endpoints answered without Kubernetes credentials after the request context opens, whose
+   * bodies are left for them to read (the workload identity token exchanges)
+   */
+  publicEndpoints?: readonly PublicEndpoint[];
 }
 
 /** How long and how much the HTTP server waits for and reads. */
@@ -113,7 +118,9 @@ export function buildApiServer(cp: ApiServerControlPlane, o: ApiServerOptions = 
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(express.raw({ type: () => true, limit: MAX_BODY_BYTES }));
+  const endpoints = o.publicEndpoints ?? [];
+  // a public endpoint reads (and bounds) its own body, and answers in its own error shapes
+  app.use(express.raw({ type: (req) => !endpoints.some((e) => e.owns((req.url ?? '/').split('?')[0]!)), limit: MAX_BODY_BYTES }));
   const publicPaths = new Map<string, Step>();
   if (o.publicDiscovery !== false) {
     for (const [path, h] of oidcHandlers(cp, routerOptions)) publicPaths.set(path, (req, res) => h(req, res));
@@ -127,6 +134,7 @@ export function buildApiServer(cp: ApiServerControlPlane, o: ApiServerOptions = 
       observers: [requestLog(logger), countRequests(cp.metrics), ...(o.observers ?? [])],
       ...(o.startHooks ? { startHooks: o.startHooks } : {}),
       publicPaths,
+      publicEndpoints: endpoints,
       router: apiRouter(cp, routerOptions),
       ...(cp.audit ? { audit: httpAuditFilters(cp.audit.auditor) } : {}),
     }),

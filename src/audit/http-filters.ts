@@ -10,7 +10,8 @@
  * - `observer`, when the response closes: the authorization decision, impersonated user and
  *   issued credential id are added, then ResponseComplete; a 401 gets its one ResponseStarted
  *   event (`WithFailedAuthenticationAudit`); the public OIDC paths, answered before
- *   authentication, are recorded as the anonymous user kube-apiserver would see.
+ *   authentication, are recorded as the anonymous user kube-apiserver would see; the clouds' token
+ *   exchanges (identity/exchange-record.ts) as a use of the token they verified.
  * Nothing is decoded for the audit unless a sink records the request at level Request or
  * above; error answers are read back for their Status.
  */
@@ -23,6 +24,7 @@ import type { Step } from '../api/step.js';
 import { ANONYMOUS } from '../auth/request-authenticator.js';
 import { errors } from '../errors/index.js';
 import type { UserInfo } from '../registry/types.js';
+import { exchangeAudit, exchangeOf } from '../identity/exchange-record.js';
 import { type AuditRequest, type AuditStart, type Auditor, auditIdOf } from './auditor.js';
 import { sourceIps } from './source-ips.js';
 import { ANNOTATIONS, levelAtLeast } from './types.js';
@@ -84,6 +86,7 @@ function annotateFromContext(a: AuditRequest, ctx: RequestContext): void {
     }
   }
   if (ctx.issuedJti) a.annotate(ANNOTATIONS.issuedCredentialId, `JTI=${ctx.issuedJti}`);
+  for (const k in ctx.annotations) a.annotate(k, ctx.annotations[k]!);
 }
 
 /** Watches the response: its head (ResponseStarted) and, when needed, its JSON body (the response object or error Status). */
@@ -141,6 +144,14 @@ export function httpAuditFilters(auditor: Auditor): AuditFilters {
       return;
     }
     if (!auditor.enabled || ctx.user !== undefined || !ctx.auditID) return;
+    // the clouds' token exchanges (identity/), answered before authentication
+    const exchange = exchangeOf(req);
+    if (exchange) {
+      const { user, annotations } = exchangeAudit(exchange);
+      const e = auditor.begin(startOf(ctx, req, user ?? ANONYMOUS));
+      if (e) for (const [k, v] of Object.entries(annotations)) e.annotate(k, v);
+      return e?.complete(res.statusCode);
+    }
     if (res.statusCode === 401) return auditor.failedAuthentication(startOf(ctx, req, undefined), errors.unauthorized().toStatus());
     // answered before authentication: the public OIDC discovery paths
     if (res.statusCode < 400 && ctx.info.parts.length === 0 && !ctx.info.isResourceRequest) auditor.begin(startOf(ctx, req, ANONYMOUS))?.complete(res.statusCode);

@@ -2,7 +2,8 @@ import type { Clock } from '../clock/index.js';
 import { isStatusError } from '../errors/index.js';
 import { kindInfo } from '../registry/kinds.js';
 import type { ObjectRegistry } from '../registry/object-registry.js';
-import type { ClusterRole, ClusterRoleBinding, Pod, Role, RoleBinding } from '../registry/types.js';
+import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../registry/types.js';
+import { registryNodeGraph } from './authorizer/node-graph-registry.js';
 import {
   AbacAuthorizer,
   NodeAuthorizer,
@@ -15,7 +16,6 @@ import {
   bootstrapClusterRoles,
   unionRuleResolvers,
   type Authorizer,
-  type NodeGraph,
   type RbacLister,
   type RuleResolver,
 } from './authorizer/index.js';
@@ -25,7 +25,6 @@ const ROLE = kindInfo('Role')!;
 const CLUSTER_ROLE = kindInfo('ClusterRole')!;
 const ROLE_BINDING = kindInfo('RoleBinding')!;
 const CLUSTER_ROLE_BINDING = kindInfo('ClusterRoleBinding')!;
-const POD = kindInfo('Pod')!;
 
 /** RBAC objects read from the registry's cache. */
 export function registryRbacLister(registry: ObjectRegistry): RbacLister {
@@ -38,10 +37,8 @@ export function registryRbacLister(registry: ObjectRegistry): RbacLister {
   };
 }
 
-/** Pods by node, for the Node authorizer. */
-export function registryNodeGraph(registry: ObjectRegistry): NodeGraph {
-  return { podsOnNode: async (node) => registry.list(POD, undefined, { fieldSelector: `spec.nodeName=${node}` }).items as Pod[] };
-}
+/** Pods, persistent volumes, attachments and slices by node, for the Node authorizer. */
+export { registryNodeGraph };
 
 export interface AccessControlOptions {
   modes: readonly string[];

@@ -32,7 +32,7 @@ export interface RequestCredentials {
 }
 
 export type RequestAuthentication =
-  | { ok: true; user: UserInfo; warnings: string[] }
+  | { ok: true; user: UserInfo; warnings: string[]; annotations?: Readonly<Record<string, string>> }
   /** a 401; `reason` is for the log only, as kube-apiserver logs it */
   | { ok: false; reason: string; warnings: string[] };
 
@@ -63,7 +63,7 @@ export class RequestAuthenticator {
     const token = bearerToken(c.authorization, warnings);
     if (token !== undefined) {
       const r = this.opts.chain.answer(token);
-      const settle = (x: Awaited<typeof r>): RequestAuthentication => ('user' in x ? { ok: true, user: x.user, warnings } : { ok: false, reason: x.error, warnings });
+      const settle = (x: Awaited<typeof r>): RequestAuthentication => ('user' in x ? { ok: true, user: x.user, warnings, ...(x.annotations ? { annotations: x.annotations } : {}) } : { ok: false, reason: x.error, warnings });
       return r instanceof Promise ? r.then(settle) : settle(r);
     }
     if (cert && !cert.verified) return { ok: false, reason: `verifying certificate: ${cert.error ?? 'unauthorized'}`, warnings };

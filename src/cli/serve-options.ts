@@ -5,6 +5,7 @@ import { decodePemBlocks } from '../keys/pem.js';
 import { parseGoDuration } from './go-duration.js';
 import { CliError } from './create-token.js';
 import { goPathError } from '../util/go-format.js';
+import { parseWorkloadIdentityClouds, type WorkloadIdentitySettings } from '../identity/workload-identity.js';
 import type { AuditFlags } from '../audit/audit-options.js';
 
 /** `satoken serve` flags, with kube-apiserver's names where they exist (the audit flags: src/audit/audit-options.ts). */
@@ -38,6 +39,12 @@ export interface ServeFlags extends AuditFlags {
   /** 'pool' or 'inline' (commander checks the choice) */
   signing?: 'pool' | 'inline';
   logLevel: string;
+  /** `--workload-identity`: comma list of clouds (aws, azure) whose webhooks and token exchanges to run */
+  workloadIdentity?: string;
+  /** `--workload-identity-aws-region`: the EKS webhook's `--aws-default-region` (default us-east-1) */
+  workloadIdentityAwsRegion?: string;
+  /** `--workload-identity-azure-tenant-id`: the Azure webhook's `AZURE_TENANT_ID` */
+  workloadIdentityAzureTenantId?: string;
   /** `--log-format`: auto (text on a terminal, else json), text or json */
   logFormat?: string;
   /** `--etcd-servers`: several replicas share one etcd (default: the embedded store in --data-dir) */
@@ -216,4 +223,30 @@ function certificatesIn(flag: string, path: string, pem: Buffer, none: string): 
       throw new CliError(`${flag} ${path}: ${(e as Error).message}`);
     }
   }
+}
+
+/**
+ * `--workload-identity` and its settings, as the control plane takes them; undefined when no
+ * cloud is named. A bad value is the usual one-line CLI error.
+ * @example
+ * parseWorkloadIdentity({ workloadIdentity: 'aws,azure' }); // { clouds: ['aws', 'azure'], aws: { region: 'us-east-1' }, azure: {} }
+ */
+export function parseWorkloadIdentity(f: Pick<ServeFlags, 'workloadIdentity' | 'workloadIdentityAwsRegion' | 'workloadIdentityAzureTenantId'>): WorkloadIdentitySettings | undefined {
+  if (f.workloadIdentity === undefined) {
+    if (f.workloadIdentityAwsRegion !== undefined || f.workloadIdentityAzureTenantId !== undefined) throw new CliError('--workload-identity-aws-region and --workload-identity-azure-tenant-id need --workload-identity');
+    return undefined;
+  }
+  let clouds: WorkloadIdentitySettings['clouds'];
+  try {
+    clouds = parseWorkloadIdentityClouds(f.workloadIdentity);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  if (f.workloadIdentityAwsRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(f.workloadIdentityAwsRegion)) throw new CliError(`--workload-identity-aws-region: "${f.workloadIdentityAwsRegion}" is not an AWS region (such as us-east-1)`);
+  if (f.workloadIdentityAzureTenantId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(f.workloadIdentityAzureTenantId)) throw new CliError(`--workload-identity-azure-tenant-id: "${f.workloadIdentityAzureTenantId}" is not a tenant id (a GUID or a domain name)`);
+  return {
+    clouds,
+    aws: { region: f.workloadIdentityAwsRegion ?? 'us-east-1' },
+    azure: f.workloadIdentityAzureTenantId !== undefined ? { tenantId: f.workloadIdentityAzureTenantId } : {},
+  };
 }

@@ -17,7 +17,7 @@ import { CliError } from './create-token.js';
 import { createCliLogger } from './log-output.js';
 import { keyGenerationProgress } from './key-generation-progress.js';
 import { addressInUseError, storeInUseError } from './serve-hints.js';
-import { loadEtcdTls, parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort, parseWebhookTtlMs } from './serve-options.js';
+import { loadEtcdTls, parseWorkloadIdentity, parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort, parseWebhookTtlMs } from './serve-options.js';
 import { staleTokenAudit } from '../metrics/stale-token-audit.js';
 import { readAuditFlags } from '../audit/audit-options.js';
 
@@ -85,6 +85,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
     unauthorized: parseWebhookTtlMs('authorization-webhook-cache-unauthorized-ttl', f.authorizationWebhookCacheUnauthorizedTtl ?? '30s'),
   };
   const cleanUpPeriodDays = parseCleanUpPeriodDays(f.legacyServiceAccountTokenCleanUpPeriod);
+  const identity = parseWorkloadIdentity(f);
   let audit: ReturnType<typeof readAuditFlags>;
   try {
     audit = readAuditFlags(f);
@@ -168,6 +169,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
       observer: staleTokenAudit(logger),
       legacyTokenCleanUpPeriodDays: cleanUpPeriodDays,
       signing: f.signing ?? 'pool',
+      ...(identity ? { workloadIdentity: identity } : {}),
       audit: audit.options,
       authorization: {
         modes,
@@ -190,6 +192,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
     jwksUri: () => f.serviceAccountJwksUri ?? (f.http ? `http://${externalAddress}/openid/v1/jwks` : undefined),
     externalAddress: () => externalAddress,
     ready: () => store.ready?.() ?? true,
+    ...(controlPlane.workloadIdentity ? { publicEndpoints: [controlPlane.workloadIdentity.endpoint] } : {}),
   });
   // several replicas on one etcd: controllers run on the elected leader only
   const elect = replicated ? (await import('../store/etcd-lease.js')).elect : undefined;
@@ -220,6 +223,10 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   const host = f.bindAddress.includes(':') ? `[${f.bindAddress}]` : f.bindAddress === '0.0.0.0' ? '127.0.0.1' : f.bindAddress;
   externalAddress = `${host}:${actualPort}`;
   const url = `${f.http ? 'http' : 'https'}://${externalAddress}`;
+  controlPlane.workloadIdentity?.serveAt(url, [tls.caCert]);
+  if (identity && !issuers.some((i) => sameOrigin(i, url))) {
+    logger.warn({ issuers, url }, 'workload identity: no --service-account-issuer is this server\'s URL, so the token exchanges cannot fetch the issuer\'s discovery document (IDPCommunicationError, AADSTS90061) unless it is served elsewhere; pass --service-account-issuer ' + url);
+  }
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   writeFileSync(kubeconfigPath, renderKubeconfig({ server: url, ...(f.http ? {} : { caData: tls.caCert }), token: admin.token, namespace: 'default' }, 'satoken', ADMIN_USER), { mode: 0o600 });
   chmodSync(kubeconfigPath, 0o600);
@@ -253,4 +260,13 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   }
   out(`satoken ready: ${url} (kubeconfig: ${kubeconfigPath})`);
   return { url, kubeconfigPath, controlPlane, close };
+}
+
+/** Whether an issuer URL names this server (scheme, host and port). */
+function sameOrigin(issuer: string, url: string): boolean {
+  try {
+    return new URL(issuer).origin === new URL(url).origin;
+  } catch {
+    return false;
+  }
 }

@@ -1,18 +1,8 @@
 import type pino from 'pino';
+import { STALE_TOKEN_ANNOTATION, staleTokenAnnotation } from '../auth/authenticators/stale-token.js';
 import type { TokenObserver } from './token-metrics.js';
 
-/** The audit annotation key kube-apiserver sets on a request made with a stale token. */
-export const STALE_TOKEN_ANNOTATION = 'authentication.k8s.io/stale-token';
-
-/**
- * The annotation's value as pkg/serviceaccount/claims.go writes it.
- * @example
- * staleTokenAnnotation('system:serviceaccount:default:app', 120);
- * // 'subject: system:serviceaccount:default:app, seconds after warning threshold: 120'
- */
-export function staleTokenAnnotation(sub: string, secondsAfterWarning: number): string {
-  return `subject: ${sub}, seconds after warning threshold: ${secondsAfterWarning}`;
-}
+export { STALE_TOKEN_ANNOTATION, staleTokenAnnotation };
 
 /**
  * An observer that logs each use of a stale bound token (one used after its `warnafter`, which

@@ -89,13 +89,17 @@ export async function createTokenRequest(
     warnings.push(`the UID in the token request (${meta.uid}) does not match the UID of the service account (${sa.metadata.uid}) but TokenRequestServiceAccountUIDValidation is not enabled. In the future, this will return a conflict error`);
   }
   const apiAuds = deps.config.apiAudiences;
+  // IMPORTANT: admission (NodeRestriction, auth/admission/node-restriction-audience.ts) sees the
+  // audiences as sent, as kube-apiserver's mutating admission runs before TokenREST defaults them
+  const sent = req.spec.audiences;
   if (!req.spec.audiences || req.spec.audiences.length === 0) req.spec.audiences = [...apiAuds];
   const now = deps.clock.now();
   req.metadata = { name, namespace, creationTimestamp: rfc3339(now) };
   req.status = { token: '', expirationTimestamp: null };
   const errs = validateSpec(req);
   if (errs.length) throw errors.invalid('TokenRequest', '', errs, 'authentication.k8s.io');
-  await deps.admission?.run({ operation: 'CREATE', resource: deps.admission.serviceAccounts, subresource: 'token', namespace, name, object: req as unknown as KubeObject, oldObject: undefined, user, dryRun: false });
+  const admitted = { ...req, spec: { ...req.spec, audiences: sent } };
+  await deps.admission?.run({ operation: 'CREATE', resource: deps.admission.serviceAccounts, subresource: 'token', namespace, name, object: admitted as unknown as KubeObject, oldObject: undefined, user, dryRun: false });
 
   const bound = await resolveBoundObject(deps.getter, namespace, name, req.spec.boundObjectRef);
   let seconds = req.spec.expirationSeconds!;

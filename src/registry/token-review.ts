@@ -21,7 +21,7 @@ export function validateTokenReviewSpec(spec: { token?: unknown; audiences?: unk
  * runs the chain with the requested audiences (or the API audiences), and renders the status in
  * Kubernetes' member order. `spec` is echoed unchanged.
  */
-export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAudiences: readonly string[], namespace?: string): Promise<TokenReview> {
+export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAudiences: readonly string[], namespace?: string, annotate?: (annotations: Readonly<Record<string, string>>) => void): Promise<TokenReview> {
   if (namespace) throw errors.badRequest(`namespace is not allowed on this type: ${namespace}`);
   checkTypeMeta(body, 'TokenReview', 'authentication.k8s.io/v1');
   const b = body as Partial<TokenReview>;
@@ -32,7 +32,7 @@ export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAud
     apiVersion: 'authentication.k8s.io/v1',
     metadata: { ...(b.metadata && typeof b.metadata === 'object' ? b.metadata : {}), creationTimestamp: null },
     spec,
-    status: await tokenReviewStatus(chain, spec.token!, spec.audiences, apiAudiences),
+    status: await tokenReviewStatus(chain, spec.token!, spec.audiences, apiAudiences, annotate),
   };
 }
 
@@ -41,11 +41,20 @@ export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAud
  * (authenticated, user, audiences, error). The user's groups, extra values and audiences of a
  * cached review are shared, frozen arrays.
  */
-export function tokenReviewStatus(chain: BearerTokenChain, token: string, audiences: readonly string[] | null | undefined, apiAudiences: readonly string[]): Promise<TokenReviewStatus> {
+/**
+ * `annotate` receives the audit annotations the review produced (a stale token's), which
+ * kube-apiserver adds to the TokenReview request's own audit event.
+ */
+export function tokenReviewStatus(chain: BearerTokenChain, token: string, audiences: readonly string[] | null | undefined, apiAudiences: readonly string[], annotate?: (annotations: Readonly<Record<string, string>>) => void): Promise<TokenReviewStatus> {
   const auds = audiences && audiences.length ? audiences : apiAudiences;
   try {
     const r = chain.answer(token, auds);
-    return r instanceof Promise ? r.then((x) => statusOf(x, auds)) : Promise.resolve(statusOf(r, auds));
+    if (!annotate) return r instanceof Promise ? r.then((x) => statusOf(x, auds)) : Promise.resolve(statusOf(r, auds));
+    const settle = (x: TokenAuthResult) => {
+      if ('annotations' in x && x.annotations) annotate(x.annotations);
+      return statusOf(x, auds);
+    };
+    return r instanceof Promise ? r.then(settle) : Promise.resolve(settle(r));
   } catch (e) {
     return Promise.reject(e);
   }

@@ -60,9 +60,9 @@ export class TokenService {
     return { tokenRequest: r.tokenRequest, warnings: r.warnings, issued: r.issued };
   }
 
-  /** `POST /apis/authentication.k8s.io/v1/tokenreviews`. */
-  review(body: unknown, namespace?: string): Promise<TokenReview> {
-    return reviewToken(this.deps.authentication, body, this.apiAudiences, namespace);
+  /** `POST /apis/authentication.k8s.io/v1/tokenreviews`; `annotate` receives the review's audit annotations. */
+  review(body: unknown, namespace?: string, annotate?: (annotations: Readonly<Record<string, string>>) => void): Promise<TokenReview> {
+    return reviewToken(this.deps.authentication, body, this.apiAudiences, namespace, annotate);
   }
 
   /** A TokenReview's status for `token` and `audiences` (checked as the spec would be). */

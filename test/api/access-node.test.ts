@@ -25,7 +25,7 @@ function tokenFor(node: string, sa: string, boundObjectRef?: Record<string, stri
   return request(app)
     .post(`/api/v1/namespaces/default/serviceaccounts/${sa}/token`)
     .set(kubelet(node))
-    .send({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: ['api'], ...(boundObjectRef ? { boundObjectRef } : {}) } });
+    .send({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { ...(boundObjectRef ? { boundObjectRef } : {}) } });
 }
 
 const forbidden = (message: string, name = 'build-robot') => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Forbidden', details: { name, kind: 'serviceaccounts' }, code: 403 });
@@ -55,10 +55,10 @@ describe('Node authorization and NodeRestriction for kubelet token requests', ()
     expect(res.body).toEqual(forbidden('serviceaccounts "build-robot" is forbidden: node requested token bound to a pod scheduled on a different node'));
   });
 
-  it('answers a missing pod with its 404', async () => {
+  it('answers a missing pod with the pod lister\'s 404', async () => {
     const res = await tokenFor('node-1', 'build-robot', { apiVersion: 'v1', kind: 'Pod', name: 'nope', uid: 'x' });
     expect(res.status).toBe(404);
-    expect(res.body.message).toBe('pods "nope" not found');
+    expect(res.body.message).toBe('pod "nope" not found');
   });
 
   it('lets the Node authorizer refuse service accounts no pod on the node uses', async () => {

@@ -174,3 +174,29 @@ describe('in-process requests are recorded with their own identity', () => {
     }
   });
 });
+
+describe('the stale-token annotation (pkg/serviceaccount/claims.go: a bound token used after its warnafter)', () => {
+  it('is on the event of a request made with the stale token and on the TokenReview of it; not before warnafter', async () => {
+    const { emu: e, app: a } = await appFixture();
+    try {
+      // 3607 s, pod-bound, API audience: extended to a year with warnafter = now + 3607 s
+      const tr = await e.requestToken('default', 'build-robot', { expirationSeconds: 3607, boundObjectRef: { kind: 'Pod', name: 'web-0' } });
+      const token = tr.status.token;
+      const jti = payloadOf(token).jti as string;
+      await request(a).get('/api/v1/namespaces/default/pods').set({ Authorization: `Bearer ${token}` });
+      expect(e.requests.last({ credentialId: `JTI=${jti}` })!.annotations?.['authentication.k8s.io/stale-token']).toBeUndefined();
+      await e.clock.advance(3700 * 1000);
+      for (let i = 0; i < 2; i++) {
+        // the first use verifies, the second is a review-cache hit: both annotate
+        await request(a).get('/api/v1/namespaces/default/pods').set({ Authorization: `Bearer ${token}` });
+        const seconds = Math.floor(e.clock.now() / 1000) - (payloadOf(token)['kubernetes.io'] as { warnafter: number }).warnafter;
+        expect(e.requests.last({ credentialId: `JTI=${jti}` })!.annotations).toMatchObject({ 'authentication.k8s.io/stale-token': `subject: system:serviceaccount:default:build-robot, seconds after warning threshold: ${seconds}` });
+      }
+      const review = await request(a).post('/apis/authentication.k8s.io/v1/tokenreviews').set(admin).send({ spec: { token } });
+      expect(review.body.status.authenticated).toBe(true);
+      expect(e.requests.last({ auditID: review.headers['audit-id'] })!.annotations).toMatchObject({ 'authentication.k8s.io/stale-token': expect.stringMatching(/^subject: system:serviceaccount:default:build-robot, seconds after warning threshold: \d+$/) });
+    } finally {
+      await e.close();
+    }
+  });
+});

@@ -98,5 +98,6 @@ export function selfSubjectReview(req: Request, res: Response): void {
 
 /** TokenReview (`POST /apis/authentication.k8s.io/v1/tokenreviews`). */
 export async function tokenReview(tokens: TokenService, req: Request, res: Response): Promise<void> {
-  sendJson(res, 201, await tokens.review(requestBody(req) ?? {}));
+  const ctx = requestContext(req);
+  sendJson(res, 201, await tokens.review(requestBody(req) ?? {}, undefined, (a) => Object.assign(ctx.annotations, a)));
 }

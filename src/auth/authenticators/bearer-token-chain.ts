@@ -31,7 +31,11 @@ export class PresentedToken {
  */
 export type TokenAuthenticator = (token: PresentedToken, audiences: readonly string[] | undefined) => TokenAuthResult | undefined | Promise<TokenAuthResult | undefined>;
 
-export type TokenAuthResult = { user: UserInfo; audiences: string[] } | { error: string };
+/**
+ * An authenticator's answer: a user (with the audiences it was accepted for, and audit
+ * annotations the request should carry, such as a stale token's), or an error.
+ */
+export type TokenAuthResult = { user: UserInfo; audiences: string[]; annotations?: Readonly<Record<string, string>> } | { error: string };
 
 /** what the loopback authenticator says of every token it does not know */
 const INVALID = 'invalid bearer token';

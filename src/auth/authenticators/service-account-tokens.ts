@@ -3,6 +3,8 @@ import type { BindingIndex } from '../../registry/binding-index.js';
 import type { Secret } from '../../registry/types.js';
 import { type StaleTokenObserver, validateBoundClaims } from './bound-validator.js';
 import { JwtAuthenticator } from './jwt-authenticator.js';
+import { staleTokenAnnotations } from './stale-token.js';
+import { sortedFrozen } from '../../registry/user-info.js';
 import type { KeySource } from '../../tokens/key-source.js';
 import { LEGACY_ISSUER } from '../../tokens/legacy-claims.js';
 import { validateLegacyClaims } from './legacy-validator.js';
@@ -63,11 +65,12 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
   /** A cached review's answer: no promise, no signature, only the liveness checks `get` made. */
   const fromCache = (hit: NonNullable<ReturnType<ReviewCache['get']>>, now: number): TokenAuthResult => {
     const id = hit.identity;
-    if (hit.warnAfter && now > hit.warnAfter) o.observer?.stale?.(id.sub, now - hit.warnAfter, id.info);
+    const annotations = staleTokenAnnotations(id.sub, hit.warnAfter, now);
+    if (annotations) o.observer?.stale?.(id.sub, now - hit.warnAfter!, id.info);
     else o.observer?.valid?.(id.info);
-    if (!hit.credentialID) return { user: id.user, audiences: id.audiences };
-    // credential-id sorts before the node and pod extras, so the extra stays in key order
-    return { user: { username: id.user.username, uid: id.user.uid, groups: id.user.groups, extra: Object.freeze({ [EXTRA_CREDENTIAL_ID]: [hit.credentialID], ...id.user.extra }) }, audiences: id.audiences };
+    // made once per entry: credential-id sorts before the node and pod extras, so the extra stays in key order
+    const user = (hit.user ??= hit.credentialID ? { username: id.user.username, uid: id.user.uid, groups: id.user.groups, extra: sortedFrozen({ [EXTRA_CREDENTIAL_ID]: [hit.credentialID], ...id.user.extra }) } : id.user);
+    return annotations ? { user, audiences: id.audiences, annotations } : { user, audiences: id.audiences };
   };
 
   /**
@@ -81,7 +84,8 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
     if (r.kind === 'notMine') return undefined;
     if (r.kind === 'error') return { error: r.message };
     const v = r.token;
-    const result = { user: userInfoOf(v.info), audiences: r.audiences };
+    const annotations = staleTokenAnnotations(v.sub, v.warnAfter, Math.floor(o.clock.now() / 1000));
+    const result = annotations ? { user: userInfoOf(v.info), audiences: r.audiences, annotations } : { user: userInfoOf(v.info), audiences: r.audiences };
     if (cache && key !== undefined && (o.inSync?.() ?? true)) {
       const { credentialID, ...info } = v.info;
       const identityKey = JSON.stringify([info.namespace, info.name, info.uid, info.podName, info.podUID, info.nodeName, info.nodeUID, v.boundUid, r.audiences, v.sub]);
@@ -127,7 +131,7 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
  */
 function frozen(id: CachedIdentity): CachedIdentity {
   for (const v of Object.values(id.user.extra)) Object.freeze(v);
-  Object.freeze(id.user.extra);
+  sortedFrozen(id.user.extra);
   Object.freeze(id.user.groups);
   Object.freeze(id.user);
   Object.freeze(id.audiences);

@@ -4,6 +4,7 @@ import { dns1123Label, dns1123Subdomain, pathSegmentName } from './names.js';
 import { podStrategy } from './pod-strategy.js';
 import type { Strategy } from './strategy.js';
 import { WORKLOAD_STRATEGIES } from './workloads-strategy.js';
+import { TRUST_STRATEGIES } from '../../identity/trust-kinds.js';
 import { validateBinding, validateBindingUpdate, validateRules } from './rbac.js';
 import { KIND_STRATEGIES } from './kind-strategies.js';
 
@@ -203,6 +204,7 @@ const STRATEGIES: Record<string, Strategy> = {
   RoleBinding: roleBinding,
   ClusterRoleBinding: clusterRoleBinding,
   ...WORKLOAD_STRATEGIES,
+  ...TRUST_STRATEGIES,
 };
 
 export function strategyFor(kind: string): Strategy {

@@ -14,9 +14,9 @@ const stored = (resource: string, kind: string, namespaced: boolean, extra: Reco
   ...extra,
 });
 const review = (group: string, resource: string, kind: string, namespaced = false) => ({ ...stored(resource, kind, namespaced, {}, group), verbs: ['create'] });
-const item = (name: string | undefined, resources: unknown[]) => ({
+const item = (name: string | undefined, resources: unknown[], version = 'v1') => ({
   metadata: name ? { name, creationTimestamp: null } : { creationTimestamp: null },
-  versions: [{ version: 'v1', resources, freshness: 'Current' }],
+  versions: [{ version, resources, freshness: 'Current' }],
 });
 const list = (items: unknown[]) => ({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items });
 const STATUS_VERBS = ['get', 'patch', 'update'];
@@ -103,6 +103,14 @@ describe('aggregated discovery', () => {
           stored('roles', 'Role', true, {}, 'rbac.authorization.k8s.io'),
         ]),
         item('coordination.k8s.io', [grouped('coordination.k8s.io', 'leases', 'Lease', true)]),
+        item(
+          'testing.satoken.dev',
+          [
+            { ...stored('awsroles', 'AWSRole', false, {}, 'testing.satoken.dev'), responseKind: { group: 'testing.satoken.dev', version: 'v1alpha1', kind: 'AWSRole' } },
+            { ...stored('azurefederatedcredentials', 'AzureFederatedCredential', false, {}, 'testing.satoken.dev'), responseKind: { group: 'testing.satoken.dev', version: 'v1alpha1', kind: 'AzureFederatedCredential' } },
+          ],
+          'v1alpha1',
+        ),
       ]),
     ],
   ])('answers %s', (_name, root, expected) => {

@@ -49,6 +49,8 @@ clusterrolebindings                      rbac.authorization.k8s.io/v1   false   
 clusterroles                             rbac.authorization.k8s.io/v1   false        ClusterRole
 rolebindings                             rbac.authorization.k8s.io/v1   true         RoleBinding
 roles                                    rbac.authorization.k8s.io/v1   true         Role
+awsroles                                 testing.satoken.dev/v1alpha1   false        AWSRole
+azurefederatedcredentials                testing.satoken.dev/v1alpha1   false        AzureFederatedCredential
 `;
 
 const OBJECTS: Record<string, KubeObject[]> = {
@@ -151,6 +153,7 @@ describe.skipIf(!HAVE_KUBECTL)(`the real kubectl against the discovery bodies${H
         'GET /apis/networking.k8s.io/v1?timeout=32s',
         'GET /apis/policy/v1?timeout=32s',
         'GET /apis/rbac.authorization.k8s.io/v1?timeout=32s',
+        'GET /apis/testing.satoken.dev/v1alpha1?timeout=32s',
         'GET /apis?timeout=32s',
         'GET /version?timeout=5s',
       ],

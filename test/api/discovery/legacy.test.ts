@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from '../../../src/api/discovery/index.js';
 
 const CRUD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-const gv = (groupVersion: string) => ({ groupVersion, version: 'v1' });
-const group = (name: string) => ({ name, versions: [gv(`${name}/v1`)], preferredVersion: gv(`${name}/v1`) });
+const gv = (groupVersion: string, version = 'v1') => ({ groupVersion, version });
+const group = (name: string, version = 'v1') => ({ name, versions: [gv(`${name}/${version}`, version)], preferredVersion: gv(`${name}/${version}`, version) });
 const core = (name: string, singularName: string, kind: string, namespaced: boolean, extra: Record<string, unknown> = {}) => ({ name, singularName, namespaced, kind, verbs: CRUD, ...extra });
 const review = (name: string, kind: string, namespaced = false) => ({ name, singularName: name.slice(0, -1), namespaced, kind, verbs: ['create'] });
 const STATUS_VERBS = ['get', 'patch', 'update'];
@@ -34,6 +34,7 @@ describe('legacy discovery', () => {
         group('policy'),
         group('rbac.authorization.k8s.io'),
         group('coordination.k8s.io'),
+        group('testing.satoken.dev', 'v1alpha1'),
       ],
     });
   });
@@ -158,6 +159,15 @@ describe('legacy discovery', () => {
     ],
   ])('lists the resources of %s', (_name, groupName, expected) => {
     expect(apiResourceList(groupName, 'v1')).toEqual(expected);
+  });
+
+  it('lists testing.satoken.dev/v1alpha1, the cloud side of workload identity', () => {
+    expect(apiResourceList('testing.satoken.dev', 'v1alpha1')).toEqual({
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: 'testing.satoken.dev/v1alpha1',
+      resources: [core('awsroles', 'awsrole', 'AWSRole', false), core('azurefederatedcredentials', 'azurefederatedcredential', 'AzureFederatedCredential', false)],
+    });
   });
 
   it.each([

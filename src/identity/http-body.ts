@@ -1,0 +1,44 @@
+import type { IncomingMessage } from 'node:http';
+
+/** A body larger than the endpoint reads. */
+export class BodyTooLarge extends Error {
+  override readonly name = 'BodyTooLarge';
+  constructor(readonly limit: number) {
+    super(`request body larger than ${limit} bytes`);
+  }
+}
+
+/**
+ * The request body, at most `limit` bytes: the buffer a body parser already read (express.raw),
+ * or the stream read here. Throws {@link BodyTooLarge} past the limit without reading the rest.
+ * @example
+ * const body = await readBody(req, 64 * 1024);
+ */
+export async function readBody(req: IncomingMessage & { body?: unknown }, limit: number): Promise<Buffer> {
+  if (Buffer.isBuffer(req.body)) {
+    if (req.body.length > limit) throw new BodyTooLarge(limit);
+    return req.body;
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BodyTooLarge(limit);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Whether a Content-Type names HTML form encoding (parameters such as `charset` allowed). */
+export function isFormEncoded(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+
+/** The path and query of a request, as the client sent them (express keeps the mounted prefix in `originalUrl`). */
+export function requestTarget(req: IncomingMessage & { originalUrl?: string }): { path: string; query: URLSearchParams } {
+  const raw = req.originalUrl ?? req.url ?? '/';
+  const q = raw.indexOf('?');
+  return { path: q < 0 ? raw : raw.slice(0, q), query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
+}
