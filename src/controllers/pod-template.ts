@@ -39,7 +39,7 @@ export function podFromTemplate(template: PodTemplate | undefined, owner: KubeOb
 /**
  * `rand.SafeEncodeString`: each character mapped into an alphabet that cannot spell words.
  * @example
- * safeEncodeString('1234'); // 'dfgh'
+ * safeEncodeString('1234'); // '5678'
  */
 export function safeEncodeString(s: string): string {
   let out = '';

@@ -1,0 +1,199 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { controlPlaneOf, createEmulator, type Emulator } from '../../src/emulator.js';
+import type { KubeletAgent } from '../../src/kubelet/kubelet.js';
+import { kindInfo } from '../../src/registry/kinds.js';
+import type { KubeObject, Pod } from '../../src/registry/types.js';
+import { T0 } from '../helpers/emulator.js';
+
+const DEPLOY = kindInfo('Deployment')!;
+const RS = kindInfo('ReplicaSet')!;
+const POD = kindInfo('Pod')!;
+const NODE = kindInfo('Node')!;
+const LEASE = kindInfo('Lease', 'coordination.k8s.io')!;
+
+let emu: Emulator;
+let root: string;
+let kubelet: KubeletAgent;
+
+const objects = () => controlPlaneOf(emu).objects;
+const list = (info: typeof POD, ns?: string) => objects().list(info, ns).items;
+const condition = (o: KubeObject | undefined, type: string) => ((o?.status as { conditions?: Array<Record<string, string>> } | undefined)?.conditions ?? []).find((c) => c.type === type);
+
+function deployment(replicas: number, image = 'nginx:1.27'): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image }] } } },
+  };
+}
+
+/** Lets the controllers, the scheduler and the kubelet settle (a second of the clock, then idle). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await emu.clock.advance(1000);
+    await emu.idle();
+  }
+}
+
+async function setImage(image: string): Promise<void> {
+  const d = structuredClone(objects().peek(DEPLOY, 'default', 'web')!);
+  (d.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image = image;
+  await objects().update(DEPLOY, 'default', 'web', d);
+}
+
+async function scale(replicas: number): Promise<void> {
+  const d = structuredClone(objects().peek(DEPLOY, 'default', 'web')!);
+  (d.spec as { replicas: number }).replicas = replicas;
+  await objects().update(DEPLOY, 'default', 'web', d);
+}
+
+beforeEach(async () => {
+  emu = await createEmulator({ clock: 'manual', startTime: T0, workloads: { nodeMonitorGracePeriodMs: 20_000, nodeMonitorPeriodMs: 1000 } });
+  root = mkdtempSync(join(tmpdir(), 'satoken-workloads-'));
+  kubelet = await emu.startKubelet({ nodeName: 'node-1', rootDir: root });
+});
+afterEach(async () => {
+  await emu.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('the kubelet reports its node', () => {
+  it('registers node-1 Ready with the kubelet labels and renews its Lease in kube-node-lease', async () => {
+    const node = objects().peek(NODE, undefined, 'node-1')!;
+    expect(node.metadata.labels).toMatchObject({ 'kubernetes.io/hostname': 'node-1', 'kubernetes.io/os': 'linux' });
+    expect(condition(node, 'Ready')).toMatchObject({ status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' });
+    const lease = objects().peek(LEASE, 'kube-node-lease', 'node-1')!;
+    expect(lease.spec).toMatchObject({ holderIdentity: 'node-1', leaseDurationSeconds: 40 });
+    expect(lease.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Node', name: 'node-1', uid: node.metadata.uid });
+    const before = (lease.spec as { renewTime: string }).renewTime;
+    await emu.clock.advance(10_000);
+    await emu.idle();
+    expect((objects().peek(LEASE, 'kube-node-lease', 'node-1')!.spec as { renewTime: string }).renewTime).not.toBe(before);
+  });
+
+  it('is marked Unknown and tainted unreachable once its kubelet stops, and Ready again when a kubelet returns', async () => {
+    await settle();
+    kubelet.stop();
+    await emu.clock.advance(15_000);
+    await emu.idle();
+    expect(condition(objects().peek(NODE, undefined, 'node-1'), 'Ready')?.status).toBe('True');
+    await emu.clock.advance(10_000);
+    await emu.idle();
+    const node = objects().peek(NODE, undefined, 'node-1')!;
+    expect(condition(node, 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
+    expect(condition(node, 'MemoryPressure')?.status).toBe('Unknown');
+    expect((node.spec as { taints?: unknown[] }).taints).toEqual(
+      expect.arrayContaining([
+        { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' },
+        expect.objectContaining({ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }),
+      ]),
+    );
+    await emu.startKubelet({ nodeName: 'node-1', rootDir: root });
+    await settle();
+    const back = objects().peek(NODE, undefined, 'node-1')!;
+    expect(condition(back, 'Ready')?.status).toBe('True');
+    expect((back.spec as { taints?: unknown[] }).taints ?? []).toEqual([]);
+  });
+});
+
+describe('Deployment → ReplicaSet → Pods that get tokens', () => {
+  it('creates <deployment>-<hash>, its pods scheduled on the Ready node, Running with a token file, and completes the rollout', async () => {
+    await emu.apply(deployment(3));
+    await settle();
+    const [rs, ...more] = list(RS, 'default');
+    expect(more).toEqual([]);
+    const hash = rs!.metadata.labels!['pod-template-hash']!;
+    expect(hash).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
+    expect(rs!.metadata.name).toBe(`web-${hash}`);
+    expect(rs!.metadata.annotations).toMatchObject({ 'deployment.kubernetes.io/revision': '1', 'deployment.kubernetes.io/desired-replicas': '3', 'deployment.kubernetes.io/max-replicas': '4' });
+    const d = objects().peek(DEPLOY, 'default', 'web')!;
+    expect(rs!.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    expect((rs!.spec as { selector: unknown }).selector).toEqual({ matchLabels: { app: 'web', 'pod-template-hash': hash } });
+
+    const pods = list(POD, 'default') as Pod[];
+    expect(pods).toHaveLength(3);
+    for (const p of pods) {
+      expect(p.metadata.name).toMatch(new RegExp(`^web-${hash}-[a-z0-9]{5}$`));
+      expect(p.metadata.labels).toEqual({ app: 'web', 'pod-template-hash': hash });
+      expect(p.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs!.metadata.name, uid: rs!.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+      expect(p.spec.nodeName).toBe('node-1');
+      expect((p.status as { phase: string }).phase).toBe('Running');
+      expect(condition(p, 'Ready')?.status).toBe('True');
+      expect(condition(p, 'PodScheduled')?.status).toBe('True');
+      const volume = p.spec.volumes!.find((v) => v.name.startsWith('kube-api-access-'))!;
+      const token = readFileSync(join(kubelet.volumeDir(p.metadata.uid!, volume.name), 'token'), 'utf8');
+      const review = await emu.reviewToken(token);
+      expect(review.authenticated).toBe(true);
+      expect(review.user?.extra?.['authentication.kubernetes.io/pod-name']).toEqual([p.metadata.name]);
+    }
+
+    expect(d.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('1');
+    expect(d.status).toMatchObject({ observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 });
+    expect(condition(d, 'Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' });
+    expect(condition(d, 'Progressing')).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "web-${hash}" has successfully progressed.` });
+  });
+
+  it('scales, rolls out a new template to a new ReplicaSet, and keeps the old one at zero', async () => {
+    await emu.apply(deployment(2));
+    await settle();
+    const first = list(RS, 'default')[0]!;
+    await scale(4);
+    await settle();
+    expect(list(POD, 'default')).toHaveLength(4);
+    await setImage('nginx:1.28');
+    await settle();
+    const sets = list(RS, 'default');
+    expect(sets).toHaveLength(2);
+    const next = sets.find((r) => r.metadata.uid !== first.metadata.uid)!;
+    expect(next.metadata.name).not.toBe(first.metadata.name);
+    expect(next.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
+    expect((objects().peek(RS, 'default', first.metadata.name!)!.spec as { replicas: number }).replicas).toBe(0);
+    const pods = list(POD, 'default') as Pod[];
+    expect(pods).toHaveLength(4);
+    expect(new Set(pods.map((p) => p.spec.containers[0]!.image))).toEqual(new Set(['nginx:1.28']));
+    const d = objects().peek(DEPLOY, 'default', 'web')!;
+    expect(d.status).toMatchObject({ observedGeneration: 3, replicas: 4, updatedReplicas: 4, availableReplicas: 4 });
+    expect(condition(d, 'Progressing')?.reason).toBe('NewReplicaSetAvailable');
+  });
+
+  it('leaves pods Pending with FailedScheduling while no node is Ready', async () => {
+    kubelet.stop();
+    await emu.clock.advance(30_000);
+    await emu.idle();
+    await emu.apply(deployment(1));
+    await settle();
+    const [pod] = list(POD, 'default');
+    expect((pod as Pod).spec.nodeName).toBeUndefined();
+    expect(condition(pod, 'PodScheduled')).toMatchObject({
+      status: 'False',
+      reason: 'Unschedulable',
+      message: '0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.',
+    });
+  });
+
+  it('garbage-collects the ReplicaSets and pods of a deleted Deployment, and the pods volumes go', async () => {
+    await emu.apply(deployment(2));
+    await settle();
+    const uids = list(POD, 'default').map((p) => p.metadata.uid!);
+    await emu.delete('Deployment', 'default', 'web');
+    await settle();
+    expect(list(RS, 'default')).toEqual([]);
+    expect(list(POD, 'default')).toEqual([]);
+    for (const uid of uids) expect(existsSync(join(root, 'pods', uid))).toBe(false);
+  });
+
+  it('orphans the ReplicaSet when asked (propagationPolicy Orphan), and its pods stay', async () => {
+    await emu.apply(deployment(1));
+    await settle();
+    await objects().delete(DEPLOY, 'default', 'web', { propagationPolicy: 'Orphan' });
+    await settle();
+    expect(objects().peek(DEPLOY, 'default', 'web')).toBeUndefined();
+    const [rs] = list(RS, 'default');
+    expect(rs?.metadata.ownerReferences).toBeUndefined();
+    expect(list(POD, 'default')).toHaveLength(1);
+  });
+});
