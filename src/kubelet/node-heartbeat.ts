@@ -42,6 +42,7 @@ export class NodeHeartbeat {
   private statusTimer: TimerHandle | undefined;
   private lastReport = Number.NEGATIVE_INFINITY;
   private running = Promise.resolve();
+  private failures = 0;
 
   constructor(private readonly o: NodeHeartbeatOptions) {}
 
@@ -83,8 +84,22 @@ export class NodeHeartbeat {
     return this.running;
   }
 
+  /**
+   * Runs a step after the one in flight. While the server is away every tick fails: the first
+   * failure is a warning, the others debug lines, and the recovery is logged once.
+   */
   private serially(step: () => Promise<void>): void {
-    this.running = this.running.then(step).catch((e: unknown) => this.o.logger?.warn({ err: (e as Error).message }, 'node heartbeat failed; retrying at the next tick'));
+    this.running = this.running
+      .then(step)
+      .then(() => {
+        if (this.failures) this.o.logger?.info({ failures: this.failures }, 'node heartbeat recovered');
+        this.failures = 0;
+      })
+      .catch((e: unknown) => {
+        const fields = { err: (e as Error).message };
+        if (this.failures++ === 0) this.o.logger?.warn(fields, 'node heartbeat failed; retrying at each tick, logged again when it recovers');
+        else this.o.logger?.debug(fields, 'node heartbeat failed');
+      });
   }
 
   /** `tryUpdateNodeStatus`: the status as the kubelet sees it, written when it changed or the report is due. */
