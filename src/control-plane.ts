@@ -35,6 +35,7 @@ import { RootCaPublisher } from './controllers/root-ca-publisher.js';
 import { ServiceAccountController } from './controllers/service-account-controller.js';
 import { DeploymentController } from './controllers/deployment-controller.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
+import { JobController } from './controllers/job-controller.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle-controller.js';
 import { ReplicaSetController } from './controllers/replicaset-controller.js';
 import { Scheduler } from './controllers/scheduler.js';
@@ -305,6 +306,7 @@ export class ControlPlane {
       this.controllers.push(
         new DeploymentController({ registry: sa('deployment-controller'), clock, onError }),
         new ReplicaSetController({ registry: sa('replicaset-controller'), clock, onError }),
+        new JobController({ registry: sa('job-controller'), clock, onError }),
         new GarbageCollector(sa('generic-garbage-collector'), onError),
         new Scheduler({ registry: as('system:kube-scheduler', 'kube-scheduler'), clock, onError }),
         new NodeLifecycleController({

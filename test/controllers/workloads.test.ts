@@ -197,3 +197,55 @@ describe('Deployment → ReplicaSet → Pods that get tokens', () => {
     expect(list(POD, 'default')).toHaveLength(1);
   });
 });
+
+describe('Jobs run to completion on the kubelet', () => {
+  const JOB = kindInfo('Job', 'batch')!;
+  const job = (name: string, spec: Record<string, unknown>, annotations: Record<string, string> = {}): KubeObject => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: 'default' },
+    spec: { ...spec, template: { metadata: { annotations }, spec: { restartPolicy: 'Never', containers: [{ name: 'work', image: 'busybox' }] } } },
+  });
+
+  it('runs completions pods, parallelism at a time, and turns Complete with SuccessCriteriaMet first', async () => {
+    await emu.apply(job('batch', { completions: 3, parallelism: 2 }, { 'kubelet.satoken.dev/run-seconds': '30' }));
+    await settle();
+    expect(list(POD, 'default').filter((p) => (p.status as { phase: string }).phase === 'Running')).toHaveLength(2);
+    expect(objects().peek(JOB, 'default', 'batch')!.status).toMatchObject({ active: 2, ready: 2 });
+    await emu.clock.advance(30_000);
+    await settle();
+    expect(objects().peek(JOB, 'default', 'batch')!.status).toMatchObject({ active: 1, succeeded: 2 });
+    await emu.clock.advance(30_000);
+    await settle();
+    const done = objects().peek(JOB, 'default', 'batch')!;
+    expect(done.status).toMatchObject({ succeeded: 3, ready: 0 });
+    expect((done.status as { active?: number }).active).toBeUndefined();
+    const conditions = (done.status as { conditions: Array<Record<string, string>> }).conditions;
+    expect(conditions.map((c) => [c.type, c.status, c.reason, c.message])).toEqual([
+      ['SuccessCriteriaMet', 'True', 'CompletionsReached', 'Reached expected number of succeeded pods'],
+      ['Complete', 'True', 'CompletionsReached', 'Reached expected number of succeeded pods'],
+    ]);
+    expect((done.status as { completionTime?: string }).completionTime).toBeDefined();
+    const pods = list(POD, 'default') as Pod[];
+    expect(pods).toHaveLength(3);
+    for (const p of pods) {
+      expect(p.metadata.name).toMatch(/^batch-[a-z0-9]{5}$/);
+      expect(p.metadata.labels).toMatchObject({ 'batch.kubernetes.io/job-name': 'batch', 'job-name': 'batch', 'batch.kubernetes.io/controller-uid': done.metadata.uid });
+      expect((p.status as { phase: string }).phase).toBe('Succeeded');
+      expect(existsSync(join(root, 'pods', p.metadata.uid!))).toBe(false);
+    }
+  });
+
+  it('fails with BackoffLimitExceeded once more pods failed than backoffLimit, waiting the pod failure backoff in between', async () => {
+    await emu.apply(job('flaky', { backoffLimit: 1 }, { 'kubelet.satoken.dev/exit-code': '2' }));
+    await settle();
+    expect(list(POD, 'default')).toHaveLength(1);
+    expect(objects().peek(JOB, 'default', 'flaky')!.status).toMatchObject({ failed: 1 });
+    await emu.clock.advance(11_000);
+    await settle();
+    expect(list(POD, 'default')).toHaveLength(2);
+    const j = objects().peek(JOB, 'default', 'flaky')!;
+    expect(j.status).toMatchObject({ failed: 2 });
+    expect(condition(j, 'Failed')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
+  });
+});
