@@ -249,3 +249,62 @@ describe('Jobs run to completion on the kubelet', () => {
     expect(condition(j, 'Failed')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
   });
 });
+
+describe('StatefulSets', () => {
+  const STS = kindInfo('StatefulSet', 'apps')!;
+  const sts = (replicas: number, image = 'nginx:1.27'): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'db', namespace: 'default' },
+    spec: { replicas, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image }] } } },
+  });
+  const status = () => objects().peek(STS, 'default', 'db')!.status as Record<string, unknown>;
+  const names = () => list(POD, 'default').map((p) => p.metadata.name).sort();
+
+  it('creates db-0, db-1, db-2 in order, each once the one before is Running and Ready, with their identity', async () => {
+    // each pod is created only once the one below it is Running and Ready
+    const seen: string[] = [];
+    const stop = objects().onEvent((e) => {
+      if (e.resource !== POD || e.type !== 'ADDED') return;
+      const name = e.object.metadata.name!;
+      const n = Number(name.slice(3));
+      const below = n > 0 ? objects().peek(POD, 'default', `db-${n - 1}`) : undefined;
+      seen.push(`${name}${n > 0 ? ` after db-${n - 1} ${(below?.status as { phase?: string } | undefined)?.phase}/${condition(below, 'Ready')?.status}` : ''}`);
+    });
+    await emu.apply(sts(3));
+    await settle();
+    stop();
+    expect(seen).toEqual(['db-0', 'db-1 after db-0 Running/True', 'db-2 after db-1 Running/True']);
+    expect(names()).toEqual(['db-0', 'db-1', 'db-2']);
+    const s = status();
+    expect(s).toMatchObject({ replicas: 3, readyReplicas: 3, currentReplicas: 3, updatedReplicas: 3, availableReplicas: 3, observedGeneration: 1 });
+    expect(s.currentRevision).toBe(s.updateRevision);
+    expect(s.updateRevision).toMatch(/^db-[bcdfghjklmnpqrstvwxz2456789]+$/);
+    const pod = objects().peek(POD, 'default', 'db-1') as Pod;
+    expect(pod.metadata.labels).toEqual({ app: 'db', 'controller-revision-hash': s.updateRevision, 'statefulset.kubernetes.io/pod-name': 'db-1', 'apps.kubernetes.io/pod-index': '1' });
+    expect(pod.spec).toMatchObject({ hostname: 'db-1', subdomain: 'db', nodeName: 'node-1' });
+    const revision = objects().peek(kindInfo('ControllerRevision', 'apps')!, 'default', s.updateRevision as string)!;
+    expect(revision).toMatchObject({ revision: 1, metadata: { ownerReferences: [expect.objectContaining({ kind: 'StatefulSet', name: 'db' })] } });
+  });
+
+  it('rolls a new template out from the highest ordinal, then scales down from the highest', async () => {
+    await emu.apply(sts(3));
+    await settle();
+    const first = status().updateRevision;
+    const s = structuredClone(objects().peek(STS, 'default', 'db')!);
+    (s.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image = 'nginx:1.28';
+    await objects().update(STS, 'default', 'db', s);
+    await settle();
+    await settle();
+    const after = status();
+    expect(after.updateRevision).not.toBe(first);
+    expect(after).toMatchObject({ replicas: 3, readyReplicas: 3, updatedReplicas: 3, currentReplicas: 3, currentRevision: after.updateRevision });
+    expect(list(POD, 'default').every((p) => (p as Pod).spec.containers[0]!.image === 'nginx:1.28')).toBe(true);
+    const scaled = structuredClone(objects().peek(STS, 'default', 'db')!);
+    (scaled.spec as { replicas: number }).replicas = 1;
+    await objects().update(STS, 'default', 'db', scaled);
+    await settle();
+    expect(names()).toEqual(['db-0']);
+    expect(status()).toMatchObject({ replicas: 1, readyReplicas: 1 });
+  });
+});
