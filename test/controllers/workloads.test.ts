@@ -308,3 +308,50 @@ describe('StatefulSets', () => {
     expect(status()).toMatchObject({ replicas: 1, readyReplicas: 1 });
   });
 });
+
+describe('DaemonSets', () => {
+  const DS = kindInfo('DaemonSet', 'apps')!;
+  const ds = (image = 'fluentd:1'): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'logs', namespace: 'default' },
+    spec: { selector: { matchLabels: { app: 'logs' } }, template: { metadata: { labels: { app: 'logs' } }, spec: { containers: [{ name: 'agent', image }] } } },
+  });
+
+  it('runs one pod on each Ready node, pinned by node affinity, and one more when a node joins', async () => {
+    await emu.apply(ds());
+    await settle();
+    let pods = list(POD, 'default') as Pod[];
+    expect(pods).toHaveLength(1);
+    expect(pods[0]!.metadata.name).toMatch(/^logs-[a-z0-9]{5}$/);
+    expect(pods[0]!.spec.nodeName).toBe('node-1');
+    expect(pods[0]!.spec.affinity).toEqual({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-1'] }] }] } } });
+    expect(pods[0]!.spec.tolerations).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' })]));
+    const root2 = mkdtempSync(join(tmpdir(), 'satoken-workloads-'));
+    try {
+      await emu.startKubelet({ nodeName: 'node-2', rootDir: root2 });
+      await settle();
+      pods = list(POD, 'default') as Pod[];
+      expect(pods.map((p) => p.spec.nodeName).sort()).toEqual(['node-1', 'node-2']);
+      expect(objects().peek(DS, 'default', 'logs')!.status).toMatchObject({ desiredNumberScheduled: 2, currentNumberScheduled: 2, numberReady: 2, updatedNumberScheduled: 2, numberAvailable: 2, numberMisscheduled: 0, observedGeneration: 1 });
+    } finally {
+      rmSync(root2, { recursive: true, force: true });
+    }
+  });
+
+  it('replaces its pods with the new template on an update', async () => {
+    await emu.apply(ds());
+    await settle();
+    const before = list(POD, 'default')[0]!.metadata.uid;
+    const d = structuredClone(objects().peek(DS, 'default', 'logs')!);
+    (d.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image = 'fluentd:2';
+    await objects().update(DS, 'default', 'logs', d);
+    await settle();
+    const pods = list(POD, 'default') as Pod[];
+    expect(pods).toHaveLength(1);
+    expect(pods[0]!.metadata.uid).not.toBe(before);
+    expect(pods[0]!.spec.containers[0]!.image).toBe('fluentd:2');
+    expect(pods[0]!.metadata.labels?.['pod-template-generation']).toBe('2');
+    expect(objects().peek(DS, 'default', 'logs')!.status).toMatchObject({ updatedNumberScheduled: 1, numberAvailable: 1, observedGeneration: 2 });
+  });
+});
