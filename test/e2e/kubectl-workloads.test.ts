@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequest } from '../../src/client/api-client.js';
@@ -22,6 +22,11 @@ let agentOut = '';
 let agentErr = '';
 let root: string;
 const kubectl = (...args: string[]) => run('kubectl', args, env);
+const file = (name: string, text: string) => {
+  const p = join(server.dir, name);
+  writeFileSync(p, text);
+  return p;
+};
 
 async function until<T>(what: string, fn: () => T | undefined | false, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
@@ -152,6 +157,45 @@ describe('kubectl, satoken serve and satoken kubelet: workloads that become pods
     await until('the pods to go', () => pods().length === 0);
     expect(kubectl('get', 'rs', '-l', 'app=web', '-o', 'name').stdout).toBe('');
     await until('the volumes to go', () => !existsSync(join(root, 'pods')) || uids.every((u) => !readdirSync(join(root, 'pods')).includes(u)));
+  });
+
+  it('rolls out a StatefulSet (db-0, db-1 in order) and an image change to it', () => {
+    const manifest = file(
+      'sts.yaml',
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: 2\n  serviceName: db\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n      - name: db\n        image: postgres:16\n',
+    );
+    expect(kubectl('apply', '-f', manifest).stdout).toBe('statefulset.apps/db created\n');
+    let r = kubectl('rollout', 'status', 'statefulset/db', '--timeout=40s');
+    expect(r.status, r.stderr).toBe(0);
+    // partition defaults to 0, so kubectl takes its partitioned branch, as against a cluster
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('partitioned roll out complete: 2 new pods have been updated...');
+    expect(kubectl('get', 'pods', '-l', 'app=db', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.status.phase} {.spec.hostname}.{.spec.subdomain}{"\\n"}{end}').stdout).toBe('db-0 Running db-0.db\ndb-1 Running db-1.db\n');
+    expect(kubectl('set', 'image', 'statefulset/db', 'db=postgres:17').status).toBe(0);
+    r = kubectl('rollout', 'status', 'statefulset/db', '--timeout=40s');
+    expect(r.status, r.stderr).toBe(0);
+    expect(kubectl('get', 'pods', '-l', 'app=db', '-o', 'jsonpath={.items[*].spec.containers[0].image}').stdout).toBe('postgres:17 postgres:17');
+    expect(kubectl('get', 'controllerrevisions', '-l', 'app=db', '-o', 'name').stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('rolls out a DaemonSet to the node', () => {
+    const manifest = file(
+      'ds.yaml',
+      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: logs\nspec:\n  selector:\n    matchLabels:\n      app: logs\n  template:\n    metadata:\n      labels:\n        app: logs\n    spec:\n      containers:\n      - name: agent\n        image: fluent-bit:3\n',
+    );
+    expect(kubectl('apply', '-f', manifest).stdout).toBe('daemonset.apps/logs created\n');
+    const r = kubectl('rollout', 'status', 'daemonset/logs', '--timeout=40s');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('daemon set "logs" successfully rolled out');
+    expect(kubectl('get', 'ds', 'logs').stdout).toMatch(/\nlogs\s+1\s+1\s+1\s+1\s+1\s+<none>\s+\S+\n$/);
+  });
+
+  it('runs a Job to completion (kubectl wait --for=condition=complete)', () => {
+    expect(kubectl('create', 'job', 'once', '--image=busybox', '--', 'true').stdout).toBe('job.batch/once created\n');
+    const r = kubectl('wait', '--for=condition=complete', 'job/once', '--timeout=40s');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('job.batch/once condition met\n');
+    expect(kubectl('get', 'job', 'once').stdout).toMatch(/\nonce\s+Complete\s+1\/1\s+\d+s\s+\d+s\n$/);
+    expect(kubectl('get', 'pods', '-l', 'job-name=once', '-o', 'jsonpath={.items[*].status.phase}').stdout).toBe('Succeeded');
   });
 
   it('marks the node Unknown (NotReady, tainted unreachable) once its kubelet stops', async () => {
