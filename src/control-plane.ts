@@ -36,6 +36,7 @@ import { ServiceAccountController } from './controllers/service-account-controll
 import { DeploymentController } from './controllers/deployment-controller.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import { JobController } from './controllers/job-controller.js';
+import { CronJobController } from './controllers/cronjob-controller.js';
 import { DaemonSetController } from './controllers/daemonset-controller.js';
 import { StatefulSetController } from './controllers/statefulset-controller.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle-controller.js';
@@ -309,6 +310,7 @@ export class ControlPlane {
         new DeploymentController({ registry: sa('deployment-controller'), clock, onError }),
         new ReplicaSetController({ registry: sa('replicaset-controller'), clock, onError }),
         new JobController({ registry: sa('job-controller'), clock, onError }),
+        new CronJobController({ registry: sa('cronjob-controller'), clock, onError }),
         new StatefulSetController({ registry: sa('statefulset-controller'), clock, onError }),
         new DaemonSetController({ registry: sa('daemon-set-controller'), clock, onError }),
         new GarbageCollector(sa('generic-garbage-collector'), onError),

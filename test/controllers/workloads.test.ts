@@ -355,3 +355,54 @@ describe('DaemonSets', () => {
     expect(objects().peek(DS, 'default', 'logs')!.status).toMatchObject({ updatedNumberScheduled: 1, numberAvailable: 1, observedGeneration: 2 });
   });
 });
+
+describe('CronJobs', () => {
+  const CJ = kindInfo('CronJob', 'batch')!;
+  const JOB = kindInfo('Job', 'batch')!;
+  const cronjob = (extra: Record<string, unknown> = {}): KubeObject => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'tick', namespace: 'default' },
+    spec: { schedule: '*/5 * * * *', ...extra, jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'tick', image: 'busybox' }] } } } } },
+  });
+  const jobNames = () => list(JOB, 'default').map((j) => j.metadata.name).sort();
+
+  it('creates <cronjob>-<minutes> at each scheduled time, records the last schedule and success, and keeps three finished Jobs', async () => {
+    await emu.apply(cronjob());
+    await settle();
+    expect(jobNames()).toEqual([]);
+    await emu.clock.advance(5 * 60_000 - 5000);
+    await settle();
+    const minutes = Math.floor((T0 + 5 * 60_000) / 60_000);
+    expect(jobNames()).toEqual([`tick-${minutes}`]);
+    const job = objects().peek(JOB, 'default', `tick-${minutes}`)!;
+    expect(job.metadata.annotations).toEqual({ 'batch.kubernetes.io/cronjob-scheduled-timestamp': '2026-01-01T00:05:00Z' });
+    expect(job.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'CronJob', name: 'tick', controller: true })]);
+    expect(condition(job, 'Complete')?.status).toBe('True');
+    const status = objects().peek(CJ, 'default', 'tick')!.status as Record<string, unknown>;
+    expect(status.lastScheduleTime).toBe('2026-01-01T00:05:00Z');
+    expect(status.lastSuccessfulTime).toBeDefined();
+    expect(status.active).toBeUndefined();
+    for (let i = 0; i < 3; i++) {
+      await emu.clock.advance(5 * 60_000);
+      await settle();
+    }
+    expect(jobNames()).toEqual([minutes + 5, minutes + 10, minutes + 15].map((m) => `tick-${m}`));
+  });
+
+  it('skips a run while one is active under concurrencyPolicy Forbid, and creates nothing when suspended', async () => {
+    await emu.apply({ ...cronjob({ concurrencyPolicy: 'Forbid' }), spec: { ...(cronjob({ concurrencyPolicy: 'Forbid' }).spec as object), jobTemplate: { spec: { template: { metadata: { annotations: { 'kubelet.satoken.dev/run-seconds': '600' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'tick', image: 'busybox' }] } } } } } });
+    await emu.clock.advance(5 * 60_000);
+    await settle();
+    await emu.clock.advance(5 * 60_000);
+    await settle();
+    expect(jobNames()).toHaveLength(1);
+    expect((objects().peek(CJ, 'default', 'tick')!.status as { active?: unknown[] }).active).toHaveLength(1);
+    const cj = structuredClone(objects().peek(CJ, 'default', 'tick')!);
+    (cj.spec as { suspend: boolean }).suspend = true;
+    await objects().update(CJ, 'default', 'tick', cj);
+    await emu.clock.advance(15 * 60_000);
+    await settle();
+    expect(jobNames()).toHaveLength(1);
+  });
+});
