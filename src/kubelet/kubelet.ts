@@ -1,6 +1,7 @@
 import type pino from 'pino';
 import type { Clock } from '../clock/index.js';
-import type { ConfigMap, KubeObject, Node, Pod, Secret, TokenRequest } from '../registry/types.js';
+import type { Pod } from '../registry/types.js';
+import type { KubeletApi } from './kubelet-api.js';
 import { NodeHeartbeat } from './node-heartbeat.js';
 import { PodLifecycle } from './pod-lifecycle.js';
 import { internalIP } from './node-status.js';
@@ -8,28 +9,7 @@ import { TokenManager } from './token-manager.js';
 import { PodVolumeManager } from './volume-manager.js';
 import type { PodVolumeEvents } from './volume-manager-options.js';
 
-/** What a kubelet asks of the API server, as `system:node:<name>`. */
-export interface KubeletApi {
-  /** creates the Node (`POST /api/v1/nodes`); an existing one is a StatusError with reason AlreadyExists */
-  registerNode(node: Node): Promise<Node>;
-  /** the Node, or undefined when there is none */
-  getNode(name: string): Promise<Node | undefined>;
-  /** writes the Node's status (`PUT nodes/<name>/status`, preconditioned on its resourceVersion) */
-  updateNodeStatus(node: Node): Promise<Node>;
-  /** the node's Lease in kube-node-lease, or undefined */
-  getLease(name: string): Promise<KubeObject | undefined>;
-  createLease(lease: KubeObject): Promise<KubeObject>;
-  updateLease(lease: KubeObject): Promise<KubeObject>;
-  /** a pod, or undefined when there is none */
-  getPod(namespace: string, name: string): Promise<Pod | undefined>;
-  /** writes a pod's status (`PUT pods/<name>/status`, preconditioned on its resourceVersion) */
-  updatePodStatus(pod: Pod): Promise<Pod>;
-  getToken(namespace: string, serviceAccountName: string, tr: TokenRequest): Promise<TokenRequest>;
-  getConfigMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
-  getSecret(namespace: string, name: string): Promise<Secret | undefined>;
-  /** follows the pods bound to the node: every current pod as `added`, then changes; resolves to a stop function */
-  watchPods(nodeName: string, on: { added(pod: Pod): void; modified(pod: Pod): void; deleted(pod: Pod): void }): Promise<() => void>;
-}
+export type { KubeletApi } from './kubelet-api.js';
 
 /**
  * A running kubelet agent as the library hands it out ({@link Emulator.startKubelet}): events,

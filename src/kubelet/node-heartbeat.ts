@@ -3,7 +3,7 @@ import { microTime } from '../audit/micro-time.js';
 import type { Clock, TimerHandle } from '../clock/index.js';
 import { isStatusError } from '../errors/index.js';
 import type { KubeObject } from '../registry/types.js';
-import type { KubeletApi } from './kubelet.js';
+import type { KubeletApi } from './kubelet-api.js';
 import { initialNode, type NodeIdentity, nodeStatus, nodeStatusChanged } from './node-status.js';
 
 /** `--node-lease-duration-seconds`' default */

@@ -4,7 +4,7 @@ import { isStatusError } from '../errors/index.js';
 import { semanticEqual } from '../registry/semantic-equal.js';
 import type { Pod } from '../registry/types.js';
 import { fnv32a } from '../util/fnv.js';
-import type { KubeletApi } from './kubelet.js';
+import type { KubeletApi } from './kubelet-api.js';
 import { containerIdsFor, creatingStatus, type PodRun, runFromStatus, runningStatus, terminatedStatus } from './pod-status.js';
 
 /** How long a run-to-completion pod's containers run before they exit, in seconds (default 0) */
