@@ -27,13 +27,15 @@ const SEED = Number(process.env.FUZZ_SEED ?? 1207);
  *   WithRequestInfo's "unable to determine kind and namespace from url" (plain-text 500);
  * - Impersonate-Group, -Extra-* or -Uid without Impersonate-User: WithImpersonation's
  *   "requested [...] without impersonating a user" (plain-text 500, responsewriters.InternalError).
+ *   A value of spaces is no user: Go's textproto (and Node's parser) trim a header value's
+ *   surrounding spaces and tabs, so `Impersonate-User: " "` arrives empty on both servers.
  */
 function kubernetesAnswers5xx(r: Req): boolean {
   const parts = r.path.split('?')[0]!.replace(/^\/+|\/+$/g, '').split('/');
   const afterVersion = parts[0] === 'api' ? parts.slice(2) : parts[0] === 'apis' ? parts.slice(3) : [];
   if ((afterVersion[0] === 'watch' || afterVersion[0] === 'proxy') && afterVersion.length < 2) return true;
   const names = Object.keys(r.headers).map((h) => h.toLowerCase());
-  const hasUser = Object.entries(r.headers).some(([h, v]) => h.toLowerCase() === 'impersonate-user' && v !== '');
+  const hasUser = Object.entries(r.headers).some(([h, v]) => h.toLowerCase() === 'impersonate-user' && v.replace(/^[ \t]+|[ \t]+$/g, '') !== '');
   return !hasUser && names.some((h) => h === 'impersonate-group' || h === 'impersonate-uid' || h.startsWith('impersonate-extra-'));
 }
 
