@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { arch, cpus, release, totalmem } from 'node:os';
 import { rfc3339 } from '../clock/index.js';
-import { EMULATED_KUBERNETES } from '../api/discovery/version.js';
+import { EMULATED_KUBERNETES } from '../version.js';
 import { semanticEqual } from '../registry/semantic-equal.js';
 import type { Node } from '../registry/types.js';
 
