@@ -38,8 +38,8 @@ describe('kubectl against pod immutability', () => {
 
   it.each([
     ['spec.nodeName', '{"spec":{"nodeName":"node-1"}}', '+ \tNodeName: "node-1",'],
-    ['securityContext.runAsUser', '{"spec":{"securityContext":{"runAsUser":2000}}}', '+ \t\tRunAsUser: 2000,'],
-    ['automountServiceAccountToken', '{"spec":{"automountServiceAccountToken":false}}', '+ \tAutomountServiceAccountToken: false,'],
+    ['securityContext.runAsUser', '{"spec":{"securityContext":{"runAsUser":2000}}}', '+ \t\tRunAsUser: &2000,'],
+    ['automountServiceAccountToken', '{"spec":{"automountServiceAccountToken":false}}', '+ \tAutomountServiceAccountToken: &false,'],
   ])('refuses kubectl patch of %s with the Forbidden message and the diff', (_f, patch, line) => {
     const r = kubectl('patch', 'pod', 'web', '-p', patch);
     expect(r.status).toBe(1);

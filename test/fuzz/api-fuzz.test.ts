@@ -28,6 +28,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? 1207);
  * - a namespace of `.` or `..` (`/api/v1/namespaces/./pods`, also `%2E`): etcd3's
  *   `store.prepareKey` refuses the key with a plain error, answered as a 500 InternalError
  *   (`invalid key: "/pods/."`); a create there is refused earlier (the namespace does not exist);
+ * - a pods/binding whose Binding fails ValidatePodBinding: BindingREST returns the aggregate
+ *   error as is, which the handler answers as a 500;
  * - Impersonate-Group, -Extra-* or -Uid without Impersonate-User: WithImpersonation's
  *   "requested [...] without impersonating a user" (plain-text 500, responsewriters.InternalError).
  *   A value of spaces is no user: Go's textproto (and Node's parser) trim a header value's
@@ -49,6 +51,7 @@ function kubernetesAnswers5xx(r: Req): boolean {
   const nsAt = afterVersion[0] === 'watch' ? 1 : 0;
   const ns = afterVersion[nsAt] === 'namespaces' ? decodeSegment(afterVersion[nsAt + 1]) : undefined;
   if ((ns === '.' || ns === '..') && afterVersion.length > nsAt + 2 && r.method !== 'POST') return true;
+  if (r.method === 'POST' && parts[0] === 'api' && afterVersion[2] === 'pods' && afterVersion[4] === 'binding' && afterVersion.length === 5) return true;
   const names = Object.keys(r.headers).map((h) => h.toLowerCase());
   const hasUser = Object.entries(r.headers).some(([h, v]) => h.toLowerCase() === 'impersonate-user' && v.replace(/^[ \t]+|[ \t]+$/g, '') !== '');
   return !hasUser && names.some((h) => h === 'impersonate-group' || h === 'impersonate-uid' || h.startsWith('impersonate-extra-'));

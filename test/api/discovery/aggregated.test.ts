@@ -57,7 +57,7 @@ describe('aggregated discovery', () => {
           stored('namespaces', 'Namespace', false, { shortNames: ['ns'], subresources: [sub('', 'Namespace')] }),
           stored('nodes', 'Node', false, { shortNames: ['no'], subresources: [sub('', 'Node')] }),
           stored('persistentvolumeclaims', 'PersistentVolumeClaim', true, { shortNames: ['pvc'], subresources: [sub('', 'PersistentVolumeClaim')] }),
-          stored('pods', 'Pod', true, { shortNames: ['po'], categories: ['all'], subresources: [sub('', 'Pod')] }),
+          stored('pods', 'Pod', true, { shortNames: ['po'], categories: ['all'], subresources: [{ subresource: 'binding', responseKind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] }, sub('', 'Pod')] }),
           stored('resourcequotas', 'ResourceQuota', true, { shortNames: ['quota'], subresources: [sub('', 'ResourceQuota')] }),
           stored('secrets', 'Secret', true),
           stored('serviceaccounts', 'ServiceAccount', true, {

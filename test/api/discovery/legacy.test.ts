@@ -68,6 +68,8 @@ describe('legacy discovery', () => {
           core('persistentvolumeclaims', 'persistentvolumeclaim', 'PersistentVolumeClaim', true, { shortNames: ['pvc'] }),
           status('persistentvolumeclaims', 'PersistentVolumeClaim'),
           core('pods', 'pod', 'Pod', true, { shortNames: ['po'], categories: ['all'] }),
+          // what the scheduler binds a pod with (BindingREST), create only
+          { name: 'pods/binding', singularName: '', namespaced: true, kind: 'Binding', verbs: ['create'] },
           status('pods', 'Pod'),
           core('resourcequotas', 'resourcequota', 'ResourceQuota', true, { shortNames: ['quota'] }),
           status('resourcequotas', 'ResourceQuota'),
