@@ -135,9 +135,12 @@ export class Emulator {
   /** token and request counters, fed by the authenticators; `metrics.render()` is the `/metrics` body */
   readonly metrics: EmulatorMetrics;
   private readonly kubelets = new Set<Kubelet>();
+  /** the token service, kept at hand for the library's hottest call (a cached review) */
+  readonly #tokens: ControlPlane['tokens'];
 
   private constructor(cp: ControlPlane) {
     planes.set(this, cp);
+    this.#tokens = cp.tokens;
     this.issuers = cp.issuers;
     this.apiAudiences = cp.apiAudiences;
     this.metrics = cp.metrics;
@@ -275,7 +278,7 @@ export class Emulator {
    * shared with the review cache, and are frozen.
    */
   reviewToken(token: string, audiences?: string[]): Promise<TokenReviewStatus> {
-    return controlPlaneOf(this).tokens.reviewStatus(token, audiences);
+    return this.#tokens.reviewStatus(token, audiences);
   }
 
   /** The raw TokenReview call. */

@@ -49,8 +49,9 @@ export function tokenReviewStatus(chain: BearerTokenChain, token: string, audien
   const auds = audiences && audiences.length ? audiences : apiAudiences;
   try {
     const r = chain.answer(token, auds);
+    if (!annotate) return r instanceof Promise ? r.then((x) => statusOf(x, auds)) : Promise.resolve(statusOf(r, auds));
     const settle = (x: TokenAuthResult) => {
-      if (annotate && 'annotations' in x && x.annotations) annotate(x.annotations);
+      if ('annotations' in x && x.annotations) annotate(x.annotations);
       return statusOf(x, auds);
     };
     return r instanceof Promise ? r.then(settle) : Promise.resolve(settle(r));

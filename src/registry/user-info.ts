@@ -11,6 +11,7 @@ import { compareGoStrings } from '../util/go-strings.js';
  */
 export function sortedExtra(extra: Readonly<Record<string, string[]>> | undefined): Record<string, string[]> {
   if (!extra) return {};
+  if (KNOWN_SORTED.has(extra)) return extra as Record<string, string[]>;
   const keys = Object.keys(extra);
   let sorted = true;
   for (let i = 1; i < keys.length && sorted; i++) sorted = compareGoStrings(keys[i - 1]!, keys[i]!) < 0;
@@ -18,4 +19,20 @@ export function sortedExtra(extra: Readonly<Record<string, string[]>> | undefine
   const out: Record<string, string[]> = {};
   for (const k of sorted ? keys : keys.sort(compareGoStrings)) out[k] = extra[k]!;
   return out;
+}
+
+/** Frozen extras whose keys are known to be in Go's order (made by {@link sortedFrozen}). */
+const KNOWN_SORTED = new WeakSet<object>();
+
+/**
+ * Freezes an extra its maker built in key order, and remembers that, so {@link sortedExtra}
+ * answers it without comparing keys (the review cache's answers; in order by construction).
+ * The caller vouches for the order; it is checked once here.
+ */
+export function sortedFrozen(extra: Record<string, string[]>): Readonly<Record<string, string[]>> {
+  const keys = Object.keys(extra);
+  for (let i = 1; i < keys.length; i++) if (compareGoStrings(keys[i - 1]!, keys[i]!) >= 0) throw new Error(`extra keys out of order: ${keys[i - 1]} before ${keys[i]}`);
+  Object.freeze(extra);
+  KNOWN_SORTED.add(extra);
+  return extra;
 }

@@ -1,3 +1,5 @@
+const SURROGATE = /[\ud800-\udfff]/;
+
 /**
  * Go's string order (`a < b` on strings, as `sort.Strings` and encoding/json's map keys use it):
  * by UTF-8 bytes, which is code-point order. UTF-16 code units agree with it except that a
@@ -8,6 +10,9 @@
  */
 export function compareGoStrings(a: string, b: string): number {
   if (a === b) return 0;
+  // without surrogates, UTF-16 order is Go's: the engine's own comparison, far cheaper than a loop
+  // (sortedExtra runs on every review answered from the cache)
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);

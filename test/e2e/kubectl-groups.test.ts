@@ -32,7 +32,8 @@ describe('kubectl and the apps, batch, networking, policy and coordination group
   it('lists the group-versions a 1.33 cluster serves for them, and no extensions', () => {
     const r = kubectl('api-versions');
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(['apps/v1', 'authentication.k8s.io/v1', 'authorization.k8s.io/v1', 'batch/v1', 'coordination.k8s.io/v1', 'networking.k8s.io/v1', 'policy/v1', 'rbac.authorization.k8s.io/v1', 'v1', ''].join('\n'));
+    // testing.satoken.dev is satoken's own group (the cloud trust kinds), served like a CRD's group.
+    expect(r.stdout).toBe(['apps/v1', 'authentication.k8s.io/v1', 'authorization.k8s.io/v1', 'batch/v1', 'coordination.k8s.io/v1', 'networking.k8s.io/v1', 'policy/v1', 'rbac.authorization.k8s.io/v1', 'testing.satoken.dev/v1alpha1', 'v1', ''].join('\n'));
   });
 
   it('lists the resources with their short names, and finds them by short name', () => {

@@ -37,6 +37,8 @@ interface Entry {
   credentialID: string | undefined;
   exp: number;
   warnAfter: number | undefined;
+  /** the answer's user (the identity's, with this token's credential id), made on the first hit */
+  user: UserInfo | undefined;
 }
 
 /**
@@ -101,7 +103,7 @@ export class ReviewCache {
     let shared = this.identities.get(identityKey);
     if (!shared) this.identities.set(identityKey, (shared = { key: identityKey, identity: entry.identity, refs: 0 }));
     shared.refs++;
-    this.lru.set(key, { identity: shared.identity, shared, credentialID: entry.credentialID, exp: entry.exp, warnAfter: entry.warnAfter });
+    this.lru.set(key, { identity: shared.identity, shared, credentialID: entry.credentialID, exp: entry.exp, warnAfter: entry.warnAfter, user: undefined });
     for (const uid of shared.identity.deps) {
       let s = this.byUid.get(uid);
       if (!s) this.byUid.set(uid, (s = new Set()));

@@ -4,6 +4,7 @@ import type { Secret } from '../../registry/types.js';
 import { type StaleTokenObserver, validateBoundClaims } from './bound-validator.js';
 import { JwtAuthenticator } from './jwt-authenticator.js';
 import { staleTokenAnnotations } from './stale-token.js';
+import { sortedFrozen } from '../../registry/user-info.js';
 import type { KeySource } from '../../tokens/key-source.js';
 import { LEGACY_ISSUER } from '../../tokens/legacy-claims.js';
 import { validateLegacyClaims } from './legacy-validator.js';
@@ -67,10 +68,8 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
     const annotations = staleTokenAnnotations(id.sub, hit.warnAfter, now);
     if (annotations) o.observer?.stale?.(id.sub, now - hit.warnAfter!, id.info);
     else o.observer?.valid?.(id.info);
-    const user = hit.credentialID
-      ? // credential-id sorts before the node and pod extras, so the extra stays in key order
-        { username: id.user.username, uid: id.user.uid, groups: id.user.groups, extra: Object.freeze({ [EXTRA_CREDENTIAL_ID]: [hit.credentialID], ...id.user.extra }) }
-      : id.user;
+    // made once per entry: credential-id sorts before the node and pod extras, so the extra stays in key order
+    const user = (hit.user ??= hit.credentialID ? { username: id.user.username, uid: id.user.uid, groups: id.user.groups, extra: sortedFrozen({ [EXTRA_CREDENTIAL_ID]: [hit.credentialID], ...id.user.extra }) } : id.user);
     return annotations ? { user, audiences: id.audiences, annotations } : { user, audiences: id.audiences };
   };
 
@@ -132,7 +131,7 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
  */
 function frozen(id: CachedIdentity): CachedIdentity {
   for (const v of Object.values(id.user.extra)) Object.freeze(v);
-  Object.freeze(id.user.extra);
+  sortedFrozen(id.user.extra);
   Object.freeze(id.user.groups);
   Object.freeze(id.user);
   Object.freeze(id.audiences);
