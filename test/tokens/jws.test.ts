@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeJws, MAX_TOKEN_LENGTH, signedWith, verifyWithKeys, type DecodedJws } from '../../src/tokens/jws.js';
 import type { VerificationKey } from '../../src/tokens/key-source.js';
@@ -14,6 +14,8 @@ const ecPublic = createPublicKey(ecPrivateKey);
 const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
 const p521 = generateKeyPairSync('ec', { namedCurve: 'P-521' });
 const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
+/** secp256k1 signs 64-byte r||s like P-256: only the curve check tells them apart */
+const k256 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
 const vk = (alg: string, publicKey = rsaPublic, kid = 'k'): VerificationKey => ({ kid, alg, publicKey });
 const decoded = (t: string): DecodedJws => {
   const d = decodeJws(t);
@@ -169,6 +171,18 @@ describe("verifyWithKeys: each candidate key as go-jose's loop tries it", () => 
     // the same signature as r||s verifies
     const raw = sign('sha256', Buffer.from(input), { key: ecPrivateKey, dsaEncoding: 'ieee-p1363' });
     expect(verifyWithKeys(decoded(`${input}.${raw.toString('base64url')}`), 'ES256', [vk('ES256', ecPublic)])).toBeUndefined();
+  });
+
+  it('refuses an ES256 signature made on secp256k1, though it has the length of a P-256 one (go-jose wants the P-256 curve)', () => {
+    const t = signJws({ alg: 'ES256' }, PAYLOAD, k256.privateKey, 'ES256');
+    expect(decoded(t).signature).toHaveLength(64);
+    expect(verifyWithKeys(decoded(t), 'ES256', [vk('ES256', k256.publicKey)])).toEqual(['go-jose/go-jose: error in cryptographic primitive']);
+  });
+
+  it('counts a key node:crypto cannot use as a failed signature, never a throw', () => {
+    const unusable = { asymmetricKeyType: 'rsa', asymmetricKeyDetails: { modulusLength: 2048 } } as unknown as KeyObject;
+    expect(verifyWithKeys(rs, 'RS256', [vk('RS256', unusable), vk('RS256')])).toBeUndefined();
+    expect(verifyWithKeys(rs, 'RS256', [vk('RS256', unusable)])).toEqual(['go-jose/go-jose: error in cryptographic primitive']);
   });
 
   it.each([
