@@ -193,6 +193,27 @@ describe('warnafter of extended tokens (§4.3 step 8): reported, never an error'
   });
 });
 
+describe('validateBoundClaims: what it looks up and returns when claims are missing', () => {
+  it('reports stale and fresh extended tokens without an observer at all', async () => {
+    const getter = new FakeGetter({ serviceAccounts: [SA], pods: [POD] });
+    const c = (warnafter: number) => claims(k8s({ pod: { name: 'podname', uid: 'poduid' }, warnafter }), { exp: NOW + 365 * 86400 });
+    await expect(validateBoundClaims(c(NOW - 5), { getter, clock: manualClock() })).resolves.toMatchObject({ warnAfter: NOW - 5 });
+    await expect(validateBoundClaims(c(NOW + 5), { getter, clock: manualClock() })).resolves.toMatchObject({ warnAfter: NOW + 5 });
+  });
+
+  it('looks up the service account "" in the namespace "" for a token without the kubernetes.io claim', async () => {
+    const getter = new FakeGetter({ serviceAccounts: [SA] });
+    await expect(validate(getter, readClaims({ exp: NOW }))).rejects.toThrow('serviceaccounts "" not found');
+    expect(getter.calls).toEqual(['serviceaccounts /']);
+  });
+
+  it('leaves nodeUID out (not undefined) for a pod-bound token whose node claim has no uid', async () => {
+    const getter = new FakeGetter({ serviceAccounts: [SA], pods: [POD] });
+    const v = await validate(getter, claims(k8s({ pod: { name: 'podname', uid: 'poduid' }, node: { name: 'nodename' } })));
+    expect(v.info).toStrictEqual({ name: 'saname', namespace: 'ns', uid: 'sauid', podName: 'podname', podUID: 'poduid', nodeName: 'nodename' });
+  });
+});
+
 describe("validateTimes: go-jose's Claims.Validate with 60 s leeway, nbf then exp then iat", () => {
   const ok = (c: { nbf?: number; exp?: number; iat?: number }, now = NOW) => {
     try {
