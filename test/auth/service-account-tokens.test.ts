@@ -266,7 +266,7 @@ describe('bound tokens: the objects they hang on', () => {
     expect(await ask(s.bound, t, API)).toMatchObject({ audiences: API });
     expect(await ask(s.bound, t, ['vault'])).toMatchObject({ audiences: ['vault'] });
     expect(await ask(s.bound, t, [ISSUER])).toMatchObject({ audiences: API });
-    expect(await ask(s.bound, t, undefined)).toMatchObject({ audiences: API });
+    expect(await s.bound(new PresentedToken(t), undefined)).toMatchObject({ audiences: API });
   });
 
   it('answers the frozen shared identity from the cache, so a caller cannot change what others get', async () => {
@@ -424,5 +424,41 @@ describe('legacy Secret tokens: never cached', () => {
     expect(await ask(s.bound, stale)).toHaveProperty('annotations');
     expect(await ask(s.bound, stale)).toHaveProperty('annotations');
     expect(s.events).toEqual([]);
+  });
+});
+
+describe('observers that implement only part of the reports, or none', () => {
+  const extended = () => boundToken({ exp: NOW + 365 * 86400 }, k8s({ pod: { name: 'web-0', uid: 'pod-uid' }, warnafter: NOW + 3607 }));
+  it.each([
+    ['no observer', { observer: undefined }],
+    ['an empty observer', { observer: {} }],
+  ] as const)('answers fresh and stale hits of extended tokens and legacy tokens with %s', async (_n, more) => {
+    const s = setup({ serviceAccounts: [SA], pods: [POD] }, more as Partial<ServiceAccountAuthOptions>);
+    const t = extended();
+    expect(await ask(s.bound, t)).toMatchObject({ user: { username: SUB } });
+    expect(await ask(s.bound, t)).toMatchObject({ user: { username: SUB } });
+    s.clock.set((NOW + 7200) * 1000);
+    expect(await ask(s.bound, t)).toMatchObject({ annotations: { 'authentication.k8s.io/stale-token': `subject: ${SUB}, seconds after warning threshold: 3593` } });
+    expect(s.getter.calls).toHaveLength(2);
+    expect(s.events).toEqual([]);
+    const legacy = signJws({ alg: 'RS256', kid: RSA_KEY_ID }, { iss: 'kubernetes/serviceaccount', sub: SUB });
+    expect(await ask(s.legacy, legacy)).toStrictEqual({ error: 'namespace claim is missing' });
+  });
+});
+
+describe('the review cache key', () => {
+  it('shares one entry between the API audiences and no requested audiences (both mean the API audiences)', async () => {
+    const s = setup({ serviceAccounts: [SA], pods: [POD] });
+    const t = boundToken();
+    expect(await ask(s.bound, t, API)).toMatchObject({ audiences: API });
+    expect(await s.bound(new PresentedToken(t), undefined)).toMatchObject({ audiences: API });
+    expect(s.getter.calls).toHaveLength(2);
+  });
+
+  it('reports a legacy token without sub to the observer with an empty subject', async () => {
+    const s = setup({ serviceAccounts: [SA] });
+    const legacy = signJws({ alg: 'RS256', kid: RSA_KEY_ID }, { iss: 'kubernetes/serviceaccount' });
+    expect(await ask(s.legacy, legacy)).toStrictEqual({ error: 'sub claim is missing' });
+    expect(s.events).toEqual(['legacy ']);
   });
 });
