@@ -66,6 +66,12 @@ describe('bearer tokens as bearertoken.go reads the Authorization header', () =>
     expect(EXTRA_SPACE_WARNING).toBe('the provided Authorization header contains extra space before the bearer token, and is ignored');
   });
 
+  it.each(['Bearer  token extra', 'Bearer  token extra more', 'bearer   token'])('warns for %j too: SplitN(auth, " ", 3) leaves an empty second part and a third', async (header) => {
+    const seen: string[] = [];
+    expect(await authn(true, seen).authenticate({ authorization: header })).toEqual({ ok: true, user: ANONYMOUS, warnings: [EXTRA_SPACE_WARNING] });
+    expect(seen).toEqual([]);
+  });
+
   it('a token the chain does not know is a 401 with "invalid bearer token", even when anonymous requests are allowed', async () => {
     expect(await authn(true).authenticate({ authorization: 'Bearer other' })).toEqual({ ok: false, reason: 'invalid bearer token', warnings: [] });
   });
