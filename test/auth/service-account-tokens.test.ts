@@ -43,7 +43,7 @@ interface Setup {
 function setup(objects: ConstructorParameters<typeof FakeGetter>[0], more: Partial<ServiceAccountAuthOptions> = {}): Setup {
   const getter = new FakeGetter(objects);
   const index = new FakeIndex();
-  for (const list of Object.values(objects)) for (const o of list ?? []) index.live.add(o.metadata.uid!);
+  for (const list of Object.values(objects ?? {})) for (const o of list ?? []) index.live.add(o.metadata.uid!);
   const clock = manualClock();
   const events: string[] = [];
   const [bound, legacy] = serviceAccountAuthenticators({

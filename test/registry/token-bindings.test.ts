@@ -29,7 +29,7 @@ async function add(kind: string, namespace: string, obj: Record<string, unknown>
 }
 const sa = (name = 'app') => add('ServiceAccount', 'ns', { metadata: { name, namespace: 'ns' } });
 const podObj = (name = 'web-0') => add('Pod', 'ns', { metadata: { name, namespace: 'ns' }, spec: { containers: [{ name: 'c', image: 'i' }], serviceAccountName: 'app' } });
-const del = (kind: string, namespace: string, name: string) => registry.delete(kindInfo(kind)!, namespace, name, { gracePeriodSeconds: 0 });
+const del = (kind: string, namespace: string, name: string) => registry.delete(kindInfo(kind)!, namespace, name);
 
 let seq = 0;
 function token(saUid: string, more: Partial<IssuedToken> = {}): IssuedToken {
