@@ -47,7 +47,6 @@ describe('TestGetAPIRequestInfo: resource requests', () => {
     ['DELETE', '/api/v1/namespaces/other/pods/foo', 'delete', 'api', '', 'v1', 'other', 'pods', '', 'foo', ['pods', 'foo']],
     ['POST', '/api/v1/namespaces/other/pods', 'create', 'api', '', 'v1', 'other', 'pods', '', '', ['pods']],
     ['PUT', '/api/v1/namespaces/other/pods/foo', 'update', 'api', '', 'v1', 'other', 'pods', '', 'foo', ['pods', 'foo']],
-    ['post', '/api/v1/namespaces/other/pods', 'create', 'api', '', 'v1', 'other', 'pods', '', '', ['pods']],
     ['OPTIONS', '/api/v1/namespaces/other/pods', '', 'api', '', 'v1', 'other', 'pods', '', '', ['pods']],
     // deletecollection verb identification
     ['DELETE', '/api/v1/nodes', 'deletecollection', 'api', '', 'v1', '', 'nodes', '', '', ['nodes']],
@@ -60,6 +59,7 @@ describe('TestGetAPIRequestInfo: resource requests', () => {
     ['GET', '/apis/batch/v1/job/foo/scale', 'get', 'apis', 'batch', 'v1', '', 'job', 'scale', 'foo', ['job', 'foo', 'scale']],
     // trailing slashes are trimmed; an empty namespace segment is the empty namespace, as in Go
     ['GET', '/api/v1/namespaces/other/pods/', 'list', 'api', '', 'v1', 'other', 'pods', '', '', ['pods']],
+    ['GET', '//api/v1/namespaces/other/pods//', 'list', 'api', '', 'v1', 'other', 'pods', '', '', ['pods']],
     ['GET', '/api/v1/namespaces//pods', 'list', 'api', '', 'v1', '', 'pods', '', '', ['pods']],
     ['GET', '/api/v1/namespaces/other/pods//status', 'list', 'api', '', 'v1', 'other', 'pods', 'status', '', ['pods', '', 'status']],
   ])('%s %s: %s', (method, url, verb, apiPrefix, apiGroup, apiVersion, namespace, resource, subresource, name, parts) => {
