@@ -39,6 +39,7 @@ describe('evaluation_helpers.go, matcher by matcher', () => {
     ['ResourceMatches: a rule without resources matches nothing', { verbs: ['get'], apiGroups: [''] }, res(alice, 'get', 'pods'), false],
     ['ResourceMatches: "*/" is no wildcard for a request without a subresource', { verbs: ['get'], apiGroups: [''], resources: ['*/'] }, res(alice, 'get', 'pods'), false],
     ['ResourceMatches: "x/scale" is not "*/scale"', { verbs: ['update'], apiGroups: ['*'], resources: ['x/scale'] }, res(alice, 'update', 'deployments', { subresource: 'scale' }), false],
+    ['ResourceMatches: "*/descale" is not "*/scale" (the length must be the subresource\'s plus two)', { verbs: ['update'], apiGroups: ['*'], resources: ['*/descale'] }, res(alice, 'update', 'deployments', { subresource: 'scale' }), false],
     ['ResourceMatches: "*/scale" after other resources', { verbs: ['update'], apiGroups: ['*'], resources: ['pods', '*/scale'] }, res(alice, 'update', 'deployments', { subresource: 'scale' }), true],
     ['NonResourceURLMatches: an empty entry is not a wildcard', { verbs: ['get'], nonResourceURLs: [''] }, nonRes(alice, 'get', '/healthz'), false],
     ['NonResourceURLMatches: TrimRight drops every trailing *', { verbs: ['get'], nonResourceURLs: ['/apis**'] }, nonRes(alice, 'get', '/apis/apps'), true],
