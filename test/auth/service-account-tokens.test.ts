@@ -462,3 +462,20 @@ describe('the review cache key', () => {
     expect(s.events).toEqual(['legacy ']);
   });
 });
+
+describe('cached answers cannot be changed by the callers that got them', () => {
+  it('answers every later hit the same, whatever a caller did to the user it got', async () => {
+    const s = setup({ serviceAccounts: [SA], pods: [POD] });
+    const t = boundToken();
+    await ask(s.bound, t);
+    const hit = (await ask(s.bound, t)) as { user: { username: string; extra: Record<string, string[]> } };
+    for (const change of [() => void (hit.user.username = 'system:admin'), () => void hit.user.extra['authentication.kubernetes.io/credential-id']!.push('x'), () => void (hit.user.extra.more = ['x'])]) {
+      try {
+        change();
+      } catch {
+        // a frozen answer refuses the change: what matters is the next answer
+      }
+    }
+    expect(await ask(s.bound, t)).toStrictEqual({ user: POD_USER, audiences: API });
+  });
+});
