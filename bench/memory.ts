@@ -18,6 +18,8 @@ interface Heaps {
   lru: number;
   issued: number;
   reviewed: number;
+  /** heap growth of the same issuance with the request recorder on */
+  recorded: number;
   rejected: number;
   tokenLength: number;
   registrySizes: number[];
@@ -46,7 +48,7 @@ function runChild(n: number): Promise<{ heaps: Heaps; maxRssKb?: number }> {
 export async function run(ctx: BenchContext): Promise<void> {
   const r = ctx.report;
   const n = ctx.quick ? 4_000 : 10_000;
-  r.section(`[6] memory: ${n0(n)} entries (the default review cache size), heap after full GC in a child`);
+  r.section(`[6] memory: ${n0(n)} entries (the default review cache size), heap after full GC in a child, request recorder off unless said`);
   const { heaps: h, maxRssKb } = await runChild(n);
   if (h.rejected) throw new Error(`${h.rejected} of ${n} fresh tokens were rejected`);
   const slot = h.lru / n;
@@ -56,7 +58,8 @@ export async function run(ctx: BenchContext): Promise<void> {
   r.line('lru-cache slots preallocated for the review cache', `${fx(slot, 0)} B per slot (counted in the review figure)`);
   r.line('per binding-registry entry (issued token: maps by UID, expiry heap)', `${fx(binding, 0)} B`);
   r.line('per cached review (LRU entry, result, deps, index by UID)', `${fx(review, 0)} B`);
-  if (maxRssKb) r.line('child peak RSS (/usr/bin/time -v; 2 emulators, 2 × N tokens)', `${n0(maxRssKb / 1024)} MB`);
+  r.line('per TokenRequest the request recorder keeps (default on, last 10,000)', `${fx((h.recorded - h.issued) / n, 0)} B more`);
+  if (maxRssKb) r.line('child peak RSS (/usr/bin/time -v; 3 emulators, 3 × N tokens)', `${n0(maxRssKb / 1024)} MB`);
   r.goal({ id: 'mem-review', measured: `${n0(review)}B`, goal: `<${GOAL_BYTES}B`, verdict: verdict(review < GOAL_BYTES) });
   r.goal({ id: 'mem-binding', measured: `${n0(binding)}B`, goal: `<${GOAL_BYTES}B`, verdict: verdict(binding < GOAL_BYTES) });
 }

@@ -42,4 +42,4 @@ export { MemoryStore } from './store/memory-store.js';
 export type { KeyValueStore } from './store/types.js';
 export { STS_PATH, DEFAULT_AZURE_TENANT_ID, type WorkloadIdentitySettings, type WorkloadIdentityCloud } from './identity/workload-identity.js';
 export type { TokenExchangeRecord, ExchangeObserver } from './identity/exchange-record.js';
-export type { AWSRole, AzureFederatedCredential } from './identity/trust-kinds.js';
+export type { AWSRole, AzureFederatedCredential } from './registry/kinds/trust.js';

@@ -35,8 +35,9 @@ async function growth(fill: () => Promise<void>): Promise<number> {
   return (await heap()) - before;
 }
 
-async function emulator(): Promise<Emulator> {
-  const emu = await createEmulator({ clock: 'manual', startTime: '2026-01-01T00:00:00Z', reviewCacheSize: n });
+/** `recorder`: the request recorder (on by default) keeps every TokenRequest; off, the figures are the registry's and the cache's alone. */
+async function emulator(recorder = false): Promise<Emulator> {
+  const emu = await createEmulator({ clock: 'manual', startTime: '2026-01-01T00:00:00Z', reviewCacheSize: n, ...(recorder ? {} : { audit: { recorder: false } }) });
   await emu.apply(benchObjects(PODS));
   return emu;
 }
@@ -69,6 +70,13 @@ const issued = await growth(async () => {
 const reviewed = await growth(async () => {
   for (let i = 0; i < n; i++) await review(b, await issue(b, i));
 });
-process.stdout.write(`${JSON.stringify({ n, lru: lruBytes, issued, reviewed, rejected, tokenLength, registrySizes: [controlPlaneOf(a).bindings.size, controlPlaneOf(b).bindings.size], lruSize: lru?.max })}\n`);
 await a.close();
 await b.close();
+// the same issuance with the request recorder as the library's default has it
+const c = await emulator(true);
+await issue(c, 0);
+const recorded = await growth(async () => {
+  for (let i = 0; i < n; i++) await issue(c, i);
+});
+await c.close();
+process.stdout.write(`${JSON.stringify({ n, lru: lruBytes, issued, reviewed, recorded, rejected, tokenLength, registrySizes: [controlPlaneOf(a).bindings.size, controlPlaneOf(b).bindings.size], lruSize: lru?.max })}\n`);

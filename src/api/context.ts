@@ -35,7 +35,7 @@ export interface RequestContext {
   readonly annotations: Record<string, string>;
   /** the `Audit-Id` the response carries (the client's `Audit-ID`, else a new UUID) */
   auditID: string;
-  /** the request's audit event, opened after authentication when a policy records it (src/audit/http-filters.ts) */
+  /** the request's audit event, opened after authentication when a policy records it (api/audit-filters.ts) */
   audit: AuditRequest | undefined;
 }
 

@@ -1,6 +1,6 @@
 import { errors, StatusError } from '../errors/index.js';
 import { unrecognized } from '../registry/schema/decode-object.js';
-import { GoNumber, JsonSyntaxError, parseJson } from './codecs/json.js';
+import { GoNumber, JsonSyntaxError, parseJson } from '../util/go-json-parse.js';
 import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from './codecs/protobuf.js';
 import { YamlDecodeError, parseYaml } from './codecs/yaml.js';
 
@@ -128,7 +128,7 @@ export interface ReadBodyOptions {
 
 /**
  * Reads a request body by its Content-Type into a value: JSON and YAML as kube-apiserver reads
- * them (codecs/json.ts, codecs/yaml.ts), protobuf through its envelope (codecs/protobuf.ts).
+ * them (util/go-json-parse.ts, codecs/yaml.ts), protobuf through its envelope (codecs/protobuf.ts).
  * Errors are 400s with Kubernetes' words; an unknown media type is a 415.
  * - JSON that does not parse: `couldn't get version/kind; json parse error: <Go's reason>`
  *   (SimpleMetaFactory.Interpret), inside `the object provided is unrecognized (must be of type

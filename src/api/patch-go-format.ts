@@ -1,4 +1,4 @@
-import { GoNumber } from './codecs/json.js';
+import { GoNumber } from '../util/go-json-parse.js';
 
 /**
  * How kube-apiserver's patch errors print the patch or the patched object:

@@ -1,6 +1,6 @@
 import { errors, StatusError } from '../errors/index.js';
 import { type FieldValidation, GoDecodeError, type KindSchemas, decodeStrict, strictDecodingError, strictWarnings } from '../registry/schema/index.js';
-import { GoNumber, defineKey, depthOf, duplicateKeysOf, JsonSyntaxError, parseJson } from './codecs/json.js';
+import { GoNumber, defineKey, depthOf, duplicateKeysOf, JsonSyntaxError, parseJson } from '../util/go-json-parse.js';
 import { YamlDecodeError, parseYaml } from './codecs/yaml.js';
 import { mergeKeyOf, isPrimitiveMergeList } from './patch-merge-keys.js';
 import { goSprintV, goJsonSorted } from './patch-go-format.js';

@@ -47,7 +47,7 @@ export interface PipelineOptions {
   publicEndpoints?: ReadonlyArray<PublicEndpoint>;
   /** what answers a request that passed every filter */
   router: Step;
-  /** the audit filters (src/audit/http-filters.ts): init after the request context, the event opened after authentication, closed by its observer */
+  /** the audit filters (api/audit-filters.ts): init after the request context, the event opened after authentication, closed by its observer */
   audit?: { init: Step; afterAuthentication: Step; observer: RequestObserver };
 }
 

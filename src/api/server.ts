@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pino from 'pino';
 import type { Auditor } from '../audit/auditor.js';
-import { httpAuditFilters } from '../audit/http-filters.js';
+import { httpAuditFilters } from './audit-filters.js';
 import type { RequestRecorder } from '../audit/recorder.js';
 import { RequestAuthenticator } from '../auth/request-authenticator.js';
 import type { BearerTokenChain } from '../auth/authenticators/bearer-token-chain.js';

@@ -11,7 +11,7 @@ import type { ResourceInfo } from '../registry/kinds.js';
 import type { ObjectRegistry } from '../registry/object-registry.js';
 import type { TokenService } from '../registry/token-service.js';
 import type { UserInfo } from '../registry/types.js';
-import { EMULATED_KUBERNETES } from '../api/discovery/version.js';
+import { EMULATED_KUBERNETES } from '../version.js';
 import type { AuditRequest, Auditor } from './auditor.js';
 import { ANNOTATIONS } from './types.js';
 

@@ -3,22 +3,12 @@
  * (staging/src/k8s.io/apiserver/pkg/audit/policy/checker.go): the first rule that matches a
  * request's attributes gives its level; none matching is `None`.
  */
+import type { Attributes } from '../auth/authorizer/types.js';
 import type { UserInfo } from '../registry/types.js';
 import type { Level, Policy, PolicyRule, Stage } from './types.js';
 
 /** What the policy looks at: `authorizer.Attributes` (the user is absent when authentication failed). */
-export interface AuditAttributes {
-  user?: UserInfo | undefined;
-  verb: string;
-  namespace: string;
-  apiGroup: string;
-  apiVersion: string;
-  resource: string;
-  subresource: string;
-  name: string;
-  resourceRequest: boolean;
-  path: string;
-}
+export type AuditAttributes = Omit<Attributes, 'user' | 'fieldSelector'> & { user?: UserInfo | undefined };
 
 /** `RequestAuditConfig`: the level, the stages not to record, and whether to drop managedFields. */
 export interface RequestAuditConfig {

@@ -3,7 +3,7 @@
  * with its messages, as field.Error renders them.
  */
 import { FieldError, invalid, notSupported, required } from '../errors/field-error.js';
-import { dns1123Subdomain } from '../registry/validation/names.js';
+import { dns1123Subdomain } from '../util/name-validation.js';
 import { goQuote } from '../util/go-format.js';
 import { LEVELS, STAGES, type GroupResources, type Policy, type PolicyRule } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** A body larger than the endpoint reads. */
 export class BodyTooLarge extends Error {
@@ -29,6 +29,22 @@ export async function readBody(req: IncomingMessage & { body?: unknown }, limit:
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * {@link readBody} for an endpoint that answers an oversized body with its own error: the
+ * connection is marked to close (the rest of the body is never read) and `tooLarge` is thrown.
+ * @example
+ * const body = await readBodyOr(req, res, 64 * 1024, stsErrors.tooLarge);
+ */
+export async function readBodyOr(req: IncomingMessage & { body?: unknown }, res: ServerResponse, limit: number, tooLarge: (limit: number) => Error): Promise<Buffer> {
+  try {
+    return await readBody(req, limit);
+  } catch (e) {
+    if (!(e instanceof BodyTooLarge)) throw e;
+    res.setHeader('Connection', 'close');
+    throw tooLarge(limit);
+  }
 }
 
 /** Whether a Content-Type names HTML form encoding (parameters such as `charset` allowed). */

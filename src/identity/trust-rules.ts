@@ -1,7 +1,7 @@
 import { errors, invalid, required } from '../errors/index.js';
 import type { ResourceInfo } from '../registry/kinds.js';
 import type { KubeObject } from '../registry/types.js';
-import { type AWSRole, type AzureFederatedCredential, TRUST_RESOURCES, TRUST_STRATEGIES } from './trust-kinds.js';
+import { type AWSRole, type AzureFederatedCredential, TRUST_RESOURCES, TRUST_STRATEGIES } from '../registry/kinds/trust.js';
 
 /** What the token exchanges read: the trust rules declared now (read at each exchange). */
 export interface TrustRules {

@@ -1,5 +1,5 @@
 import type { KindSchemas } from '../registry/schema/kind-schemas.js';
-import { TRUST_GROUP, TRUST_VERSION } from './trust-kinds.js';
+import { TRUST_GROUP, TRUST_VERSION } from '../registry/kinds/trust.js';
 
 const openapi = (name: string) => `dev.satoken.testing.${TRUST_VERSION}.${name}`;
 const go = (name: string) => `${TRUST_VERSION}.${name}`;

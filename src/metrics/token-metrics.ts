@@ -1,5 +1,5 @@
 import type { StaleTokenObserver } from '../auth/authenticators/bound-validator.js';
-import type { ServiceAccountInfo } from '../tokens/service-account-info.js';
+import type { ServiceAccountInfo } from '../registry/service-account-info.js';
 import { splitServiceAccountUsername } from '../tokens/service-account-username.js';
 import { Counter, renderFamilies } from './exposition.js';
 

@@ -16,7 +16,7 @@ import { RBAC } from './kinds/rbac.js';
 import type { ResourceInfo } from './kinds/resource-info.js';
 import { REVIEWS } from './kinds/reviews.js';
 // testing.satoken.dev/v1alpha1: the cloud side of workload identity, defined with its exchanges
-import { TRUST_RESOURCES } from '../identity/trust-kinds.js';
+import { TRUST_RESOURCES } from './kinds/trust.js';
 
 export type { ResourceInfo, StatusRules, SubresourceInfo } from './kinds/resource-info.js';
 

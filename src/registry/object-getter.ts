@@ -1,4 +1,4 @@
-import type { TokenObjectGetter } from '../tokens/object-getter.js';
+import type { TokenObjectGetter } from './token-object-getter.js';
 import { kindInfo } from './kinds.js';
 import type { ObjectRegistry } from './object-registry.js';
 

@@ -2,7 +2,7 @@ import { FieldError, invalid } from '../errors/index.js';
 import { labelSelectorString } from './label-selector.js';
 import type { KubeObject, LabelSelector, ObjectMeta } from './types.js';
 import { validateObjectMeta } from './validation/object-meta.js';
-import { dns1123Subdomain } from './validation/names.js';
+import { dns1123Subdomain } from '../util/name-validation.js';
 
 /**
  * The autoscaling/v1 Scale subresource of a Deployment, ReplicaSet or StatefulSet, as

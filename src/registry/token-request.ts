@@ -8,7 +8,7 @@ import { checkTypeMeta } from './type-meta.js';
 import type { BoundObjectReference, KubeObject, TokenRequest, UserInfo } from './types.js';
 import { type BoundClaims, type Ref, boundClaims } from '../tokens/claims.js';
 import type { KeySource } from '../tokens/key-source.js';
-import type { TokenObjectGetter } from '../tokens/object-getter.js';
+import type { TokenObjectGetter } from './token-object-getter.js';
 import { type SigningMode, signToken } from '../tokens/signer.js';
 
 export const DEFAULT_EXPIRATION_SECONDS = 3600;

@@ -1,8 +1,7 @@
 import { errors } from '../errors/index.js';
 import { checkTypeMeta } from './type-meta.js';
-import type { TokenReview, TokenReviewStatus, UserInfo } from './types.js';
+import type { TokenAuthResult, TokenReview, TokenReviewAuthenticator, TokenReviewStatus, UserInfo } from './types.js';
 import { sortedExtra } from './user-info.js';
-import type { BearerTokenChain, TokenAuthResult } from '../auth/authenticators/bearer-token-chain.js';
 
 /**
  * The checks of a TokenReview's `spec` (a Bad Request for each, in kube-apiserver's words): the
@@ -21,7 +20,7 @@ export function validateTokenReviewSpec(spec: { token?: unknown; audiences?: unk
  * runs the chain with the requested audiences (or the API audiences), and renders the status in
  * Kubernetes' member order. `spec` is echoed unchanged.
  */
-export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAudiences: readonly string[], namespace?: string, annotate?: (annotations: Readonly<Record<string, string>>) => void): Promise<TokenReview> {
+export async function reviewToken(chain: TokenReviewAuthenticator, body: unknown, apiAudiences: readonly string[], namespace?: string, annotate?: (annotations: Readonly<Record<string, string>>) => void): Promise<TokenReview> {
   if (namespace) throw errors.badRequest(`namespace is not allowed on this type: ${namespace}`);
   checkTypeMeta(body, 'TokenReview', 'authentication.k8s.io/v1');
   const b = body as Partial<TokenReview>;
@@ -45,7 +44,7 @@ export async function reviewToken(chain: BearerTokenChain, body: unknown, apiAud
  * `annotate` receives the audit annotations the review produced (a stale token's), which
  * kube-apiserver adds to the TokenReview request's own audit event.
  */
-export function tokenReviewStatus(chain: BearerTokenChain, token: string, audiences: readonly string[] | null | undefined, apiAudiences: readonly string[], annotate?: (annotations: Readonly<Record<string, string>>) => void): Promise<TokenReviewStatus> {
+export function tokenReviewStatus(chain: TokenReviewAuthenticator, token: string, audiences: readonly string[] | null | undefined, apiAudiences: readonly string[], annotate?: (annotations: Readonly<Record<string, string>>) => void): Promise<TokenReviewStatus> {
   const auds = audiences && audiences.length ? audiences : apiAudiences;
   try {
     const r = chain.answer(token, auds);

@@ -1,13 +1,12 @@
-import type { BearerTokenChain } from '../auth/authenticators/bearer-token-chain.js';
 import type { Clock } from '../clock/index.js';
 import type { KeySource } from '../tokens/key-source.js';
-import type { TokenObjectGetter } from '../tokens/object-getter.js';
+import type { TokenObjectGetter } from './token-object-getter.js';
 import type { Admission } from './admission.js';
 import type { BindingIndex } from './binding-index.js';
 import type { ResourceInfo } from './kinds.js';
 import { createTokenRequest, type IssuedToken, type TokenAdmission, type TokenRequestConfig } from './token-request.js';
 import { reviewToken, tokenReviewStatus, validateTokenReviewSpec } from './token-review.js';
-import type { TokenRequest, TokenReview, TokenReviewStatus, UserInfo } from './types.js';
+import type { TokenRequest, TokenReview, TokenReviewAuthenticator, TokenReviewStatus, UserInfo } from './types.js';
 
 export interface TokenServiceDeps {
   config: TokenRequestConfig;
@@ -19,7 +18,7 @@ export interface TokenServiceDeps {
   /** where issued tokens are recorded, so that they die with their objects */
   bindings: BindingIndex;
   /** the bearer-token authenticators a TokenReview runs */
-  authentication: BearerTokenChain;
+  authentication: TokenReviewAuthenticator;
   /** the ServiceAccount resource (the subresource's parent, for admission) */
   serviceAccounts: ResourceInfo;
 }

@@ -171,6 +171,23 @@ export interface TokenReviewStatus {
   error?: string;
 }
 
+/**
+ * An authenticator's answer (apiserver's `authenticator.Response`): a user (with the audiences it
+ * was accepted for, and audit annotations the request should carry, such as a stale token's), or
+ * an error. Declared here, below auth/, because the TokenReview storage renders it.
+ */
+export type TokenAuthResult = { user: UserInfo; audiences: string[]; annotations?: Readonly<Record<string, string>> } | { error: string };
+
+/**
+ * What the TokenReview storage asks of authentication: the request chain's bearer-token union
+ * (auth/authenticators/bearer-token-chain.ts) answers it. registry/ depends on this shape, not on
+ * auth/ (src/ARCHITECTURE.md), as Kubernetes' registry depends on the `authenticator.Request`
+ * interface rather than on the authenticators.
+ */
+export interface TokenReviewAuthenticator {
+  answer(token: string, audiences?: readonly string[]): TokenAuthResult | Promise<TokenAuthResult>;
+}
+
 export interface TokenReview {
   kind: 'TokenReview';
   apiVersion: 'authentication.k8s.io/v1';

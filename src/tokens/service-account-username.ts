@@ -2,7 +2,7 @@
  * Service-account usernames as staging/src/k8s.io/apiserver/pkg/authentication/serviceaccount/util.go
  * makes and splits them: `system:serviceaccount:<namespace>:<name>`.
  */
-import { isDns1123Label, isDns1123Subdomain } from '../registry/validation/names.js';
+import { isDns1123Label, isDns1123Subdomain } from '../util/name-validation.js';
 
 export const SERVICE_ACCOUNT_USERNAME_PREFIX = 'system:serviceaccount:';
 

@@ -1,7 +1,7 @@
 /**
  * Decoding JSON (and the YAML kube-apiserver's universal decoder falls back to) the way the Go
  * side of the ABAC policy loader and the webhook client does, so that their errors read the same:
- * - {@link parseGoJson}: encoding/json's syntax check, with its messages
+ * - {@link parseGoJson} (the scanner of util/go-json-parse.ts, re-exported): encoding/json's syntax check, with its messages
  *   (`invalid character 'x' looking for beginning of value`, `unexpected end of JSON input`);
  *   members are kept in order, duplicates included, because Go decodes them one after another.
  * - {@link goUnmarshal}: decoding into a described Go type, failing on the first member of the
@@ -15,197 +15,9 @@
  *   member names, as encoding/json matches them) and `schema.ParseGroupVersion`.
  */
 import { parse as parseYaml } from 'yaml';
+import { type GoJson, JsonSyntaxError, parseGoJson } from './go-json-parse.js';
 
-/** A parsed JSON value; numbers keep their text, objects their members in order. */
-export type GoJson =
-  | { t: 'object'; members: Array<[string, GoJson]> }
-  | { t: 'array'; items: GoJson[] }
-  | { t: 'string'; v: string }
-  | { t: 'number'; text: string }
-  | { t: 'bool'; v: boolean }
-  | { t: 'null' };
-
-/** A syntax error, with encoding/json's wording. */
-export class GoJsonSyntaxError extends Error {
-  override readonly name = 'GoJsonSyntaxError';
-}
-
-const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
-
-/** encoding/json's quoteChar: `'x'`, `'\''`, `'"'`, `'\n'`, `'\x01'`, `'\u0085'`. */
-function quoteByte(c: number): string {
-  if (c === 0x27) return `'\\''`;
-  if (c === 0x22) return `'"'`;
-  const named: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 0x5c: '\\\\' };
-  if (named[c]) return `'${named[c]}'`;
-  if (c < 0x20 || c === 0x7f) return `'\\x${c.toString(16).padStart(2, '0')}'`;
-  // a byte above 0x7f is quoted as the code point of the same value; U+0080..U+00A0 and U+00AD are not printable to Go
-  if ((c >= 0x80 && c <= 0xa0) || c === 0xad) return `'\\u${c.toString(16).padStart(4, '0')}'`;
-  return `'${String.fromCharCode(c)}'`;
-}
-
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
-const isHex = (c: number) => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-
-/** A recursive reading of the bytes that fails where Go's state-machine scanner fails, with its words. */
-class Reader {
-  private i = 0;
-  constructor(private readonly b: Buffer) {}
-
-  document(): GoJson {
-    const v = this.value();
-    this.skipWs();
-    if (this.i < this.b.length) this.bad('after top-level value');
-    return v;
-  }
-
-  private skipWs(): void {
-    while (this.i < this.b.length && WS.has(this.b[this.i]!)) this.i++;
-  }
-
-  /** The byte at the cursor where the input may end between tokens (then the input is cut short). */
-  private at(): number {
-    if (this.i >= this.b.length) throw new GoJsonSyntaxError('unexpected end of JSON input');
-    return this.b[this.i]!;
-  }
-
-  /** The byte at the cursor inside a token: Go's scanner sees the end of input there as a space. */
-  private inToken(context: string): number {
-    if (this.i >= this.b.length) throw new GoJsonSyntaxError(`invalid character ' ' ${context}`);
-    return this.b[this.i]!;
-  }
-
-  private bad(context: string): never {
-    throw new GoJsonSyntaxError(`invalid character ${quoteByte(this.b[this.i]!)} ${context}`);
-  }
-
-  private value(): GoJson {
-    this.skipWs();
-    const c = this.at();
-    if (c === 0x7b) return this.object();
-    if (c === 0x5b) return this.array();
-    if (c === 0x22) return { t: 'string', v: this.string() };
-    if (c === 0x2d || isDigit(c)) return { t: 'number', text: this.number() };
-    if (c === 0x74) return this.word('true', { t: 'bool', v: true });
-    if (c === 0x66) return this.word('false', { t: 'bool', v: false });
-    if (c === 0x6e) return this.word('null', { t: 'null' });
-    return this.bad('looking for beginning of value');
-  }
-
-  private object(): GoJson {
-    this.i++;
-    const members: Array<[string, GoJson]> = [];
-    this.skipWs();
-    if (this.at() === 0x7d) {
-      this.i++;
-      return { t: 'object', members };
-    }
-    for (;;) {
-      this.skipWs();
-      if (this.at() !== 0x22) this.bad('looking for beginning of object key string');
-      const key = this.string();
-      this.skipWs();
-      if (this.at() !== 0x3a) this.bad('after object key');
-      this.i++;
-      members.push([key, this.value()]);
-      this.skipWs();
-      const c = this.at();
-      if (c === 0x7d) {
-        this.i++;
-        return { t: 'object', members };
-      }
-      if (c !== 0x2c) this.bad('after object key:value pair');
-      this.i++;
-    }
-  }
-
-  private array(): GoJson {
-    this.i++;
-    const items: GoJson[] = [];
-    this.skipWs();
-    if (this.at() === 0x5d) {
-      this.i++;
-      return { t: 'array', items };
-    }
-    for (;;) {
-      items.push(this.value());
-      this.skipWs();
-      const c = this.at();
-      if (c === 0x5d) {
-        this.i++;
-        return { t: 'array', items };
-      }
-      if (c !== 0x2c) this.bad('after array element');
-      this.i++;
-    }
-  }
-
-  private string(): string {
-    const start = this.i;
-    this.i++;
-    for (;;) {
-      const c = this.at();
-      if (c === 0x22) break;
-      if (c < 0x20) this.bad('in string literal');
-      if (c === 0x5c) {
-        this.i++;
-        const e = this.inToken('in string escape code');
-        if (e === 0x75) {
-          for (let k = 0; k < 4; k++) {
-            this.i++;
-            if (!isHex(this.inToken('in \\u hexadecimal character escape'))) this.bad('in \\u hexadecimal character escape');
-          }
-        } else if (!'bfnrt\\/"'.includes(String.fromCharCode(e))) this.bad('in string escape code');
-      }
-      this.i++;
-    }
-    this.i++;
-    return JSON.parse(this.b.subarray(start, this.i).toString('utf8')) as string;
-  }
-
-  private number(): string {
-    const start = this.i;
-    if (this.b[this.i] === 0x2d) {
-      this.i++;
-      if (!isDigit(this.inToken('in numeric literal'))) this.bad('in numeric literal');
-    }
-    if (this.b[this.i] === 0x30) this.i++;
-    else while (this.i < this.b.length && isDigit(this.b[this.i]!)) this.i++;
-    if (this.b[this.i] === 0x2e) {
-      this.i++;
-      if (!isDigit(this.inToken('after decimal point in numeric literal'))) this.bad('after decimal point in numeric literal');
-      while (this.i < this.b.length && isDigit(this.b[this.i]!)) this.i++;
-    }
-    if (this.b[this.i] === 0x65 || this.b[this.i] === 0x45) {
-      this.i++;
-      const s = this.inToken('in exponent of numeric literal');
-      if (s === 0x2b || s === 0x2d) this.i++;
-      if (!isDigit(this.inToken('in exponent of numeric literal'))) this.bad('in exponent of numeric literal');
-      while (this.i < this.b.length && isDigit(this.b[this.i]!)) this.i++;
-    }
-    return this.b.subarray(start, this.i).toString('latin1');
-  }
-
-  private word(w: string, v: GoJson): GoJson {
-    this.i++;
-    for (let k = 1; k < w.length; k++) {
-      const context = `in literal ${w} (expecting '${w[k]}')`;
-      if (this.inToken(context) !== w.charCodeAt(k)) this.bad(context);
-      this.i++;
-    }
-    return v;
-  }
-}
-
-/**
- * Parses JSON text as encoding/json checks it, or throws a {@link GoJsonSyntaxError}.
- * @example
- * parseGoJson('{"a":1,"a":2}'); // { t: 'object', members: [['a', {t:'number',text:'1'}], ['a', {t:'number',text:'2'}]] }
- * parseGoJson('{'); // throws: unexpected end of JSON input
- */
-export function parseGoJson(data: string | Buffer): GoJson {
-  return new Reader(typeof data === 'string' ? Buffer.from(data, 'utf8') : data).document();
-}
+export { type GoJson, parseGoJson };
 
 /** A Go type, as far as decoding needs it; `name` is what reflect's Type.String() prints. */
 export type GoType =
@@ -377,7 +189,7 @@ export function decodeDocument(body: string): GoJson {
     try {
       return parseGoJson(body);
     } catch (e) {
-      if (e instanceof GoJsonSyntaxError) throw new Error(`couldn't get version/kind; json parse error: ${e.message}`);
+      if (e instanceof JsonSyntaxError) throw new Error(`couldn't get version/kind; json parse error: ${e.message}`);
       throw e;
     }
   }

@@ -12,7 +12,7 @@ import { StsCredentialStore } from '../../src/identity/aws/sts-credentials.js';
 import { stsEndpoint } from '../../src/identity/aws/sts-endpoint.js';
 import type { TokenExchangeRecord } from '../../src/identity/exchange-record.js';
 import { jsonFetcher } from '../../src/identity/oidc/fetch-json.js';
-import type { AWSRole } from '../../src/identity/trust-kinds.js';
+import type { AWSRole } from '../../src/registry/kinds/trust.js';
 import { staticTrustRules, type TrustRules } from '../../src/identity/trust-rules.js';
 import { startIssuer, type TestIssuer } from './issuer-server.js';
 

@@ -12,7 +12,7 @@ import { EntraTokenSigner } from '../../src/identity/azure/entra-token-signer.js
 import { entraEndpoint } from '../../src/identity/azure/entra-endpoint.js';
 import type { TokenExchangeRecord } from '../../src/identity/exchange-record.js';
 import { jsonFetcher } from '../../src/identity/oidc/fetch-json.js';
-import type { AzureFederatedCredential } from '../../src/identity/trust-kinds.js';
+import type { AzureFederatedCredential } from '../../src/registry/kinds/trust.js';
 import { staticTrustRules, type TrustRules } from '../../src/identity/trust-rules.js';
 import { createCertificateAuthority, issueCertificate } from '../../src/keys/index.js';
 import { startIssuer, type TestIssuer } from './issuer-server.js';

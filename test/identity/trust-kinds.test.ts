@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isStatusError } from '../../src/errors/index.js';
 import { trustsWebIdentity } from '../../src/identity/aws/trust-policy.js';
-import type { AWSRole } from '../../src/identity/trust-kinds.js';
+import type { AWSRole } from '../../src/registry/kinds/trust.js';
 import { staticTrustRules } from '../../src/identity/trust-rules.js';
 import { readFirstCsvRecord, parseGoBool, parseGoInt64 } from '../../src/identity/webhooks/go-strconv.js';
 import { parseWorkloadIdentityClouds } from '../../src/identity/workload-identity.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dns1123Label, dns1123Subdomain, isDns1123Label, isDns1123Subdomain, pathSegmentName, qualifiedName } from '../../src/registry/validation/names.js';
+import { dns1123Label, dns1123Subdomain, isDns1123Label, isDns1123Subdomain, pathSegmentName, qualifiedName } from '../../src/util/name-validation.js';
 import { parseFieldSelector, parseLabelSelector } from '../../src/registry/selectors.js';
 
 describe('names', () => {

@@ -1,5 +1,5 @@
 import { Alias, LineCounter, type Document, type Node as YamlNode, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import { GoNumber, defineKey } from './json.js';
+import { GoNumber, defineKey } from '../../util/go-json-parse.js';
 
 /**
  * YAML read as kube-apiserver reads it: sigs.k8s.io/yaml `YAMLToJSON` over its go-yaml v2 fork.

@@ -7,12 +7,9 @@
  * does (../shared/reference/real-clients.md §0 facts 1 and 3).
  */
 
-/**
- * The Kubernetes release satoken emulates.
- * @example
- * `kubectl.1.${EMULATED_KUBERNETES.minor}`; // the binary the dispatcher runs: 'kubectl.1.33'
- */
-export const EMULATED_KUBERNETES = { major: '1', minor: '33', patch: '1' } as const;
+import { EMULATED_KUBERNETES } from '../../version.js';
+
+export { EMULATED_KUBERNETES };
 
 /**
  * `v1.33.1+satoken`: semver build metadata, as distributions write it (`v1.34.1+k3s1`).

@@ -1,4 +1,4 @@
-import type { UserInfo } from '../../registry/types.js';
+import type { TokenAuthResult } from '../../registry/types.js';
 import { aggregateMessage } from '../../util/go-format.js';
 import { decodeJws, type DecodedJws } from '../../tokens/jws.js';
 import { sha256 } from '../../util/sha256.js';
@@ -31,11 +31,7 @@ export class PresentedToken {
  */
 export type TokenAuthenticator = (token: PresentedToken, audiences: readonly string[] | undefined) => TokenAuthResult | undefined | Promise<TokenAuthResult | undefined>;
 
-/**
- * An authenticator's answer: a user (with the audiences it was accepted for, and audit
- * annotations the request should carry, such as a stale token's), or an error.
- */
-export type TokenAuthResult = { user: UserInfo; audiences: string[]; annotations?: Readonly<Record<string, string>> } | { error: string };
+export type { TokenAuthResult };
 
 /** what the loopback authenticator says of every token it does not know */
 const INVALID = 'invalid bearer token';

@@ -2,8 +2,8 @@ import type { Clock } from '../../clock/index.js';
 import type { ObjectMeta } from '../../registry/types.js';
 import { LEEWAY_SECONDS } from '../../tokens/leeway.js';
 import type { PresentedClaims } from '../../tokens/presented-claims.js';
-import type { TokenObjectGetter } from '../../tokens/object-getter.js';
-import type { ServiceAccountInfo } from '../../tokens/service-account-info.js';
+import type { TokenObjectGetter } from '../../registry/token-object-getter.js';
+import type { ServiceAccountInfo } from '../../registry/service-account-info.js';
 import type { ValidatedToken } from './validated-token.js';
 
 export class TokenValidationError extends Error {}

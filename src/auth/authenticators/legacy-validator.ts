@@ -3,7 +3,7 @@ import type { Clock } from '../../clock/index.js';
 import type { Secret } from '../../registry/types.js';
 import { splitServiceAccountUsername } from '../../tokens/service-account-username.js';
 import { TokenValidationError } from './bound-validator.js';
-import type { TokenObjectGetter } from '../../tokens/object-getter.js';
+import type { TokenObjectGetter } from '../../registry/token-object-getter.js';
 import type { PresentedClaims } from '../../tokens/presented-claims.js';
 import type { ValidatedToken } from './validated-token.js';
 

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock/index.js';
 import type { BindingIndex } from '../../registry/binding-index.js';
 import type { UserInfo } from '../../registry/types.js';
 import { LEEWAY_SECONDS } from '../../tokens/leeway.js';
-import type { ServiceAccountInfo } from '../../tokens/service-account-info.js';
+import type { ServiceAccountInfo } from '../../registry/service-account-info.js';
 
 /** what reviews of all tokens of one (service account, bound object, node, audiences) share. */
 export interface CachedIdentity {

@@ -8,8 +8,8 @@ import { sortedFrozen } from '../../registry/user-info.js';
 import type { KeySource } from '../../tokens/key-source.js';
 import { LEGACY_ISSUER } from '../../tokens/legacy-claims.js';
 import { validateLegacyClaims } from './legacy-validator.js';
-import type { TokenObjectGetter } from '../../tokens/object-getter.js';
-import { EXTRA_CREDENTIAL_ID, userInfoOf } from '../../tokens/service-account-info.js';
+import type { TokenObjectGetter } from '../../registry/token-object-getter.js';
+import { EXTRA_CREDENTIAL_ID, userInfoOf } from '../../registry/service-account-info.js';
 import type { PresentedToken, TokenAuthenticator, TokenAuthResult } from './bearer-token-chain.js';
 import { type CachedIdentity, ReviewCache } from './review-cache.js';
 

@@ -1,4 +1,4 @@
-import type { ServiceAccountInfo } from '../../tokens/service-account-info.js';
+import type { ServiceAccountInfo } from '../../registry/service-account-info.js';
 
 /**
  * What a validator learned of a token: who it is (with its credential id) and what a cached

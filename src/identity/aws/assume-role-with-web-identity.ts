@@ -3,7 +3,7 @@ import type { Clock } from '../../clock/index.js';
 import { credentialIdOf, type TokenExchangeRecord } from '../exchange-record.js';
 import type { JsonFetcher } from '../oidc/fetch-json.js';
 import { parseUnverified, type SignatureFailure, verifyIssuerSignature } from '../oidc/issuer-verifier.js';
-import { providerKey } from '../trust-kinds.js';
+import { providerKey } from '../../registry/kinds/trust.js';
 import type { TrustRules } from '../trust-rules.js';
 import { stsErrors, StsError } from './sts-error.js';
 import type { AssumeRoleParams } from './sts-params.js';

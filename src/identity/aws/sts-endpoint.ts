@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pino from 'pino';
 import { rfc3339 } from '../../clock/clock.js';
 import { attachExchange, type ExchangeObserver, type TokenExchangeRecord } from '../exchange-record.js';
-import { BodyTooLarge, isFormEncoded, readBody, requestTarget } from '../http-body.js';
+import { isFormEncoded, readBodyOr, requestTarget } from '../http-body.js';
 import { assumeRoleWithWebIdentity, StsRefusal, type WebIdentityDeps } from './assume-role-with-web-identity.js';
 import { StsError, stsErrors, STS_VERSION } from './sts-error.js';
 import { assumeRoleParams } from './sts-params.js';
@@ -45,16 +45,7 @@ export function stsEndpoint(o: StsEndpointOptions): (req: Request, res: ServerRe
 
   const handle = async (req: Request, res: ServerResponse, requestId: string, record: Partial<TokenExchangeRecord>): Promise<void> => {
     const { path, query } = requestTarget(req);
-    let body: Buffer;
-    try {
-      body = await readBody(req, limit);
-    } catch (e) {
-      if (e instanceof BodyTooLarge) {
-        res.setHeader('Connection', 'close');
-        throw stsErrors.tooLarge(limit);
-      }
-      throw e;
-    }
+    const body = await readBodyOr(req, res, limit, stsErrors.tooLarge);
     const params = new URLSearchParams(query);
     if (req.method === 'POST' && isFormEncoded(req.headers['content-type'])) {
       for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.set(k, v);

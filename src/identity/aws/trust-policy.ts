@@ -1,4 +1,4 @@
-import { type AWSRole, type ConditionOperator, conditionClaim, providerKey } from '../trust-kinds.js';
+import { type AWSRole, type ConditionOperator, conditionClaim, providerKey } from '../../registry/kinds/trust.js';
 
 /** The request context of AssumeRoleWithWebIdentity that a trust policy's conditions test. */
 export interface WebIdentityContext {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type pino from 'pino';
 import { attachExchange, type ExchangeObserver, type TokenExchangeRecord } from '../exchange-record.js';
-import { BodyTooLarge, isFormEncoded, readBody, requestTarget } from '../http-body.js';
+import { isFormEncoded, readBodyOr, requestTarget } from '../http-body.js';
 import { type ClientAssertionDeps, clientAssertionGrant, tenantExists } from './client-assertion-grant.js';
 import { EntraError, entraErrorBody, entraErrors } from './entra-error.js';
 import { entraOpenIdConfiguration } from './entra-metadata.js';
@@ -83,16 +83,7 @@ export function entraEndpoint(o: EntraEndpointOptions): (req: Request, res: Serv
       return json(res, 200, route === 'metadata' ? entraOpenIdConfiguration(host, tenant) : await o.signer.jwks(), 'max-age=86400, private');
     }
     if (req.method !== 'POST') throw new EntraError(400, 'invalid_request', 900561, `AADSTS900561: The endpoint only accepts POST, OPTIONS requests. Received a ${req.method} request.`);
-    let body: Buffer;
-    try {
-      body = await readBody(req, limit);
-    } catch (e) {
-      if (e instanceof BodyTooLarge) {
-        res.setHeader('Connection', 'close');
-        throw entraErrors.tooLarge(limit);
-      }
-      throw e;
-    }
+    const body = await readBodyOr(req, res, limit, entraErrors.tooLarge);
     record.operation = 'client_credentials';
     const form = isFormEncoded(req.headers['content-type']) ? new URLSearchParams(body.toString('utf8')) : new URLSearchParams();
     const answer = await clientAssertionGrant({ tenant, form, authorityHost: host }, o, record);

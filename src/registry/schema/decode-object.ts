@@ -27,7 +27,7 @@ export interface DecodeObjectInput {
   kind: string;
   /** the kind the endpoint serves (`must be of type …`); defaults to `kind` */
   intoKind?: string;
-  /** the parsed body (codecs/json.ts or codecs/yaml.ts) */
+  /** the parsed body (util/go-json-parse.ts or api/codecs/yaml.ts) */
   value: unknown;
   /** for YAML bodies: go-yaml's strict-mode error for repeated keys, if any */
   yamlDuplicateKeys?: string | undefined;

@@ -1,4 +1,4 @@
-import { GoNumber, defineKey, duplicateKeysOf } from '../../api/codecs/json.js';
+import { GoNumber, defineKey, duplicateKeysOf } from '../../util/go-json-parse.js';
 import { GoValueError, canonicalBase64, parseGoTime, parseQuantity } from './go-values.js';
 import type { KindSchemas } from './kind-schemas.js';
 

@@ -2,7 +2,7 @@ import { type FieldError, invalid, notSupported, required } from '../../errors/i
 import type { KubeObject } from '../types.js';
 import { immutable, list, nonNegative, obj, type Obj } from './common.js';
 import { ipAddress, portNum } from './net.js';
-import { dns1123Label, dns1123Subdomain } from './names.js';
+import { dns1123Label, dns1123Subdomain } from '../../util/name-validation.js';
 
 /**
  * core/v1 Endpoints (ValidateEndpoints: subsets, addresses, ports) and apps/v1 ControllerRevision

@@ -1,7 +1,7 @@
 import type { Strategy } from './strategy.js';
 import { dropDisabledLeaseFields, validateLease } from './coordination.js';
 import { defaultEndpoints, validateControllerRevision, validateControllerRevisionUpdate, validateEndpoints } from './endpoints.js';
-import { dns1123Subdomain } from './names.js';
+import { dns1123Subdomain } from '../../util/name-validation.js';
 import { dns1035Label } from './net.js';
 import { defaultIngressClass, defaultNetworkPolicy, validateIngress, validateIngressClass, validateIngressClassUpdate, validateNetworkPolicy } from './networking.js';
 import { validatePodDisruptionBudget } from './policy.js';

@@ -1,5 +1,5 @@
 import { type FieldError, forbidden, invalid, required } from '../../errors/index.js';
-import { labelValue, qualifiedName } from './names.js';
+import { labelValue, qualifiedName } from '../../util/name-validation.js';
 import { type Fields, type Obj } from './typed-fields.js';
 
 /**

@@ -3,7 +3,7 @@ import { FieldError, forbidden, invalid, notSupported, required } from '../../er
 import type { KubeObject } from '../types.js';
 import { immutable, list, obj, type Obj, tooLongDetail, selectorErrors } from './common.js';
 import { dns1035Label, cidr, portName, portNum } from './net.js';
-import { dns1123Subdomain } from './names.js';
+import { dns1123Subdomain } from '../../util/name-validation.js';
 
 /**
  * networking.k8s.io/v1 NetworkPolicy, Ingress and IngressClass: v1 defaulting and

@@ -3,7 +3,7 @@ import { goQuote } from '../../util/go-format.js';
 import { parseApiVersion } from '../kinds.js';
 import type { ObjectMeta } from '../types.js';
 import { type GoType, RenderedFieldError, goSyntax } from './go-syntax.js';
-import { type NameValidator, dns1123Label, labelValue, maskTrailingDash, qualifiedName } from './names.js';
+import { type NameValidator, dns1123Label, labelValue, maskTrailingDash, qualifiedName } from '../../util/name-validation.js';
 import { semanticEqual } from './typed-fields.js';
 
 const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;

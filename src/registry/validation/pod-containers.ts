@@ -1,7 +1,7 @@
 import { type FieldError, duplicate, forbidden, invalid, notSupported, required } from '../../errors/index.js';
 import { notFound } from './go-syntax.js';
 import { validateLabelName } from './label-selector.js';
-import { dns1123Label, dns1123Subdomain, maskTrailingDash, qualifiedName } from './names.js';
+import { configMapKeyErrors, dns1123Label, dns1123Subdomain, maskTrailingDash, qualifiedName } from '../../util/name-validation.js';
 import { validateLocalDescendingPath, validateObjectFieldSelector, validatePullPolicy, validateResourceFieldSelector } from './pod-volumes.js';
 import { QUANTITY_FORMAT_ERROR, cmpQuantity, isNegative, isWhole, parseQuantity, quantityString } from './quantity.js';
 import { type Fields, type Obj } from './typed-fields.js';
@@ -14,7 +14,6 @@ import { type Fields, type Obj } from './typed-fields.js';
  */
 export const MAX_ID = 2147483647;
 const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
-const CONFIG_KEY_RE = /^[-._a-zA-Z0-9]+$/;
 const PORT_NAME_RE = /^[-a-z0-9]+$/;
 const STANDARD_RESOURCES = new Set([
   'cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage', 'limits.cpu', 'limits.memory',
@@ -47,18 +46,6 @@ export function portNameErrors(port: string): string[] {
   return errs;
 }
 
-/** IsConfigMapKey. */
-export function configMapKeyErrors(key: string): string[] {
-  const errs: string[] = [];
-  if (key.length > 253) errs.push('must be no more than 253 characters');
-  if (!CONFIG_KEY_RE.test(key)) {
-    errs.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
-  }
-  if (key === '.') errs.push("must not be '.'");
-  else if (key === '..') errs.push("must not be '..'");
-  else if (key.startsWith('..')) errs.push("must not start with '..'");
-  return errs;
-}
 
 /** IsRelaxedEnvVarName (RelaxedEnvironmentVariableValidation is on by default since 1.32). */
 function envVarNameErrors(name: string): string[] {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { type FieldError, duplicate, forbidden, invalid, notSupported, required } from '../../errors/index.js';
 import { validateLabelMap, validateLabelName, validateLabelSelector } from './label-selector.js';
-import { dns1123Label, dns1123Subdomain, labelValue, qualifiedName } from './names.js';
+import { dns1123Label, dns1123Subdomain, labelValue, qualifiedName } from '../../util/name-validation.js';
 import { validateAnnotations, validateLabels } from './object-meta.js';
 import { type ContainerContext, idErrors, validateAppArmorProfile, validateContainers, validateEphemeralContainers, validateInitContainers, validateResources, validateSeccompProfile, validateTolerations } from './pod-containers.js';
 import { validateVolumes } from './pod-volumes.js';

@@ -1,7 +1,7 @@
 import { errors, type FieldError, forbidden } from '../../errors/index.js';
 import { defaultPod } from '../defaults/pod.js';
 import type { KubeObject, Pod } from '../types.js';
-import { dns1123Subdomain } from './names.js';
+import { dns1123Subdomain } from '../../util/name-validation.js';
 import { validatePodMetadataAndSpec } from './pod.js';
 import { podValidationOptions, validatePodUpdateRules } from './pod-update.js';
 import { cmpQuantity, parseQuantity } from './quantity.js';

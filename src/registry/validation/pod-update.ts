@@ -1,7 +1,7 @@
 import { type FieldError, forbidden, invalid, required } from '../../errors/index.js';
 import type { Pod } from '../types.js';
 import { RenderedFieldError, goSyntax, goTypes } from './go-syntax.js';
-import { labelValue } from './names.js';
+import { labelValue } from '../../util/name-validation.js';
 import { validateObjectMetaUpdate } from './object-meta.js';
 import { validateTolerations } from './pod-containers.js';
 import { MIRROR_POD_ANNOTATION } from './pod-spec.js';

@@ -1,5 +1,5 @@
 import { FieldError, duplicate, forbidden, invalid, notSupported, required } from '../../errors/index.js';
-import { dns1123Label, dns1123Subdomain, qualifiedName } from './names.js';
+import { dns1123Label, dns1123Subdomain, qualifiedName } from '../../util/name-validation.js';
 import { isNegative, parseQuantity } from './quantity.js';
 import { type Fields, type Obj } from './typed-fields.js';
 

@@ -1,7 +1,7 @@
 import { type FieldError, duplicate, errors, forbidden, invalid, notSupported, required } from '../../errors/index.js';
 import type { KubeObject } from '../types.js';
 import { list, obj, type Obj, immutable, selectorErrors } from './common.js';
-import { qualifiedName } from './names.js';
+import { qualifiedName } from '../../util/name-validation.js';
 import { QUANTITY_FORMAT_ERROR, type Quantity, cmpQuantity, isWhole, parseQuantity, quantityString } from './quantity.js';
 
 /** A quantity already checked by checkQuantities (or zero). */

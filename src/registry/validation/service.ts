@@ -3,7 +3,7 @@ import { type FieldError, duplicate, forbidden, invalid, notSupported, required 
 import type { KubeObject } from '../types.js';
 import { list, obj } from './common.js';
 import { intToIpv4, ipAddress, ipv4InRange, ipv4ToInt, portName, portNum } from './net.js';
-import { dns1123Label, dns1123Subdomain } from './names.js';
+import { dns1123Label, dns1123Subdomain } from '../../util/name-validation.js';
 import { validateLabels } from './object-meta.js';
 
 /**

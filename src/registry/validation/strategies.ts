@@ -1,16 +1,15 @@
 import { FieldError, invalid, required, forbidden } from '../../errors/index.js';
 import type { ClusterRole, ConfigMap, Namespace, Role, RoleBinding, Secret } from '../types.js';
-import { dns1123Label, dns1123Subdomain, pathSegmentName } from './names.js';
+import { configMapKeyErrors, dns1123Label, dns1123Subdomain, pathSegmentName } from '../../util/name-validation.js';
 import { podStrategy } from './pod-strategy.js';
 import type { Strategy } from './strategy.js';
 import { WORKLOAD_STRATEGIES } from './workloads-strategy.js';
-import { TRUST_STRATEGIES } from '../../identity/trust-kinds.js';
+import { TRUST_STRATEGIES } from '../kinds/trust.js';
 import { validateBinding, validateBindingUpdate, validateRules } from './rbac.js';
 import { KIND_STRATEGIES } from './kind-strategies.js';
 
 export type { Strategy } from './strategy.js';
 
-const CONFIG_KEY_RE = /^[-._a-zA-Z0-9]+$/;
 /** core.MaxSecretSize: the most data a Secret or ConfigMap may hold (pkg/apis/core/types.go). */
 const MAX_SECRET_SIZE = 1024 * 1024;
 export const SA_TOKEN_SECRET_TYPE = 'kubernetes.io/service-account-token';
@@ -18,18 +17,6 @@ const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 /** image pull secrets: the key their JSON must be in (ValidateSecret) */
 const DOCKER_SECRET_KEYS: Record<string, string> = { 'kubernetes.io/dockerconfigjson': '.dockerconfigjson', 'kubernetes.io/dockercfg': '.dockercfg' };
 
-/** apimachinery validation.IsConfigMapKey: length, characters, and no `.`/`..` prefix. */
-function configMapKeyErrors(key: string): string[] {
-  const errs: string[] = [];
-  if (key.length > 253) errs.push('must be no more than 253 characters');
-  if (!CONFIG_KEY_RE.test(key)) {
-    errs.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
-  }
-  if (key === '.') errs.push("must not be '.'");
-  else if (key === '..') errs.push("must not be '..'");
-  else if (key.startsWith('..')) errs.push("must not start with '..'");
-  return errs;
-}
 
 /** Keys of a data map, each checked as IsConfigMapKey at `<path>[<key>]`. */
 function validateConfigKeys(data: Record<string, unknown> | undefined, path: string): FieldError[] {

@@ -1,6 +1,6 @@
 import type { FieldError } from '../../errors/index.js';
 import type { KubeObject } from '../types.js';
-import type { NameValidator } from './names.js';
+import type { NameValidator } from '../../util/name-validation.js';
 
 /**
  * One strategy per kind: the name rule, defaulting, and create/update validation

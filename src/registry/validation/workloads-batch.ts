@@ -3,7 +3,7 @@ import { goQuote } from '../../util/go-format.js';
 import { knownTimeZone, parseCronError } from './cron-schedule.js';
 import { RenderedFieldError, goTypes, invalidGo, labelSelectorType, tooMany } from './go-syntax.js';
 import { selectorFrom, selectorMatches, validateLabelSelector } from './label-selector.js';
-import { dns1123Label, qualifiedName } from './names.js';
+import { dns1123Label, qualifiedName } from '../../util/name-validation.js';
 import { FIELD_IMMUTABLE } from './object-meta.js';
 import { validatePodTemplateSpec } from './pod-spec.js';
 import { type Fields, type Obj, isObj, semanticEqual } from './typed-fields.js';

@@ -1,7 +1,7 @@
 import type { FieldError } from '../../errors/index.js';
 import { defaultCronJob, defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultStatefulSet } from '../defaults/workloads.js';
 import type { KubeObject } from '../types.js';
-import { type NameValidator, dns1123Label, dns1123Subdomain } from './names.js';
+import { type NameValidator, dns1123Label, dns1123Subdomain } from '../../util/name-validation.js';
 import { validateKubeFinalizers, validateObjectMetaUpdate } from './object-meta.js';
 import type { Strategy } from './strategy.js';
 import { Fields, type Obj, isObj, semanticEqual } from './typed-fields.js';

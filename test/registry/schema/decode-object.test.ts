@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../../../src/api/codecs/json.js';
+import { parseJson } from '../../../src/util/go-json-parse.js';
 import { parseYaml } from '../../../src/api/codecs/yaml.js';
 import { type FieldValidation, KindSchemas, decodeObject } from '../../../src/registry/schema/index.js';
 

@@ -108,3 +108,23 @@ export function labelValue(value: string): string[] {
   }
   return errs;
 }
+
+const CONFIG_KEY_RE = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * apimachinery `validation.IsConfigMapKey`: a ConfigMap's or Secret's data key, and a key a
+ * projected volume's item names (length, characters, and no `.`/`..` prefix).
+ * @example
+ * configMapKeyErrors('..data'); // ["must not start with '..'"]
+ */
+export function configMapKeyErrors(key: string): string[] {
+  const errs: string[] = [];
+  if (key.length > 253) errs.push('must be no more than 253 characters');
+  if (!CONFIG_KEY_RE.test(key)) {
+    errs.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
+  }
+  if (key === '.') errs.push("must not be '.'");
+  else if (key === '..') errs.push("must not be '..'");
+  else if (key.startsWith('..')) errs.push("must not start with '..'");
+  return errs;
+}

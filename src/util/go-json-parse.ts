@@ -44,7 +44,16 @@ export function goQuoteChar(c: number): string {
   return `'${String.fromCharCode(c)}'`;
 }
 
-type Container = { obj: Record<string, unknown>; key: string } | { arr: unknown[] };
+/** A parsed JSON value that keeps what Go's decoder sees: numbers as text, every member in order (duplicates included). */
+export type GoJson =
+  | { t: 'object'; members: Array<[string, GoJson]> }
+  | { t: 'array'; items: GoJson[] }
+  | { t: 'string'; v: string }
+  | { t: 'number'; text: string }
+  | { t: 'bool'; v: boolean }
+  | { t: 'null' };
+
+type Container = { obj: Record<string, unknown>; key: string } | { arr: unknown[] } | { members: Array<[string, GoJson]>; key: string };
 
 /**
  * Parses JSON text as Go reads it, into plain JavaScript (see the file comment), or throws a
@@ -58,7 +67,23 @@ type Container = { obj: Record<string, unknown>; key: string } | { arr: unknown[
  * parseJson('['.repeat(10001)); // throws: invalid character '[' exceeded max depth
  */
 export function parseJson(data: Buffer | string): ParsedJson {
-  const b = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  return scan(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, false);
+}
+
+/**
+ * Parses JSON text into the {@link GoJson} tree (numbers as text, members in order with their
+ * repeats), for decoders that walk it as encoding/json does (util/go-json.ts `goUnmarshal`).
+ * Same scanner, messages and depth limit as {@link parseJson}.
+ * @example
+ * parseGoJson('{"a":1,"a":2}'); // { t: 'object', members: [['a', {t:'number',text:'1'}], ['a', {t:'number',text:'2'}]] }
+ * parseGoJson('{'); // throws: unexpected end of JSON input
+ */
+export function parseGoJson(data: Buffer | string): GoJson {
+  return scan(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, true).value as GoJson;
+}
+
+/** The one scanner: plain values, or (`tree`) the {@link GoJson} tree. */
+function scan(b: Buffer, tree: boolean): ParsedJson {
   const n = b.length;
   let i = 0;
   let maxDepth = 0;
@@ -104,7 +129,7 @@ export function parseJson(data: Buffer | string): ParsedJson {
     if (escaped) return JSON.parse(b.toString('utf8', start, i)) as string;
     return ascii ? b.toString('latin1', start + 1, i - 1) : b.toString('utf8', start + 1, i - 1);
   };
-  const number = (): number | GoNumber => {
+  const number = (): number | GoNumber | string => {
     const start = i;
     if (b[i] === 0x2d) {
       i++;
@@ -125,6 +150,7 @@ export function parseJson(data: Buffer | string): ParsedJson {
       while (i < n && isDigit(b[i]!)) i++;
     }
     const text = b.toString('latin1', start, i);
+    if (tree) return text;
     const v = Number(text);
     return String(v) === text ? v : new GoNumber(text);
   };
@@ -141,13 +167,16 @@ export function parseJson(data: Buffer | string): ParsedJson {
     stack.push(c);
     if (stack.length > maxDepth) maxDepth = stack.length;
   };
-  const readKey = (top: { obj: Record<string, unknown>; key: string }) => {
+  const readKey = (top: { key: string }) => {
     top.key = string();
     skipWs();
     if (i >= n) end();
     if (b[i] !== 0x3a) fail('after object key');
     i++;
   };
+
+  /** A container's value once its closing bracket is read. */
+  const closed = (top: Container): unknown => ('arr' in top ? (tree ? { t: 'array', items: top.arr } : top.arr) : 'obj' in top ? top.obj : { t: 'object', members: top.members });
 
   let result: unknown;
   let done = false;
@@ -158,7 +187,7 @@ export function parseJson(data: Buffer | string): ParsedJson {
     const c = b[i]!;
     let value: unknown;
     if (c === 0x7b) {
-      const top = { obj: {} as Record<string, unknown>, key: '' };
+      const top = tree ? { members: [] as Array<[string, GoJson]>, key: '' } : { obj: {} as Record<string, unknown>, key: '' };
       push(top);
       i++;
       skipWs();
@@ -170,7 +199,7 @@ export function parseJson(data: Buffer | string): ParsedJson {
       }
       i++;
       stack.pop();
-      value = top.obj;
+      value = closed(top);
     } else if (c === 0x5b) {
       const top = { arr: [] as unknown[] };
       push(top);
@@ -180,18 +209,18 @@ export function parseJson(data: Buffer | string): ParsedJson {
       if (b[i] !== 0x5d) continue;
       i++;
       stack.pop();
-      value = top.arr;
-    } else if (c === 0x22) value = string();
-    else if (c === 0x2d || isDigit(c)) value = number();
+      value = closed(top);
+    } else if (c === 0x22) value = tree ? { t: 'string', v: string() } : string();
+    else if (c === 0x2d || isDigit(c)) value = tree ? { t: 'number', text: number() } : number();
     else if (c === 0x74) {
       word('true');
-      value = true;
+      value = tree ? { t: 'bool', v: true } : true;
     } else if (c === 0x66) {
       word('false');
-      value = false;
+      value = tree ? { t: 'bool', v: false } : false;
     } else if (c === 0x6e) {
       word('null');
-      value = null;
+      value = tree ? { t: 'null' } : null;
     } else fail('looking for beginning of value');
     // attach it, closing every container it completes
     for (;;) {
@@ -202,7 +231,8 @@ export function parseJson(data: Buffer | string): ParsedJson {
         break;
       }
       if ('arr' in top) top.arr.push(value);
-      else setMember(top.obj, top.key, value);
+      else if ('obj' in top) setMember(top.obj, top.key, value);
+      else top.members.push([top.key, value as GoJson]);
       skipWs();
       if (i >= n) end();
       const d = b[i]!;
@@ -214,7 +244,7 @@ export function parseJson(data: Buffer | string): ParsedJson {
         if (d !== 0x5d) fail('after array element');
         i++;
         stack.pop();
-        value = top.arr;
+        value = closed(top);
       } else {
         if (d === 0x2c) {
           i++;
@@ -227,7 +257,7 @@ export function parseJson(data: Buffer | string): ParsedJson {
         if (d !== 0x7d) fail('after object key:value pair');
         i++;
         stack.pop();
-        value = top.obj;
+        value = closed(top);
       }
     }
   }

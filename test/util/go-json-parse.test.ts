@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { GO_MAX_NESTING_DEPTH, GoNumber, duplicateKeysOf, parseJson } from '../../../src/api/codecs/json.js';
+import { GO_MAX_NESTING_DEPTH, GoNumber, duplicateKeysOf, parseGoJson, parseJson } from '../../src/util/go-json-parse.js';
 
-const fails = (text: string) => {
+const fails = (text: string, parse: (t: string) => unknown = parseJson) => {
   try {
-    parseJson(text);
+    parse(text);
   } catch (e) {
     return (e as Error).message;
   }
@@ -34,6 +34,8 @@ describe('JSON as encoding/json scans it', () => {
     ['a tab quoted as Go quotes it', '\t\t?', "invalid character '?' looking for beginning of value"],
   ])('%s: %j', (_name, text, message) => {
     expect(fails(text)).toBe(message);
+    // the tree the ABAC, audit-policy and webhook decoders walk comes from the same scanner
+    expect(fails(text, parseGoJson)).toBe(message);
   });
 
   it(`accepts ${GO_MAX_NESTING_DEPTH} levels of nesting and refuses the next one as Go's scanner does`, () => {
@@ -71,5 +73,35 @@ describe('JSON as encoding/json scans it', () => {
 
   it('reads strings with escapes and UTF-8 as Go does', () => {
     expect(parseJson('"\\u00e9\\n\\ud83d\\ude00é"').value).toBe('é\n😀é');
+  });
+});
+
+describe('the GoJson tree (what goUnmarshal walks)', () => {
+  it('keeps every member in order, repeats included, and numbers as their text', () => {
+    expect(parseGoJson('{"a":1.0,"b":[true,null,"x"],"a":{"c":-0}}')).toEqual({
+      t: 'object',
+      members: [
+        ['a', { t: 'number', text: '1.0' }],
+        ['b', { t: 'array', items: [{ t: 'bool', v: true }, { t: 'null' }, { t: 'string', v: 'x' }] }],
+        ['a', { t: 'object', members: [['c', { t: 'number', text: '-0' }]] }],
+      ],
+    });
+  });
+
+  it('reads any depth Go accepts without growing the call stack, and refuses the next level', () => {
+    let tree = parseGoJson('['.repeat(GO_MAX_NESTING_DEPTH) + ']'.repeat(GO_MAX_NESTING_DEPTH));
+    let depth = 0;
+    while (tree.t === 'array' && tree.items.length) {
+      tree = tree.items[0]!;
+      depth++;
+    }
+    expect(depth).toBe(GO_MAX_NESTING_DEPTH - 1);
+    expect(fails('['.repeat(GO_MAX_NESTING_DEPTH + 1), parseGoJson)).toBe("invalid character '[' exceeded max depth");
+  });
+
+  it('keeps __proto__ as a member name like any other', () => {
+    const t = parseGoJson('{"__proto__":{"polluted":1}}');
+    expect(t).toEqual({ t: 'object', members: [['__proto__', { t: 'object', members: [['polluted', { t: 'number', text: '1' }]] }]] });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
-import { type FieldError, invalid, notSupported, required } from '../errors/index.js';
-import { kind, type ResourceInfo } from '../registry/kinds/resource-info.js';
-import type { KubeObject } from '../registry/types.js';
-import { dns1123Subdomain } from '../registry/validation/names.js';
-import type { Strategy } from '../registry/validation/strategy.js';
+import { type FieldError, invalid, notSupported, required } from '../../errors/index.js';
+import { kind, type ResourceInfo } from './resource-info.js';
+import type { KubeObject } from '../types.js';
+import { dns1123Subdomain } from '../../util/name-validation.js';
+import type { Strategy } from '../validation/strategy.js';
 
 /**
  * The cloud side of workload identity, declared in the cluster: what an IAM role trusts and what
@@ -10,9 +10,10 @@ import type { Strategy } from '../registry/validation/strategy.js';
  * version `v1alpha1`, cluster-scoped (they stand for cloud objects, not for anything in a
  * namespace).
  * IMPORTANT: registry/kinds.ts serves {@link TRUST_RESOURCES} and registry/validation/strategies.ts
- * maps their kinds to {@link TRUST_STRATEGIES}; the STS and Entra endpoints read them through
- * identity/trust-rules.ts. This file imports nothing of registry/kinds.ts or strategies.ts, so
- * that serving them makes no import cycle.
+ * maps their kinds to {@link TRUST_STRATEGIES}; the STS and Entra endpoints (identity/) read them
+ * through identity/trust-rules.ts. The kinds live in registry/ like every other served kind, so
+ * that registry/ never imports identity/ (src/ARCHITECTURE.md); this file imports nothing of
+ * registry/kinds.ts or strategies.ts, so that serving them makes no import cycle.
  */
 export const TRUST_GROUP = 'testing.satoken.dev';
 export const TRUST_VERSION = 'v1alpha1';

@@ -1,5 +1,5 @@
-import type { UserInfo } from '../registry/types.js';
-import { serviceAccountUsername } from './service-account-username.js';
+import type { UserInfo } from './types.js';
+import { serviceAccountUsername } from '../tokens/service-account-username.js';
 
 /** What a validated service-account token says about its bearer (apiserver serviceaccount/util.go). */
 export interface ServiceAccountInfo {

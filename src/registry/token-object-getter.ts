@@ -1,4 +1,4 @@
-import type { Node, Pod, Secret, ServiceAccount } from '../registry/types.js';
+import type { Node, Pod, Secret, ServiceAccount } from './types.js';
 
 /**
  * ServiceAccountTokenGetter (pkg/serviceaccount): how token code reads the objects tokens hang on.

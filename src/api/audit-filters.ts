@@ -17,17 +17,17 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request } from 'express';
-import { requestContext, type RequestContext } from '../api/context.js';
-import { decodeBody, formatOf } from '../api/media.js';
-import type { RequestObserver } from '../api/pipeline.js';
-import type { Step } from '../api/step.js';
+import { requestContext, type RequestContext } from './context.js';
+import { decodeBody, formatOf } from './media.js';
+import type { RequestObserver } from './pipeline.js';
+import type { Step } from './step.js';
 import { ANONYMOUS } from '../auth/request-authenticator.js';
 import { errors } from '../errors/index.js';
 import type { UserInfo } from '../registry/types.js';
 import { exchangeAudit, exchangeOf } from '../identity/exchange-record.js';
-import { type AuditRequest, type AuditStart, type Auditor, auditIdOf } from './auditor.js';
-import { sourceIps } from './source-ips.js';
-import { ANNOTATIONS, levelAtLeast } from './types.js';
+import { type AuditRequest, type AuditStart, type Auditor, auditIdOf } from '../audit/auditor.js';
+import { sourceIps } from '../audit/source-ips.js';
+import { ANNOTATIONS, levelAtLeast } from '../audit/types.js';
 
 export interface AuditFilters {
   init: Step;
