@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TokenValidationError, validateBoundClaims, validateTimes, type StaleTokenObserver } from '../../src/auth/authenticators/bound-validator.js';
 import { readClaims } from '../../src/tokens/presented-claims.js';
-import type { ServiceAccountInfo } from '../../src/tokens/service-account-info.js';
+import type { ServiceAccountInfo } from '../../src/registry/service-account-info.js';
 import { at, FakeGetter, manualClock, node, NOW, pod, secret, serviceAccount } from '../tokens/fixtures.js';
 
 /**

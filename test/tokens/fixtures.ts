@@ -7,7 +7,7 @@ import { ManualClock } from '../../src/clock/index.js';
 import { errors } from '../../src/errors/index.js';
 import { KeySet } from '../../src/keys/index.js';
 import type { Node, ObjectMeta, Pod, Secret, ServiceAccount } from '../../src/registry/types.js';
-import type { TokenObjectGetter } from '../../src/tokens/object-getter.js';
+import type { TokenObjectGetter } from '../../src/registry/token-object-getter.js';
 import { EC_PRIVATE_KEY, RSA_PRIVATE_KEY } from '../keys/fixtures.js';
 
 /** 2018-01-01T00:00:00Z, the `now` of pkg/serviceaccount/claims_test.go */
