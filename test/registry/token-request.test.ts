@@ -21,8 +21,14 @@ const YEAR = 365 * 24 * 3600;
 const config = (more: Partial<TokenRequestConfig> = {}): TokenRequestConfig => ({ issuers: [ISSUER, 'https://old'], apiAudiences: [ISSUER, 'api'], maxExpirationSeconds: 0, extendExpiration: true, ...more });
 
 class ThrowingGetter extends FakeGetter {
+  constructor(
+    objects: ConstructorParameters<typeof FakeGetter>[0],
+    private readonly error: Error = new Error('informer broke'),
+  ) {
+    super(objects);
+  }
   override getNode(): Node {
-    throw new Error('informer broke');
+    throw this.error;
   }
 }
 
@@ -51,7 +57,7 @@ describe('TokenRequest defaulting and the token it signs', () => {
     expect(r.warnings).toEqual([]);
     const p = payload(r.tokenRequest.status.token);
     expect(p).toMatchObject({ iss: ISSUER, aud: [ISSUER, 'api'], sub: 'system:serviceaccount:ns:app', iat: NOW, nbf: NOW, exp: NOW + 3600, 'kubernetes.io': { namespace: 'ns', serviceaccount: { name: 'app', uid: 'sa-uid' } } });
-    expect(r.issued).toEqual({ jti: p.jti, namespace: 'ns', serviceAccount: { name: 'app', uid: 'sa-uid' }, issuedAt: NOW, expiresAt: NOW + 3600, audiences: [ISSUER, 'api'] });
+    expect(r.issued).toStrictEqual({ jti: p.jti, namespace: 'ns', serviceAccount: { name: 'app', uid: 'sa-uid' }, issuedAt: NOW, expiresAt: NOW + 3600, audiences: [ISSUER, 'api'] });
   });
 
   it.each([null, undefined, { spec: null }, { spec: { audiences: null, expirationSeconds: null, boundObjectRef: null } }, { spec: { audiences: [] } }])('defaults a body of %j', async (body) => {
@@ -119,6 +125,11 @@ describe('bound object references', () => {
 
   it('answers a failing node lookup (not a 404) with a 500', async () => {
     expect(await statusOf(create({ spec: { boundObjectRef: podRef() } }, { getter: new ThrowingGetter({ serviceAccounts: [SA], pods: [RUNNING('node-1')] }) }))).toEqual({ code: 500, reason: 'InternalError', message: 'Internal error occurred: informer broke' });
+  });
+
+  it('answers a node lookup failing with another status than 404 with a 500 too', async () => {
+    const getter = new ThrowingGetter({ serviceAccounts: [SA], pods: [RUNNING('node-1')] }, new StatusError(503, 'ServiceUnavailable', 'etcd is down'));
+    expect(await statusOf(create({ spec: { boundObjectRef: podRef() } }, { getter }))).toEqual({ code: 500, reason: 'InternalError', message: 'Internal error occurred: etcd is down' });
   });
 
   it('binds to a secret and to a node', async () => {
@@ -202,7 +213,7 @@ describe('admission', () => {
     const admission = { serviceAccounts: kindInfo('ServiceAccount')!, run: async (a: unknown) => void seen.push(structuredClone(a)) } as unknown as TokenAdmission;
     await create({ spec: { expirationSeconds: 1200 } }, { admission });
     expect(seen).toEqual([
-      expect.objectContaining({ operation: 'CREATE', subresource: 'token', namespace: 'ns', name: 'app', dryRun: false, object: expect.objectContaining({ spec: { audiences: null, expirationSeconds: 1200, boundObjectRef: null } }) }),
+      expect.objectContaining({ operation: 'CREATE', subresource: 'token', namespace: 'ns', name: 'app', dryRun: false, object: expect.objectContaining({ spec: { audiences: null, expirationSeconds: 1200, boundObjectRef: null }, status: { token: '', expirationTimestamp: null } }) }),
     ]);
     expect((seen[0] as { resource: { kind: string } }).resource.kind).toBe('ServiceAccount');
   });
