@@ -202,6 +202,14 @@ describe('BindingIndex: the cap on listed tokens', () => {
     expect(index.size).toBe(1);
   });
 
+  it('drops past the cap without an onFull listener, and stops cleanly when never started', () => {
+    const index = new BindingIndex(registry, clock, { maxTokens: 1 });
+    index.record(token('a', { expiresAt: T0 + 100 }));
+    expect(() => index.record(token('a', { expiresAt: T0 + 200 }))).not.toThrow();
+    expect(index.dropped).toBe(1);
+    expect(() => index.stop()).not.toThrow();
+  });
+
   it('caps at a million tokens by default', () => {
     expect(DEFAULT_MAX_INDEXED_TOKENS).toBe(1_000_000);
   });
