@@ -163,6 +163,15 @@ describe('rbacEscalationAdmission against the rules the user holds (policybased/
     await expect(admit(attrs('ClusterRole', 'CREATE', aggregated()))).resolves.toBeUndefined();
   });
 
+  it.each<[string, unknown[]]>([
+    ['every verb on every URL but no resources', [{ verbs: ['*'], nonResourceURLs: ['*'] }]],
+    ['every verb on every resource but no URLs', [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }]],
+    ['every verb on every resource of the core group only, and every URL', [{ verbs: ['*'], apiGroups: [''], resources: ['*'] }, { verbs: ['*'], nonResourceURLs: ['*'] }]],
+  ])('refuses an aggregationRule to a user holding %s (cluster-admin is * on everything)', async (_n, rules) => {
+    await grant('', rules);
+    expect(await refusal(admit(attrs('ClusterRole', 'CREATE', aggregated())))).toEqual(AGG_REFUSAL);
+  });
+
   it('does not ask for cluster-admin for a Role or when escalate is allowed', async () => {
     await expect(admit(attrs('Role', 'CREATE', { metadata: { name: 'r', namespace: 'team-a' }, rules: [], aggregationRule: { clusterRoleSelectors: [{}] } } as KubeObject))).resolves.toBeUndefined();
     authz.allow = (a) => a.verb === 'escalate';
@@ -184,6 +193,23 @@ describe('rbacEscalationAdmission against the rules the user holds (policybased/
     await grant('team-a', [secretsGet]);
     await expect(admit(attrs('RoleBinding', 'CREATE', binding('ClusterRole', 'secret-reader')))).resolves.toBeUndefined();
     expect(authz.asked.map((a) => a.verb)).toEqual(['bind', 'bind']);
+  });
+
+  it('asks for bind in the roleRef\'s API group and name as written, "" when missing', async () => {
+    authz.allow = () => true;
+    await admit(attrs('RoleBinding', 'CREATE', binding('ClusterRole', 'view')));
+    await admit(attrs('RoleBinding', 'CREATE', { metadata: { name: 'b', namespace: 'team-a' }, roleRef: { kind: 'ClusterRole' } } as KubeObject));
+    expect(authz.asked.map((a) => [a.verb, a.apiGroup, a.resource, a.name])).toEqual([
+      ['bind', GROUP, 'clusterroles', 'view'],
+      ['bind', '', 'clusterroles', ''],
+    ]);
+  });
+
+  it('is the RBACEscalation plugin, and leaves deletes (even with an object) and other groups alone', async () => {
+    expect(rbacEscalationAdmission({ authorizer: authz, registry }).name).toBe('RBACEscalation');
+    await expect(admit(attrs('Role', 'DELETE', role(), { oldObject: role() }))).resolves.toBeUndefined();
+    await expect(admit({ ...attrs('Role', 'CREATE', role()), resource: { ...kindInfo('Role')!, group: 'example.com' } })).resolves.toBeUndefined();
+    expect(authz.asked).toEqual([]);
   });
 
   it('reads a binding without a roleRef as an unknown kind', async () => {
