@@ -121,6 +121,7 @@ describe('TestFieldSelectorParsing: a metadata.name selector names the object of
     ['a name of "."', '/apis/group/version/resource?fieldSelector=metadata.name=.', '', 'list'],
     ['a name with a slash', '/apis/group/version/resource?fieldSelector=metadata.name=a/b', '', 'list'],
     ['a name with a percent', `/apis/group/version/resource?fieldSelector=${encodeURIComponent('metadata.name=a%b')}`, '', 'list'],
+    ['a watch of a named object keeps its name', '/api/v1/watch/namespaces/other/pods/foo?fieldSelector=metadata.name=bar', 'foo', 'watch'],
     ['a deletecollection (never named)', '/apis/group/version/resource?fieldSelector=metadata.name=name1', '', 'deletecollection'],
   ])('%s', (n, url, name, verb) => {
     const r = info(n.startsWith('a deletecollection') ? 'DELETE' : 'GET', url);
@@ -195,6 +196,7 @@ describe("Go's url.PathUnescape", () => {
     ['%G0', 'err:invalid URL escape "%G0"'],
     ['%`0', 'err:invalid URL escape "%`0"'],
     ['%0/', 'err:invalid URL escape "%0/"'],
+    ['%zzabc', 'err:invalid URL escape "%zz"'],
     ['é%41', 'éA'],
     ['%09%0a%0F%9A%Af%fA', '\t\n\u000f\ufffd\ufffd\ufffd'],
   ])('%j', (raw, want) => {
@@ -206,6 +208,11 @@ describe("Go's url.PathUnescape", () => {
       got = `err:${(e as Error).message}`;
     }
     expect(got).toBe(want);
+  });
+
+  it('names its errors as the pipeline tells them apart', () => {
+    expect(new MalformedPathError('x').name).toBe('MalformedPathError');
+    expect(new RequestInfoError('x').name).toBe('RequestInfoError');
   });
 
   it('decodes every byte value of a hex pair', () => {
