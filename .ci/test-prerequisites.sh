@@ -3,7 +3,8 @@
 # is skipped and none fails half way for a missing program:
 # - kubectl (the end-to-end tests drive the real one; Debian's is too old, so it is not installed here)
 # - etcd (Debian's etcd-server) for the etcd store and replica tests
-# - the kubernetes Python client, PyJWT, Go and go-oidc (Debian packages) for the real-client tests
+# - the kubernetes Python client, PyJWT, Go, go-oidc and Ruby's kubeclient (Debian packages) for the
+#   real-client tests
 # Missing Debian packages are installed with the same scripts CI uses (.ci/install-etcd.sh,
 # .ci/install-clients.sh) when this user may (root, or sudo without a password); otherwise it
 # stops at once and prints the one command that installs them. Quiet when all is there.
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 missing_etcd=false
 missing_clients=()
 [ -x "${ETCD_BIN:-/usr/bin/etcd}" ] || missing_etcd=true
-for p in python3-kubernetes python3-jwt golang-go golang-github-coreos-go-oidc-dev; do
+for p in python3-kubernetes python3-jwt golang-go golang-github-coreos-go-oidc-dev ruby-kubeclient; do
   if [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" != installed ]; then
     missing_clients+=("$p")
   fi
@@ -44,7 +45,7 @@ if ! $can_install; then
   if command -v apt-get >/dev/null 2>&1; then
     echo "Install them once with: $command_line" >&2
   else
-    echo "This is not a Debian-like system: install etcd, the Python kubernetes client and PyJWT for /usr/bin/python3, Go, and the go-oidc v2 sources under /usr/share/gocode (ETCD_BIN names another etcd)" >&2
+    echo "This is not a Debian-like system: install etcd, the Python kubernetes client and PyJWT for /usr/bin/python3, Go, the go-oidc v2 sources under /usr/share/gocode, and kubeclient for /usr/bin/ruby (ETCD_BIN names another etcd)" >&2
   fi
   exit 1
 fi

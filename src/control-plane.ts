@@ -4,7 +4,8 @@
  * metrics. `satoken serve`, the library's {@link Emulator} and the tests all build it here, so
  * there is one assembly of the parts and one order of start-up:
  * - clock, store, admission chain (empty), registry; the registry loads and follows the store;
- * - binding registry; keys; authenticators (bound, legacy, static tokens); token service;
+ * - binding registry; keys; the fault injector (TokenFaults); authenticators (bound, legacy,
+ *   static tokens) behind the review faults; token service with the issue faults;
  * - bootstrap namespaces and, with RBAC, the bootstrap policy;
  * - authorization (`--authorization-mode`); then the admission plugins, installed once:
  *   ServiceAccount, NodeRestriction, the optional extra plugins, and RBAC escalation last;
@@ -17,7 +18,7 @@ import type { Auditor } from './audit/auditor.js';
 import { auditedWrites, componentUserAgent } from './audit/in-process.js';
 import type { RequestRecorder } from './audit/recorder.js';
 import { KindSchemas } from './registry/schema/index.js';
-import { type Clock, ManualClock, RealClock } from './clock/index.js';
+import { type Clock, ManualClock, RealClock, baseClock } from './clock/index.js';
 import { buildAuthorizer, ensureBootstrapPolicy } from './auth/access-control.js';
 import { nodeRestriction } from './auth/admission/node-restriction.js';
 import { registryNodeRestrictionDeps } from './auth/admission/node-restriction-registry.js';
@@ -46,6 +47,13 @@ import { registryGetter } from './registry/object-getter.js';
 import { TokenService } from './registry/token-service.js';
 import type { UserInfo } from './registry/types.js';
 import { MemoryStore } from './store/memory-store.js';
+import { FaultInjector } from './faults/fault-injector.js';
+import { type FaultStage, faultStage } from './faults/fault-stage.js';
+import { podGracefulDeletion } from './faults/graceful-deletion.js';
+import { issueFaults } from './faults/issue-faults.js';
+import type { RevocationMode } from './faults/revocation.js';
+import { reviewFaults } from './faults/review-faults.js';
+import { registerTokenFaultSchema } from './faults/token-fault-schema.js';
 import { registryTrustRules } from './identity/trust-rules.js';
 import { registerTrustSchemas } from './identity/trust-schemas.js';
 import { registryServiceAccounts } from './identity/webhooks/service-accounts.js';
@@ -106,6 +114,8 @@ export interface ControlPlaneOptions {
   workloadIdentity?: WorkloadIdentitySettings;
   /** audit policy, log and recorder (default: the recorder alone, src/audit/recorder.ts) */
   audit?: AuditOptions;
+  /** `--revocation`: `immediate` (default) or Kubernetes' own delays (faults/revocation.ts) */
+  revocation?: RevocationMode;
 }
 
 interface ControlPlaneParts {
@@ -124,6 +134,8 @@ interface ControlPlaneParts {
   logger: pino.Logger | undefined;
   workloadIdentity: WorkloadIdentity | undefined;
   audit: { auditor: Auditor; recorder: RequestRecorder | undefined };
+  faults: { injector: FaultInjector; stage: FaultStage };
+  revocation: RevocationMode;
 }
 
 /**
@@ -156,6 +168,10 @@ export class ControlPlane {
   readonly audit: { auditor: Auditor; recorder: RequestRecorder | undefined };
   /** the kinds' schemas bodies are decoded against; other modules register their kinds here */
   readonly schemas = new KindSchemas();
+  /** the TokenFaults in force, and the pipeline stage that applies those of HTTP alone */
+  readonly faults: { readonly injector: FaultInjector; readonly stage: FaultStage };
+  /** `immediate` or `kubernetes` (faults/revocation.ts) */
+  readonly revocation: RevocationMode;
   private readonly staticTokens: Map<string, UserInfo>;
 
   private constructor(p: ControlPlaneParts) {
@@ -176,6 +192,8 @@ export class ControlPlane {
     this.issuers = p.tokens.issuers;
     this.apiAudiences = p.tokens.apiAudiences;
     this.audit = p.audit;
+    this.faults = p.faults;
+    this.revocation = p.revocation;
   }
 
   /**
@@ -189,7 +207,8 @@ export class ControlPlane {
     const apiAudiences = o.apiAudiences?.length ? [...o.apiAudiences] : [...issuers];
     const clock = o.clock;
     const admission = new AdmissionChain();
-    const objects = new ObjectRegistry({ store: o.store ?? new MemoryStore(), clock, admission });
+    const revocation = o.revocation ?? 'immediate';
+    const objects = new ObjectRegistry({ store: o.store ?? new MemoryStore(), clock, admission, ...(revocation === 'kubernetes' ? { gracefulDeletion: podGracefulDeletion } : {}) });
     await objects.start();
     const bindings = new BindingIndex(objects, clock, {
       ...(o.maxIndexedTokens !== undefined ? { maxTokens: o.maxIndexedTokens } : {}),
@@ -199,6 +218,8 @@ export class ControlPlane {
     const keys = await loadEmulatorKeys(o.keys ?? {}, clock);
     const getter = registryGetter(objects);
     const metrics = new TokenMetrics();
+    const injector = new FaultInjector({ objects, clock, applied: metrics.faultsApplied, logger: o.logger });
+    injector.start();
     const legacyUsage = new LegacyTokenUsageRecorder(objects, (key, err) => o.logger?.warn({ key, err: String(err) }, 'legacy token last-used label update failed'));
     const [bound, legacy] = serviceAccountAuthenticators({
       issuers,
@@ -209,11 +230,12 @@ export class ControlPlane {
       index: bindings,
       inSync: () => objects.inSync(),
       ...(o.reviewCacheSize !== undefined ? { cacheSize: o.reviewCacheSize } : {}),
+      cacheMode: revocation,
       observer: metrics.observer(o.observer),
       markLegacyUsed: (secret, date) => legacyUsage.mark(secret, date),
     });
     const staticTokens = o.staticTokens ?? new Map<string, UserInfo>();
-    const authentication = new BearerTokenChain([tokenMapAuthenticator(staticTokens, apiAudiences), bound, legacy]);
+    const authentication = new BearerTokenChain([tokenMapAuthenticator(staticTokens, apiAudiences), bound, legacy], reviewFaults(injector, { issuers, apiAudiences }));
     const tokens = new TokenService({
       config: { issuers, apiAudiences, maxExpirationSeconds: o.maxTokenExpirationSeconds ?? 0, extendExpiration: o.extendTokenExpiration ?? true, signing: o.signing ?? 'inline' },
       getter,
@@ -223,6 +245,7 @@ export class ControlPlane {
       bindings,
       authentication,
       serviceAccounts: kindInfo('ServiceAccount')!,
+      faults: issueFaults(injector, apiAudiences),
     });
 
     for (const ns of BOOTSTRAP_NAMESPACES) await createIfMissing(objects, 'Namespace', ns);
@@ -254,10 +277,12 @@ export class ControlPlane {
     ]);
 
     const audit = buildAuditor(o.audit ?? {}, { clock, ...(o.logger ? { onError: (m: string) => o.logger!.error(m) } : {}) });
-    const cp = new ControlPlane({ clock, objects, bindings, keys, tokens, authorizer, ruleResolver, admission, staticTokens, authentication, legacyUsage, metrics, logger: o.logger, workloadIdentity: identity, audit: { auditor: audit.auditor, recorder: audit.recorder } });
+    const cp = new ControlPlane({ clock, objects, bindings, keys, tokens, authorizer, ruleResolver, admission, staticTokens, authentication, legacyUsage, metrics, logger: o.logger, workloadIdentity: identity, audit: { auditor: audit.auditor, recorder: audit.recorder }, faults: { injector, stage: faultStage(injector) }, revocation });
     registerTrustSchemas(cp.schemas);
+    registerTokenFaultSchema(cp.schemas);
     if (o.controllers !== false) cp.buildControllers(o);
-    if (clock instanceof ManualClock) cp.unhook = clock.addIdleHook(() => cp.idle());
+    const base = baseClock(clock);
+    if (base instanceof ManualClock) cp.unhook = base.addIdleHook(() => cp.idle());
     if (o.controllers !== 'manual') cp.startControllers();
     await cp.idle();
     return cp;
@@ -310,6 +335,7 @@ export class ControlPlane {
     for (let i = 0; i < 3; i++) {
       await Promise.all(this.controllers.map((c) => c.idle()));
       await this.legacyUsage.idle();
+      await this.faults.injector.idle();
       await Promise.all([...this.idleHooks].map((h) => h()));
     }
   }
@@ -318,6 +344,8 @@ export class ControlPlane {
     this.unhook?.();
     this.stopControllers();
     this.legacyUsage.stop();
+    this.faults.injector.stop();
+    await this.faults.injector.idle();
     this.bindings.stop();
     this.objects.stop();
     await this.audit.auditor.close();

@@ -19,6 +19,8 @@ export interface EmulatorKeys {
   keySet: KeySet;
   source: KeySource;
   caCert: string;
+  /** the CA's private key, when the emulator made the CA itself: `listen()` serves a certificate it signed */
+  caKey?: string;
   jwks(): object;
   /** discovery for `issuer`; the JWKS URI is `jwksUri`, else `https://<externalAddress>/openid/v1/jwks`, else `<issuer>/openid/v1/jwks` */
   openIdConfiguration(issuer: string, where?: { jwksUri?: string; externalAddress?: string }): object;
@@ -30,11 +32,13 @@ export interface EmulatorKeys {
  */
 export async function loadEmulatorKeys(opts: KeyOptions, clock: Clock): Promise<EmulatorKeys> {
   const keySet = opts.keySet ?? new KeySet({ signingKey: opts.algorithm === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey });
-  const caCert = opts.caCert ?? (await createCertificateAuthority({ clock })).cert;
+  const ca = opts.caCert === undefined ? await createCertificateAuthority({ clock }) : undefined;
+  const caCert = opts.caCert ?? ca!.cert;
   return {
     keySet,
     source: keySet,
     caCert,
+    ...(ca ? { caKey: ca.key } : {}),
     jwks: () => renderJwks(keySet),
     openIdConfiguration: (issuer, where = {}) =>
       buildOpenIdMetadata({

@@ -19,7 +19,11 @@ export interface ListeningEmulator {
   kubeconfig: string;
   /** the admin's bearer token */
   adminToken: string;
-  /** the CA that signed the serving certificate (https only) */
+  /**
+   * the CA that signed the serving certificate (https only): the cluster CA published in every
+   * namespace's `kube-root-ca.crt`, as in a cluster, unless the emulator was given a CA
+   * certificate without its key (then a CA of its own)
+   */
   caCert: string | undefined;
   close(): Promise<void>;
 }
@@ -45,7 +49,8 @@ export async function listen(cp: ControlPlane, opts: ListenOptions = {}): Promis
   let caCert: string | undefined;
   let tls: { key: string; cert: string; ca: string[] } | undefined;
   if (https) {
-    const ca = await createCertificateAuthority({ clock: cp.clock });
+    // in-cluster clients trust kube-root-ca.crt: serve a certificate that CA signed when its key is here
+    const ca = cp.keys.caKey ? { cert: cp.keys.caCert, key: cp.keys.caKey } : await createCertificateAuthority({ clock: cp.clock });
     const leaf = await issueCertificate({ caCert: ca.cert, caKey: ca.key, subject: [{ CN: ['kube-apiserver'] }], usage: 'serverAuth', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'], clock: cp.clock, days: 365 });
     caCert = ca.cert;
     tls = { key: leaf.key, cert: leaf.cert, ca: [ca.cert] };

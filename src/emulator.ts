@@ -3,7 +3,7 @@ import type { AuditOptions } from './audit/audit-options.js';
 import { auditedIssue, componentUserAgent, LOOPBACK_USER } from './audit/in-process.js';
 import type { RecordedRequests } from './audit/recorder.js';
 import { type TokenLineage, tokenLineage } from './audit/token-lineage.js';
-import { type Clock, ManualClock } from './clock/index.js';
+import { type Clock, ManualClock, baseClock } from './clock/index.js';
 import { SA_NAME_ANNOTATION } from './controllers/legacy-token-controller.js';
 import { type AuthorizationOptions, ControlPlane, DEFAULT_ISSUER, makeClock } from './control-plane.js';
 import { objectsOf, resourceByName, resourceOf } from './emulator-objects.js';
@@ -18,6 +18,11 @@ import { registryKubeletApi } from './kubelet/registry-api.js';
 import type { KeyValueStore } from './store/types.js';
 import type { StaleTokenObserver } from './auth/authenticators/bound-validator.js';
 import type { SigningMode } from './tokens/signer.js';
+import type { ReloadCheckOptions } from './reload-check/options.js';
+import type { ReloadCheckResult } from './reload-check/result.js';
+import { skewed } from './faults/clock-skew.js';
+import { emulatorFaults, type EmulatorFaults } from './faults/faults-api.js';
+import { parseRevocationMode, type RevocationMode } from './faults/revocation.js';
 import type { WorkloadIdentitySettings } from './identity/workload-identity.js';
 
 export { DEFAULT_ISSUER };
@@ -82,6 +87,19 @@ export interface EmulatorOptions {
    * Policy) and `log` add kube-apiserver's audit log; `recorder: false` records nothing.
    */
   audit?: AuditOptions;
+  /**
+   * When tokens stop working after their objects go: `'immediate'` (default: before the delete
+   * call returns, on every replica) or `'kubernetes'` (kube-apiserver's timing: graceful pod
+   * deletion, 60 s past the deletion timestamp, a 10 s success cache per replica); see the
+   * README's "Revocation modes"
+   */
+  revocation?: RevocationMode;
+  /**
+   * This emulator's clock is off by this much (milliseconds, or a Go duration such as `'-30s'`),
+   * for issuing and validating alike, as a replica on a drifted machine (kubernetes#124022);
+   * `clock.advance` still moves the underlying clock
+   */
+  clockSkew?: number | string;
 }
 
 /** The emulator's counters (kube-apiserver's service-account token metrics and request counts). */
@@ -134,6 +152,14 @@ export class Emulator {
   readonly clock: EmulatorClock;
   /** token and request counters, fed by the authenticators; `metrics.render()` is the `/metrics` body */
   readonly metrics: EmulatorMetrics;
+  /**
+   * TokenFaults: make reviews, TokenRequests or the JWKS fail, lag or expire on demand.
+   * @example
+   * const f = await emu.faults.inject({ match: { serviceAccount: 'build-robot' }, target: 'review', action: 'reject', times: 2 });
+   * (await emu.reviewToken(token)).error; // '[invalid bearer token, service account token has been invalidated]'
+   * await f.remove();
+   */
+  readonly faults: EmulatorFaults;
   private readonly kubelets = new Set<Kubelet>();
   /** the token service, kept at hand for the library's hottest call (a cached review) */
   readonly #tokens: ControlPlane['tokens'];
@@ -144,12 +170,14 @@ export class Emulator {
     this.issuers = cp.issuers;
     this.apiAudiences = cp.apiAudiences;
     this.metrics = cp.metrics;
+    this.faults = emulatorFaults(cp);
     const clock = cp.clock;
+    const base = baseClock(clock);
     this.clock = {
       now: () => clock.now(),
       advance: async (ms) => {
-        if (!(clock instanceof ManualClock)) throw new SatokenTypeError('ERR_CLOCK_NOT_MANUAL', 'advance() needs the manual clock: createEmulator({ clock: "manual" })');
-        await clock.advance(ms);
+        if (!(base instanceof ManualClock)) throw new SatokenTypeError('ERR_CLOCK_NOT_MANUAL', 'advance() needs the manual clock: createEmulator({ clock: "manual" })');
+        await base.advance(ms);
         await this.idle();
       },
     };
@@ -158,8 +186,15 @@ export class Emulator {
   /** @internal use {@link createEmulator} */
   static async create(opts: EmulatorOptions = {}): Promise<Emulator> {
     const issuers = opts.issuer === undefined ? [DEFAULT_ISSUER] : Array.isArray(opts.issuer) ? opts.issuer : [opts.issuer];
+    let revocation: RevocationMode;
+    try {
+      revocation = parseRevocationMode(opts.revocation);
+    } catch (e) {
+      throw new SatokenTypeError('ERR_INVALID_OPTION', (e as Error).message);
+    }
     const cp = await ControlPlane.create({
-      clock: makeClock(opts),
+      clock: skewed(makeClock(opts), opts.clockSkew),
+      revocation,
       issuers,
       ...(opts.apiAudiences ? { apiAudiences: opts.apiAudiences } : {}),
       ...(opts.keys ? { keys: opts.keys } : {}),
@@ -216,10 +251,17 @@ export class Emulator {
     return controlPlaneOf(this).objects.list(info, info.namespaced ? namespace : undefined).items.map((o) => structuredClone(o) as T);
   }
 
-  /** Deletes at once. Tokens bound to the object are dead before this resolves. */
-  async delete(kind: string, namespace: string | undefined, name: string): Promise<KubeObject> {
+  /**
+   * Deletes an object. Tokens bound to it are dead before this resolves, unless the emulator
+   * runs with `revocation: 'kubernetes'`: then a pod on a node gets a `deletionTimestamp` (now
+   * plus `gracePeriodSeconds`, else its `terminationGracePeriodSeconds`, else 30 s) and goes when
+   * its node's kubelet confirms (a kubelet started with {@link startKubelet} does so at once), and
+   * its tokens work until 60 s past that timestamp while it exists, as in Kubernetes.
+   */
+  async delete(kind: string, namespace: string | undefined, name: string, opts: { gracePeriodSeconds?: number } = {}): Promise<KubeObject> {
     const info = resourceByName(kind);
-    const o = await controlPlaneOf(this).objects.delete(info, info.namespaced ? namespace || 'default' : '', name);
+    if (opts.gracePeriodSeconds !== undefined && !Number.isInteger(opts.gracePeriodSeconds)) throw new SatokenTypeError('ERR_INVALID_OPTION', `gracePeriodSeconds must be an integer, got ${String(opts.gracePeriodSeconds)}`);
+    const o = await controlPlaneOf(this).objects.delete(info, info.namespaced ? namespace || 'default' : '', name, opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {});
     await this.idle();
     return structuredClone(o);
   }
@@ -242,7 +284,7 @@ export class Emulator {
    */
   async tokenRequest(namespace: string, serviceAccount: string, body: unknown, user?: UserInfo): Promise<TokenRequest & { warnings: string[] }> {
     const cp = controlPlaneOf(this);
-    const issue = auditedIssue({ issue: (ns, name, b) => cp.tokens.issue(ns, name, b, user) }, cp.audit.auditor, user ?? LOOPBACK_USER, componentUserAgent('satoken-library'));
+    const issue = auditedIssue({ issue: (ns, name, b, _u, report) => cp.tokens.issue(ns, name, b, user, report) }, cp.audit.auditor, user ?? LOOPBACK_USER, componentUserAgent('satoken-library'));
     const r = await issue(namespace, serviceAccount, body);
     return Object.assign(r.tokenRequest, { warnings: r.warnings });
   }
@@ -302,6 +344,31 @@ export class Emulator {
   async listen(opts: ListenOptions = {}): Promise<ListeningEmulator> {
     const { listen } = await import('./emulator-server.js');
     return listen(controlPlaneOf(this), opts);
+  }
+
+  /**
+   * `satoken reload-check` for test suites: serves this emulator on 127.0.0.1 (HTTPS, its
+   * certificate signed by the CA of `kube-root-ca.crt`), runs `command` as if in a pod of
+   * `serviceAccount` with its projected volume bind-mounted at the in-cluster path, rotates and
+   * invalidates its token `rotations` times, and resolves to the verdict with its evidence (a
+   * FAIL is a result, not a rejection). Rejects with a `ReloadCheckError` (`code`
+   * `ERR_RELOAD_CHECK_USAGE`, `_SETUP` or `_ABORTED`) when it cannot judge. Needs the real clock:
+   * the program lives in real time.
+   * @example
+   * const emu = await createEmulator({ clock: 'real' });
+   * const r = await emu.reloadCheck({ command: 'python3', args: ['app.py'], windowMs: 70_000, rotations: 1 });
+   * expect(r.verdict).toBe('PASS');
+   */
+  async reloadCheck(options: ReloadCheckOptions): Promise<ReloadCheckResult> {
+    const cp = controlPlaneOf(this);
+    if (cp.clock instanceof ManualClock) throw new SatokenTypeError('ERR_INVALID_OPTION', 'reloadCheck runs the program in real time: createEmulator({ clock: "real" })');
+    const [{ runReloadCheck }, { httpCluster }] = await Promise.all([import('./reload-check/run-check.js'), import('./reload-check/cluster.js')]);
+    const srv = await this.listen();
+    try {
+      return await runReloadCheck(options, { cluster: httpCluster({ server: srv.url, token: srv.adminToken, ...(srv.caCert ? { caData: srv.caCert } : {}) }), clock: cp.clock });
+    } finally {
+      await srv.close();
+    }
   }
 
   /** Creates a legacy `kubernetes.io/service-account-token` Secret and returns its token once the controller filled it. */

@@ -17,8 +17,15 @@ export type { RecordedRequests, RecorderOptions } from './audit/recorder.js';
 export type { RequestFilter } from './audit/request-filter.js';
 export type { TokenLineage, TokenIssue, TokenUse } from './audit/token-lineage.js';
 export type { AuditOptions } from './audit/audit-options.js';
+export type { ReloadCheckErrorCode } from './reload-check/errors.js';
+export type { ReloadCheckOptions, TokenProjection } from './reload-check/options.js';
+export type { ReloadCheckResult, ReloadCheckFailure, FailureKind as ReloadCheckFailureKind, RequestRecord, RotationReport, TokenGeneration, TimelineEntry, IsolationReport } from './reload-check/result.js';
+export type { WrittenToken } from './reload-check/volume-set.js';
 export type { AuditEvent, EventUser, Level as AuditLevel, ObjectReference, Policy as AuditPolicy, PolicyRule as AuditPolicyRule, ResponseStatus, Stage as AuditStage } from './audit/types.js';
 export type { IssuedToken } from './registry/token-request.js';
+export type { EmulatorFaults, FaultHandle } from './faults/faults-api.js';
+export type { FaultAction, FaultSpec, FaultTarget, TokenFault, TokenFaultMatch, TokenFaultSpec } from './registry/kinds/token-fault.js';
+export type { RevocationMode } from './faults/revocation.js';
 export type {
   KubeObject,
   ObjectMeta,

@@ -42,6 +42,12 @@ const DECISION_ALLOW = 'allow';
 const DECISION_FORBID = 'forbid';
 const REASON_ERROR = 'internal error';
 
+/** Whether a stage annotated the request before its event could exist (a TokenFault that acted). */
+function hasAnnotations(ctx: RequestContext): boolean {
+  for (const _ in ctx.annotations) return true;
+  return false;
+}
+
 function startOf(ctx: RequestContext, req: IncomingMessage, user: UserInfo | undefined): AuditStart {
   const i = ctx.info;
   return {
@@ -152,9 +158,16 @@ export function httpAuditFilters(auditor: Auditor): AuditFilters {
       if (e) for (const [k, v] of Object.entries(annotations)) e.annotate(k, v);
       return e?.complete(res.statusCode);
     }
-    if (res.statusCode === 401) return auditor.failedAuthentication(startOf(ctx, req, undefined), errors.unauthorized().toStatus());
-    // answered before authentication: the public OIDC discovery paths
-    if (res.statusCode < 400 && ctx.info.parts.length === 0 && !ctx.info.isResourceRequest) auditor.begin(startOf(ctx, req, ANONYMOUS))?.complete(res.statusCode);
+    const annotated = hasAnnotations(ctx);
+    if (res.statusCode === 401) return auditor.failedAuthentication(startOf(ctx, req, undefined), errors.unauthorized().toStatus(), annotated ? ctx.annotations : undefined);
+    // answered before authentication: the public OIDC discovery paths (a fault's error included)
+    if ((res.statusCode < 400 || annotated) && ctx.info.parts.length === 0 && !ctx.info.isResourceRequest) {
+      const e = auditor.begin(startOf(ctx, req, ANONYMOUS));
+      if (e) for (const k in ctx.annotations) e.annotate(k, ctx.annotations[k]!);
+      return e?.complete(res.statusCode);
+    }
+    // a TokenFault's error during authentication (a review fault on the request's token)
+    if (annotated && res.statusCode >= 400) auditor.failedAuthentication(startOf(ctx, req, undefined), { status: 'Failure', code: res.statusCode }, ctx.annotations);
   };
   return { init, afterAuthentication, observer };
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type pino from 'pino';
 import { errors } from '../errors/index.js';
+import { contextReporter } from './fault-annotations.js';
 import type { ClientCertificate, RequestAuthenticator } from '../auth/request-authenticator.js';
 import { requestContext } from './context.js';
 import type { Step } from './step.js';
@@ -33,7 +34,7 @@ export function authenticate(authenticator: RequestAuthenticator, logger: pino.L
   return (req, _res, next) => {
     const ctx = requestContext(req);
     const certificate = clientCertificate(req);
-    const r = authenticator.authenticate({ ...(certificate ? { certificate } : {}), ...(req.headers.authorization !== undefined ? { authorization: req.headers.authorization } : {}) });
+    const r = authenticator.authenticate({ ...(certificate ? { certificate } : {}), ...(req.headers.authorization !== undefined ? { authorization: req.headers.authorization, report: contextReporter(ctx) } : {}) });
     const settle = (a: Awaited<typeof r>) => {
       ctx.warnings.push(...a.warnings);
       if (!a.ok) {

@@ -9,6 +9,8 @@
  * - public paths (OIDC discovery, when served without credentials) are answered;
  * - authentication, then audit (the policy is evaluated and the event opened with the
  *   authenticated user, as `WithAudit`), impersonation, the request-start hooks, authorization;
+ * - faults (TokenFaults that act on HTTP alone: faults/fault-stage.ts), also run in front of a
+ *   public path's answer;
  * - the router.
  * Errors thrown or passed to `next` anywhere are rendered by api/respond.ts.
  */
@@ -43,6 +45,8 @@ export interface PipelineOptions {
   startHooks?: ReadonlyArray<RequestStartHook>;
   /** GET/HEAD paths answered before authentication (public OIDC discovery) */
   publicPaths?: ReadonlyMap<string, Step>;
+  /** the faults stage, after authorization (and before a public path's answer) */
+  faults?: Step;
   /** endpoints answered before authentication, any method (the clouds' token exchanges) */
   publicEndpoints?: ReadonlyArray<PublicEndpoint>;
   /** what answers a request that passed every filter */
@@ -120,13 +124,14 @@ function withRequestContext(o: PipelineOptions): Step {
   };
 }
 
-/** Public paths, answered before authentication (GET and HEAD only). */
-function publicPaths(paths: ReadonlyMap<string, Step>): Step {
+/** Public paths, answered before authentication (GET and HEAD only), after the faults stage when there is one. */
+function publicPaths(paths: ReadonlyMap<string, Step>, faults: Step | undefined): Step {
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const h = paths.get(req.path);
     if (!h || (req.url ?? '').split('?')[0] !== req.path) return next();
-    h(req, res, next);
+    if (!faults) return h(req, res, next);
+    faults(req, res, (err?: unknown) => (err !== undefined && err !== null ? next(err) : h(req, res, next)));
   };
 }
 
@@ -163,13 +168,15 @@ function startHooks(hooks: ReadonlyArray<RequestStartHook>): Step {
 export function pipeline(o: PipelineOptions): RequestHandler[] {
   const steps: Step[] = [withRequestContext(o)];
   if (o.audit) steps.push(o.audit.init);
-  if (o.publicPaths?.size) steps.push(publicPaths(o.publicPaths));
+  if (o.publicPaths?.size) steps.push(publicPaths(o.publicPaths, o.faults));
   if (o.publicEndpoints?.length) steps.push(publicEndpoints(o.publicEndpoints));
   steps.push(authenticate(o.authenticator, o.logger));
   if (o.audit) steps.push(o.audit.afterAuthentication);
   steps.push(impersonate(o.authorizer));
   if (o.startHooks?.length) steps.push(startHooks(o.startHooks));
-  steps.push(authorize(o.authorizer), o.router);
+  steps.push(authorize(o.authorizer));
+  if (o.faults) steps.push(o.faults);
+  steps.push(o.router);
   const handleErrors = (err: unknown, req: Request, res: Response, _next: (e?: unknown) => void): void => {
     void _next;
     writeError(req, res, err, o.logger);

@@ -3,7 +3,8 @@
  * - resource requests by group, version, resource and subresource: the review kinds (create-only,
  *   answered in place), `serviceaccounts/token`, and every stored kind (api/routes/resources.ts);
  * - non-resource requests by exact path (case-sensitive, no trailing slash, as kube-apiserver's
- *   path mux registers them): health, metrics, OIDC discovery, API discovery, OpenAPI.
+ *   path mux registers them): health, metrics, OIDC discovery, API discovery (which also takes
+ *   one trailing slash, as go-restful matches it), OpenAPI.
  * Anything else is the 404 `the server could not find the requested resource`.
  */
 import type { Request, Response } from 'express';

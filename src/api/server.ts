@@ -33,6 +33,8 @@ export interface ApiServerControlPlane extends ApiControlPlane {
   readonly authentication: BearerTokenChain;
   /** the auditor requests report to, and the recorder `GET /debug/audit/events` reads */
   readonly audit?: { auditor: Auditor; recorder: RequestRecorder | undefined };
+  /** the TokenFaults that act on HTTP alone (faults/fault-stage.ts), as the pipeline's faults stage */
+  readonly faults?: { readonly stage: Step };
 }
 
 export interface ApiServerOptions {
@@ -134,6 +136,7 @@ export function buildApiServer(cp: ApiServerControlPlane, o: ApiServerOptions = 
       observers: [requestLog(logger), countRequests(cp.metrics), ...(o.observers ?? [])],
       ...(o.startHooks ? { startHooks: o.startHooks } : {}),
       publicPaths,
+      ...(cp.faults ? { faults: cp.faults.stage } : {}),
       publicEndpoints: endpoints,
       router: apiRouter(cp, routerOptions),
       ...(cp.audit ? { audit: httpAuditFilters(cp.audit.auditor) } : {}),

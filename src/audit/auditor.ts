@@ -428,13 +428,15 @@ export class Auditor {
 
   /**
    * A request whose credentials were rejected (`WithFailedAuthenticationAudit`): one
-   * `ResponseStarted` event, with no user and the 401 Status the client gets.
+   * `ResponseStarted` event, with no user and the 401 Status the client gets (and the
+   * annotations stages added before authentication failed, e.g. a TokenFault's name).
    * @example
    * auditor.failedAuthentication({ ...start, attributes: { ...attributes, user: undefined } }, errors.unauthorized().toStatus());
    */
-  failedAuthentication(start: AuditStart, status: StatusLike): void {
+  failedAuthentication(start: AuditStart, status: StatusLike, annotations?: Readonly<Record<string, string>>): void {
     const r = this.open({ ...start, attributes: { ...start.attributes, user: undefined }, longRunning: true });
     if (!r) return;
+    if (annotations) for (const [k, v] of Object.entries(annotations)) r.annotate(k, v);
     r.responseObject(status);
     r.responseStarted(status.code ?? 401);
   }

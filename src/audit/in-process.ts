@@ -14,6 +14,7 @@ import type { UserInfo } from '../registry/types.js';
 import { EMULATED_KUBERNETES } from '../version.js';
 import type { AuditRequest, Auditor } from './auditor.js';
 import { ANNOTATIONS } from './types.js';
+import { FAULT_ANNOTATION, type FaultReporter } from '../registry/kinds/token-fault.js';
 
 /** The privileged loopback identity kube-apiserver uses for its own requests; the library acts as it. */
 export const LOOPBACK_USER: UserInfo = { username: 'system:apiserver', groups: ['system:authenticated', 'system:masters'] };
@@ -49,13 +50,23 @@ export function componentUserAgent(component: string, suffix = ''): string {
 }
 
 /**
+ * The fault reporter of an in-process request (the library's and the kubelets' TokenRequests):
+ * the fault's name on its own audit event, when one is recorded.
+ * @example
+ * auditInProcess(auditor, request, (a) => tokens.issue(ns, name, body, user, auditReporter(a)));
+ */
+export function auditReporter(a: AuditRequest | undefined): FaultReporter | undefined {
+  return a ? (f) => a.annotate(FAULT_ANNOTATION, f.name) : undefined;
+}
+
+/**
  * Runs `run` as one recorded request: opened before, completed with the result's code (201 for
- * a create, 200 otherwise) or the error's Status. `after` may annotate the event from the result
- * (an issued credential id). Without an auditor, or when no policy records it, `run` just runs.
+ * a create, 200 otherwise) or the error's Status. `run` gets the event (to annotate while it
+ * runs: a TokenFault that acted), `after` may annotate it from the result (an issued credential id). Without an auditor, or when no policy records it, `run` just runs.
  * @example
  * const r = await auditInProcess(auditor, { user, verb: 'create', resource: SA, subresource: 'token', namespace, name, body, userAgent }, () => tokens.issue(namespace, name, body, user), (res, a) => a.annotate(ANNOTATIONS.issuedCredentialId, `JTI=${res.issued.jti}`));
  */
-export async function auditInProcess<T>(auditor: Auditor | undefined, r: InProcessRequest, run: () => Promise<T>, after?: (result: T, a: AuditRequest) => unknown): Promise<T> {
+export async function auditInProcess<T>(auditor: Auditor | undefined, r: InProcessRequest, run: (a: AuditRequest | undefined) => Promise<T>, after?: (result: T, a: AuditRequest) => unknown): Promise<T> {
   const clock = auditor?.clock;
   const a =
     auditor?.enabled && clock
@@ -67,11 +78,11 @@ export async function auditInProcess<T>(auditor: Auditor | undefined, r: InProce
           receivedAt: clock.now(),
         })
       : undefined;
-  if (!a) return run();
+  if (!a) return run(undefined);
   if (r.body !== undefined) a.requestObject(r.body);
   let result: T;
   try {
-    result = await run();
+    result = await run(a);
   } catch (e) {
     const status = isStatusError(e) ? e : errors.internal(e instanceof Error ? e.message : String(e));
     a.responseObject(status.toStatus());
@@ -128,5 +139,5 @@ const SERVICE_ACCOUNTS = { group: '', version: 'v1', resource: 'serviceaccounts'
  */
 export function auditedIssue(tokens: Pick<TokenService, 'issue'>, auditor: Auditor | undefined, user: UserInfo, userAgent: string): (namespace: string, name: string, body: unknown) => ReturnType<TokenService['issue']> {
   return (namespace, name, body) =>
-    auditInProcess(auditor, { user, verb: 'create', resource: SERVICE_ACCOUNTS, subresource: 'token', namespace, name, body, userAgent }, () => tokens.issue(namespace, name, body, user), (r, a) => a.annotate(ANNOTATIONS.issuedCredentialId, `JTI=${r.issued.jti}`));
+    auditInProcess(auditor, { user, verb: 'create', resource: SERVICE_ACCOUNTS, subresource: 'token', namespace, name, body, userAgent }, (a) => tokens.issue(namespace, name, body, user, auditReporter(a)), (r, a) => a.annotate(ANNOTATIONS.issuedCredentialId, `JTI=${r.issued.jti}`));
 }

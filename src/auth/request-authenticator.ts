@@ -5,6 +5,7 @@
  * not authenticate is a 401 even when anonymous requests are allowed.
  */
 import type { UserInfo } from '../registry/types.js';
+import type { FaultReporter } from '../registry/applied-fault.js';
 import type { BearerTokenChain } from './authenticators/bearer-token-chain.js';
 
 export const ANONYMOUS: Required<UserInfo> = { username: 'system:anonymous', uid: '', groups: ['system:unauthenticated'], extra: {} };
@@ -29,6 +30,8 @@ export interface RequestCredentials {
   certificate?: ClientCertificate;
   /** the `Authorization` header, as sent */
   authorization?: string;
+  /** hears of a TokenFault that acted on the bearer token (the request's audit event is annotated) */
+  report?: FaultReporter;
 }
 
 export type RequestAuthentication =
@@ -62,7 +65,7 @@ export class RequestAuthenticator {
     }
     const token = bearerToken(c.authorization, warnings);
     if (token !== undefined) {
-      const r = this.opts.chain.answer(token);
+      const r = this.opts.chain.answer(token, undefined, c.report);
       const settle = (x: Awaited<typeof r>): RequestAuthentication => ('user' in x ? { ok: true, user: x.user, warnings, ...(x.annotations ? { annotations: x.annotations } : {}) } : { ok: false, reason: x.error, warnings });
       return r instanceof Promise ? r.then(settle) : settle(r);
     }

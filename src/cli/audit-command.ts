@@ -28,7 +28,7 @@ import { goPathError } from '../util/go-format.js';
 import { goJsonStringify } from '../util/go-json.js';
 import { connectionOptions, resolveConnection, type ConnectionFlags } from './connection.js';
 import { CliError } from './create-token.js';
-import { parseGoDuration } from './go-duration.js';
+import { parseGoDuration } from '../util/go-duration.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 

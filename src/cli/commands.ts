@@ -16,6 +16,7 @@ import { registerKubeletCommand } from './kubelet-command.js';
 import { registerCompareCommand } from './compare.js';
 import { registerDoctorCommand } from './doctor/doctor-command.js';
 import { addAuditServeOptions, registerAuditCommand } from './audit-command.js';
+import { registerReloadCheckCommand } from './reload-check.js';
 import { serve } from './serve.js';
 import { logFormatOption, logLevelOption } from './log-options.js';
 import { asKubectlCommand } from './kubectl-flags.js';
@@ -61,6 +62,8 @@ export function registerCommands(program: Command): void {
     .option('--etcd-cafile <file>', 'SSL Certificate Authority file used to secure etcd communication.')
     .option('--etcd-certfile <file>', 'SSL certification file used to secure etcd communication.')
     .option('--etcd-keyfile <file>', 'SSL key file used to secure etcd communication.')
+    .addOption(new Option('--revocation <mode>', "when tokens die with their objects: immediate (before the delete returns) or kubernetes (graceful pod deletion, 60 s past the deletion timestamp, a 10 s review cache)").choices(['immediate', 'kubernetes']).default('immediate'))
+    .option('--clock-skew <duration>', "shift this replica's clock by a Go duration (e.g. -30s) for issuing and validating tokens")
     .option('--workload-identity <clouds>', 'comma list of aws, azure: run their pod identity webhooks, and STS (at /aws/sts) and Entra (AZURE_AUTHORITY_HOST) token exchanges here')
     .option('--workload-identity-aws-region <region>', 'region the EKS webhook injects as AWS_REGION and AWS_DEFAULT_REGION (default us-east-1)')
     .option('--workload-identity-azure-tenant-id <id>', "tenant the Azure webhook injects for service accounts that name none (default 00000000-0000-0000-0000-000000000001)")
@@ -138,6 +141,7 @@ export function registerCommands(program: Command): void {
   registerCompareCommand(program);
   registerDoctorCommand(program);
   registerAuditCommand(program);
+  registerReloadCheckCommand(program);
 
   program
     .command('version')

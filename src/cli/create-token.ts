@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { apiRequest, TransportError } from '../client/api-client.js';
 import type { Connection } from '../client/kubeconfig.js';
-import { parseGoDuration } from './go-duration.js';
+import { parseGoDuration } from '../util/go-duration.js';
 
 /** A CLI failure: printed as `error: <message>` with the given exit code. */
 export class CliError extends Error {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CliError } from './create-token.js';
-import { parseGoDuration } from './go-duration.js';
+import { parseGoDuration } from '../util/go-duration.js';
 
 /** Go's strconv.ParseBool, which pflag's bool flags use for `--flag=value`. */
 const GO_BOOLS: Record<string, boolean> = { '1': true, t: true, T: true, TRUE: true, true: true, True: true, '0': false, f: false, F: false, FALSE: false, false: false, False: false };

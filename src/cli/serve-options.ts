@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { keyMatchesCertificate } from '../keys/certificates.js';
 import { decodePemBlocks } from '../keys/pem.js';
-import { parseGoDuration } from './go-duration.js';
+import { parseGoDuration } from '../util/go-duration.js';
 import { CliError } from './create-token.js';
 import { goPathError } from '../util/go-format.js';
 import { parseWorkloadIdentityClouds, type WorkloadIdentitySettings } from '../identity/workload-identity.js';
@@ -58,6 +58,10 @@ export interface ServeFlags extends AuditFlags {
   /** `--etcd-keyfile`: PEM private key of --etcd-certfile */
   etcdKeyfile?: string;
   legacyServiceAccountTokenCleanUpPeriod?: string;
+  /** `--revocation`: immediate (default) or kubernetes (commander checks the choice) */
+  revocation?: 'immediate' | 'kubernetes';
+  /** `--clock-skew`: a Go duration this replica's clock is off by (issuing and validating) */
+  clockSkew?: string;
 }
 
 const MAX_TOKEN_SECONDS = 2 ** 32;

@@ -20,6 +20,7 @@ import { addressInUseError, storeInUseError } from './serve-hints.js';
 import { loadEtcdTls, parseWorkloadIdentity, parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort, parseWebhookTtlMs } from './serve-options.js';
 import { staleTokenAudit } from '../metrics/stale-token-audit.js';
 import { readAuditFlags } from '../audit/audit-options.js';
+import { parseClockSkew, skewed } from '../faults/clock-skew.js';
 
 export const ADMIN_USER = 'kubernetes-admin';
 const SHUTDOWN_BOUND_MS = 5000;
@@ -86,6 +87,13 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   };
   const cleanUpPeriodDays = parseCleanUpPeriodDays(f.legacyServiceAccountTokenCleanUpPeriod);
   const identity = parseWorkloadIdentity(f);
+  // checked with the other flags, before anything is written to the keys or data directory
+  let clockSkewMs: number | undefined;
+  try {
+    clockSkewMs = f.clockSkew === undefined ? undefined : parseClockSkew(f.clockSkew);
+  } catch (e) {
+    throw new CliError(`invalid argument "${f.clockSkew}" for "--clock-skew" flag: ${(e as Error).message.replace(/^clockSkew:? /, '')}`);
+  }
   let audit: ReturnType<typeof readAuditFlags>;
   try {
     audit = readAuditFlags(f);
@@ -116,6 +124,8 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
     throw new CliError((e as Error).message);
   }
   const clock = new RealClock();
+  const replicaClock = skewed(clock, clockSkewMs);
+  // the serving certificates keep the machine's time: only tokens and objects see the skew
   const tls = await ensureServingCertificates(keysDir, { clock });
   generating.done();
   let clientCas: string[] = [];
@@ -156,7 +166,8 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
   let controlPlane: ControlPlane;
   try {
     controlPlane = await createControlPlane({
-      clock,
+      clock: replicaClock,
+      revocation: f.revocation ?? 'immediate',
       store,
       controllers: replicated ? 'manual' : true,
       issuers,

@@ -72,17 +72,18 @@ function tlsOptions(conn: Connection, isHttps: boolean): Record<string, unknown>
 
 /**
  * A GET whose answer is read line by line as it arrives (a watch, `satoken audit -f`): `onLine`
- * gets each complete line; resolves when the server ends the stream, rejects on a transport
- * failure or a status other than 200 (with the body's Status message).
+ * gets each complete line; resolves when the server ends the stream or `opts.signal` aborts it,
+ * rejects on a transport failure or a status other than 200 (with the body's Status message).
  * @example
  * await apiStream(conn, '/debug/audit/events?watch=true', (line) => console.log(line));
  */
-export function apiStream(conn: Connection, path: string, onLine: (line: string) => void): Promise<void> {
+export function apiStream(conn: Connection, path: string, onLine: (line: string) => void, opts: { signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<void> {
   const url = new URL(path, conn.server.endsWith('/') ? conn.server : `${conn.server}/`);
   const isHttps = url.protocol === 'https:';
-  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'satoken' };
+  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'satoken', ...(opts.headers ?? {}) };
   if (conn.token) headers.Authorization = `Bearer ${conn.token}`;
   return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) return resolve();
     const req = (isHttps ? httpsRequest : httpRequest)(url, { method: 'GET', headers, ...tlsOptions(conn, isHttps) }, (res) => {
       let buf = '';
       res.setEncoding('utf8');
@@ -111,6 +112,13 @@ export function apiStream(conn: Connection, path: string, onLine: (line: string)
       });
       res.on('error', (e) => reject(new TransportError(e.message)));
     });
+    // aborting ends the stream quietly: what was read has been handed to onLine
+    const abort = () => {
+      req.destroy();
+      resolve();
+    };
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    req.on('close', () => opts.signal?.removeEventListener('abort', abort));
     req.on('error', (e) => reject(new TransportError(`${url.origin}: ${e.message}`)));
     req.end();
   });

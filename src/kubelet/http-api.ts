@@ -42,6 +42,7 @@ function failure(res: ApiResponse, what: string): StatusError {
  * (for the Node authorizer and NodeRestriction to apply, a `system:node:<name>` identity):
  * - `registerNode`: `POST /api/v1/nodes` (AlreadyExists is fine);
  * - `getToken`: `POST .../serviceaccounts/<sa>/token`; `getConfigMap`/`getSecret`: GET (404 → undefined);
+ * - `deletePod`: `DELETE` with grace 0 and the UID as precondition (404 and 409: already gone);
  * - `watchPods`: list with `fieldSelector=spec.nodeName=<node>`, then a chunked watch from the
  *   list's resourceVersion; on 410 or an ERROR event it relists (emitting what changed meanwhile,
  *   deletions included); when the server ends the watch it re-watches at once; on a transport
@@ -67,6 +68,10 @@ export function httpKubeletApi(o: HttpKubeletApiOptions): KubeletApi {
       const res = await call('POST', `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(name)}/token`, { ...tr, apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest' });
       if (res.status !== 201 && res.status !== 200) throw failure(res, `request token for ${namespace}/${name}`);
       return res.json<TokenRequest>();
+    },
+    async deletePod(namespace, name, uid) {
+      const res = await call('DELETE', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid } });
+      if (res.status !== 200 && res.status !== 202 && res.status !== 404 && res.status !== 409) throw failure(res, `delete pod ${namespace}/${name}`);
     },
     getConfigMap: (namespace, name) => read<ConfigMap>('configmaps', namespace, name),
     getSecret: (namespace, name) => read<Secret>('secrets', namespace, name),

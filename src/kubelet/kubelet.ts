@@ -12,6 +12,11 @@ export interface KubeletApi {
   getToken(namespace: string, serviceAccountName: string, tr: TokenRequest): Promise<TokenRequest>;
   getConfigMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
   getSecret(namespace: string, name: string): Promise<Secret | undefined>;
+  /**
+   * confirms a pod's graceful deletion once its volumes are torn down: a delete with grace 0 and
+   * the pod's UID as precondition (a pod already gone, or replaced, is no error)
+   */
+  deletePod(namespace: string, name: string, uid: string): Promise<void>;
   /** follows the pods bound to the node: every current pod as `added`, then changes; resolves to a stop function */
   watchPods(nodeName: string, on: { added(pod: Pod): void; modified(pod: Pod): void; deleted(pod: Pod): void }): Promise<() => void>;
 }
@@ -49,7 +54,9 @@ export interface KubeletOptions {
  * A kubelet reduced to its token duties: it registers its Node, follows the pods bound to it,
  * sets up their projected volumes (token, ca.crt, namespace and any other projection) under
  * `<rootDir>/pods/<uid>/volumes/kubernetes.io~projected/<volume>/`, rotates tokens by the
- * kubelet's rules, and on pod deletion removes the files and forgets the tokens. The same code
+ * kubelet's rules, and on pod deletion removes the files and forgets the tokens; a pod deleted
+ * gracefully (a `deletionTimestamp`) is torn down the same way and its deletion then confirmed
+ * with grace 0, as the kubelet's status manager does once the containers stopped. The same code
  * runs in the library (on the emulator's clock) and as the `satoken kubelet` agent.
  * @example
  * const kubelet = await emu.startKubelet({ nodeName: 'node-1', rootDir: '/tmp/kubelet' });
@@ -85,8 +92,8 @@ export class Kubelet implements KubeletAgent {
   async start(): Promise<void> {
     await this.o.api.registerNode(this.o.nodeName);
     this.stopWatch = await this.o.api.watchPods(this.o.nodeName, {
-      added: (pod) => this.track(this.volumes.addPod(pod)),
-      modified: (pod) => this.track(this.volumes.updatePod(pod)),
+      added: (pod) => this.track(pod.metadata.deletionTimestamp ? this.terminate(pod) : this.volumes.addPod(pod)),
+      modified: (pod) => this.track(pod.metadata.deletionTimestamp ? this.terminate(pod) : this.volumes.updatePod(pod)),
       deleted: (pod) => this.track(this.volumes.removePod(pod.metadata.uid ?? '')),
     });
     await this.idle();
@@ -112,6 +119,13 @@ export class Kubelet implements KubeletAgent {
     this.stopWatch?.();
     this.volumes.stop();
     this.tokens.stop();
+  }
+
+  /** A pod being deleted: its volumes go, then the deletion is confirmed (no containers to wait for). */
+  private async terminate(pod: Pod): Promise<void> {
+    const uid = pod.metadata.uid ?? '';
+    await this.volumes.removePod(uid);
+    await this.o.api.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', uid);
   }
 
   private track(p: Promise<void>): void {

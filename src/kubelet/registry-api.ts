@@ -44,6 +44,13 @@ export function registryKubeletApi(cp: InProcessControlPlane, nodeName: string):
     async getToken(namespace, name, tr) {
       return (await issue(namespace, name, tr)).tokenRequest;
     },
+    async deletePod(namespace, name, uid) {
+      try {
+        await reg.delete(POD, namespace, name, { user, gracePeriodSeconds: 0, preconditions: { uid } });
+      } catch (e) {
+        if (!(isStatusError(e) && (e.code === 404 || e.code === 409))) throw e;
+      }
+    },
     async getConfigMap(namespace, name) {
       return reg.peek(kindInfo('ConfigMap')!, namespace, name) as ConfigMap | undefined;
     },

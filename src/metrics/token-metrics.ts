@@ -41,7 +41,8 @@ function countPerServiceAccount(counter: Counter<SaLabel>, handles: WeakMap<Serv
  * - `satoken_serviceaccount_{legacy,stale,valid}_tokens_total{namespace,serviceaccount}`: the
  *   same counts per service account (a separate family, so that summing Kubernetes' series
  *   never counts twice);
- * - `apiserver_request_total{verb,dry_run,group,version,resource,subresource,scope,component,code}`.
+ * - `apiserver_request_total{verb,dry_run,group,version,resource,subresource,scope,component,code}`;
+ * - `satoken_token_faults_applied_total{fault,action,target}`: requests a TokenFault changed.
  * Fed by {@link TokenMetrics.observer}; rendered by {@link TokenMetrics.render}.
  * @example
  * const metrics = new TokenMetrics();
@@ -60,6 +61,8 @@ export class TokenMetrics {
     '[STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
     ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component', 'code'],
   );
+
+  readonly faultsApplied = new Counter<'fault' | 'action' | 'target'>('satoken_token_faults_applied_total', 'Requests a TokenFault changed, per fault, action and target (satoken)', ['fault', 'action', 'target']);
 
   /** the per-service-account series of each cached review's (shared) info, found without building a key */
   private readonly staleAll = this.staleTokens.child({});
@@ -94,6 +97,6 @@ export class TokenMetrics {
 
   /** Every family in the Prometheus text format (serve it as `PROMETHEUS_CONTENT_TYPE`). */
   render(): string {
-    return renderFamilies([this.legacyTokens, this.staleTokens, this.validTokens, this.legacyTokensBySa, this.staleTokensBySa, this.validTokensBySa, this.requests]);
+    return renderFamilies([this.legacyTokens, this.staleTokens, this.validTokens, this.legacyTokensBySa, this.staleTokensBySa, this.validTokensBySa, this.requests, this.faultsApplied]);
   }
 }

@@ -15,13 +15,14 @@ import { POLICY } from './kinds/policy.js';
 import { RBAC } from './kinds/rbac.js';
 import type { ResourceInfo } from './kinds/resource-info.js';
 import { REVIEWS } from './kinds/reviews.js';
+import { TESTING } from './kinds/testing.js';
 // testing.satoken.dev/v1alpha1: the cloud side of workload identity, defined with its exchanges
 import { TRUST_RESOURCES } from './kinds/trust.js';
 
 export type { ResourceInfo, StatusRules, SubresourceInfo } from './kinds/resource-info.js';
 
 /** Every stored resource, group by group. */
-export const RESOURCES: readonly ResourceInfo[] = [...CORE, ...RBAC, ...APPS, ...BATCH, ...NETWORKING, ...POLICY, ...COORDINATION, ...TRUST_RESOURCES];
+export const RESOURCES: readonly ResourceInfo[] = [...CORE, ...RBAC, ...APPS, ...BATCH, ...NETWORKING, ...POLICY, ...COORDINATION, ...TRUST_RESOURCES, ...TESTING];
 
 /**
  * Create-only kinds answered in place and never stored (no list, so `listKind` is empty): listed in

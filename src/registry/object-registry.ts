@@ -3,6 +3,8 @@ import type { Clock } from '../clock/index.js';
 import { rfc3339 } from '../clock/index.js';
 import { errors, StatusError } from '../errors/index.js';
 import { objectKey, prefixFor } from '../store/keys.js';
+import { goQuote } from '../util/go-format.js';
+import { pathSegmentName } from '../util/name-validation.js';
 import { type KeyValueStore, type Watch, type WatchEvent, StoreError } from '../store/types.js';
 import type { Admission } from './admission.js';
 import { ContinueTokenError, decodeContinue, encodeContinue } from './continue-token.js';
@@ -46,7 +48,18 @@ export interface ObjectList {
 
 export interface DeleteOptions extends RequestOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** DeleteOptions.gracePeriodSeconds, for kinds deleted gracefully (see {@link GracefulDeletion}) */
+  gracePeriodSeconds?: number;
 }
+
+/**
+ * A kind's `CheckGracefulDelete` (rest.RESTGracefulDeleteStrategy): the grace period in seconds
+ * an object gets before it is removed, or undefined (or 0) to delete it at once. `requested` is
+ * DeleteOptions.gracePeriodSeconds (negative values already read as 1). Installed by the
+ * `kubernetes` revocation mode for pods (faults/graceful-deletion.ts); without it every object
+ * is deleted at once.
+ */
+export type GracefulDeletion = (info: ResourceInfo, obj: KubeObject, requested: number | undefined) => number | undefined;
 
 export interface RegistryEvent {
   type: WatchEvent['type'];
@@ -70,8 +83,29 @@ export function storageKey(info: ResourceInfo, namespace: string | undefined, na
   return objectKey(info.resource, info.namespaced ? namespace : undefined, name);
 }
 
+/**
+ * The key prefix a list or watch reads. A namespace of `.` or `..` makes a key etcd3's
+ * `store.prepareKey` refuses with a plain error, which kube-apiserver answers as a 500
+ * (`Internal error occurred: invalid key: "/pods/."`); satoken answers the same.
+ */
 export function storagePrefix(info: ResourceInfo, namespace?: string): string {
-  return prefixFor(info.resource, info.namespaced ? namespace : undefined);
+  const ns = info.namespaced ? namespace : undefined;
+  checkKeyNamespace(info, ns);
+  return prefixFor(info.resource, ns);
+}
+
+/** etcd3's `prepareKey` on a key whose namespace segment is `.` or `..` (see {@link storagePrefix}). */
+function checkKeyNamespace(info: ResourceInfo, ns: string | undefined, name?: string): void {
+  if (ns === '.' || ns === '..') throw errors.internal(`invalid key: ${goQuote(`/${info.resource}/${ns}${name === undefined ? '' : `/${name}`}`)}`);
+}
+
+/**
+ * genericregistry's `NamespaceKeyFunc` and `NoNamespaceKeyFunc`: a get, update, patch or delete
+ * of a name that cannot be a path segment (`.`, `..`, or holding `/` or `%`) is a 400.
+ */
+function checkNameParameter(name: string): void {
+  const problems = pathSegmentName(name);
+  if (problems.length) throw errors.badRequest(`Name parameter invalid: ${goQuote(name)}: ${problems.join(';')}`);
 }
 
 const byStoragePrefix = new Map(RESOURCES.map((r) => [r.resource, r]));
@@ -100,7 +134,7 @@ export class ObjectRegistry {
   private readonly snapshots: ListSnapshots;
   private readonly admission: Admission | undefined;
 
-  constructor(private readonly opts: { store: KeyValueStore; clock: Clock; admission?: Admission }) {
+  constructor(private readonly opts: { store: KeyValueStore; clock: Clock; admission?: Admission; gracefulDeletion?: GracefulDeletion }) {
     this.admission = opts.admission;
     this.snapshots = new ListSnapshots(opts.clock);
   }
@@ -168,6 +202,10 @@ export class ObjectRegistry {
 
   get(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject {
     const o = this.peek(info, namespace, name);
+    if (!o && name) {
+      checkNameParameter(name);
+      if (info.namespaced) checkKeyNamespace(info, namespace, name);
+    }
     if (!o) throw errors.notFound(info.resource, name, info.group);
     return o;
   }
@@ -369,6 +407,8 @@ export class ObjectRegistry {
     obj.metadata.uid = old.metadata.uid;
     obj.metadata.creationTimestamp = old.metadata.creationTimestamp;
     if (old.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
+    // rest.BeforeUpdate: an update can never remove the grace period seconds
+    if (old.metadata.deletionGracePeriodSeconds !== undefined && obj.metadata.deletionGracePeriodSeconds === undefined) obj.metadata.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
     const strategy = strategyFor(info.kind);
     if (subresource === 'status') {
       prepareStatusUpdate(info, obj, old);
@@ -401,6 +441,15 @@ export class ObjectRegistry {
       throw errors.conflict(info.resource, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`, info.group);
     }
     await this.admission?.run({ operation: 'DELETE', resource: info, namespace, name, object: undefined, oldObject: old, user: opts.user, dryRun: !!opts.dryRun });
+    const graceful = this.opts.gracefulDeletion ? this.gracefulDeletion(info, old, opts.gracePeriodSeconds) : undefined;
+    if (graceful) {
+      if (opts.dryRun || graceful === 'pending') return graceful === 'pending' ? old : graceful;
+      try {
+        return (await this.opts.store.update(storageKey(info, namespace, name), graceful as never, old.metadata.resourceVersion)) as KubeObject;
+      } catch (e) {
+        throw mapStoreError(e, info, name);
+      }
+    }
     if (opts.dryRun) return old;
     if (info.kind === 'Namespace') await this.deleteNamespaceContent(name);
     try {
@@ -408,6 +457,40 @@ export class ObjectRegistry {
     } catch (e) {
       throw mapStoreError(e, info, name);
     }
+  }
+
+  /**
+   * rest.BeforeDelete for a kind deleted gracefully (staging/src/k8s.io/apiserver/pkg/registry/
+   * rest/delete.go, and Store.Delete's use of it):
+   * - an object already being deleted: with no grace period left (nil or 0) it goes now; a
+   *   shorter requested period moves its deletionTimestamp earlier (0: it goes now); anything
+   *   else leaves it as it is ('pending': the answer is the object unchanged);
+   * - otherwise the kind's policy decides: no grace (or 0) deletes now; a grace period sets
+   *   `deletionTimestamp` = now + grace, `deletionGracePeriodSeconds` = grace, and bumps a
+   *   generation > 0. The object stays until someone deletes it with grace 0 (the kubelet).
+   * Returns the object to write, 'pending', or undefined to delete at once.
+   */
+  private gracefulDeletion(info: ResourceInfo, old: KubeObject, requestedRaw: number | undefined): KubeObject | 'pending' | undefined {
+    // negative grace periods are read as 1 s on the delete path
+    const requested = requestedRaw !== undefined && requestedRaw < 0 ? 1 : requestedRaw;
+    const meta = old.metadata;
+    const next = (deletionTimestampMs: number, grace: number, bump: boolean): KubeObject => {
+      const o = structuredClone(old);
+      o.metadata.deletionTimestamp = rfc3339(deletionTimestampMs);
+      o.metadata.deletionGracePeriodSeconds = grace;
+      if (bump && (o.metadata.generation ?? 0) > 0) o.metadata.generation = (o.metadata.generation ?? 0) + 1;
+      return o;
+    };
+    if (meta.deletionTimestamp) {
+      const current = meta.deletionGracePeriodSeconds;
+      if (current === undefined || current <= 0) return undefined;
+      if (requested === undefined || requested >= current) return 'pending';
+      if (requested === 0) return undefined;
+      return next(Date.parse(meta.deletionTimestamp) - current * 1000 + requested * 1000, requested, false);
+    }
+    const grace = this.opts.gracefulDeletion!(info, old, requested);
+    if (!grace || grace <= 0) return undefined;
+    return next(this.opts.clock.now() + grace * 1000, grace, true);
   }
 
   /** Watches one resource, optionally from a resourceVersion (replaying what followed it). */

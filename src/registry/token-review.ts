@@ -2,6 +2,12 @@ import { errors } from '../errors/index.js';
 import { checkTypeMeta } from './type-meta.js';
 import type { TokenAuthResult, TokenReview, TokenReviewAuthenticator, TokenReviewStatus, UserInfo } from './types.js';
 import { sortedExtra } from './user-info.js';
+import { FAULT_ANNOTATION, type FaultReporter } from './kinds/token-fault.js';
+
+/** A fault reporter that hands the fault's name to `annotate` as `testing.satoken.dev/fault`. */
+function faultAnnotator(annotate: (annotations: Readonly<Record<string, string>>) => void): FaultReporter {
+  return (f) => annotate({ [FAULT_ANNOTATION]: f.name });
+}
 
 /**
  * The checks of a TokenReview's `spec` (a Bad Request for each, in kube-apiserver's words): the
@@ -41,13 +47,13 @@ export async function reviewToken(chain: TokenReviewAuthenticator, body: unknown
  * cached review are shared, frozen arrays.
  */
 /**
- * `annotate` receives the audit annotations the review produced (a stale token's), which
- * kube-apiserver adds to the TokenReview request's own audit event.
+ * `annotate` receives the audit annotations the review produced (a stale token's, a TokenFault's
+ * name), which kube-apiserver adds to the TokenReview request's own audit event.
  */
 export function tokenReviewStatus(chain: TokenReviewAuthenticator, token: string, audiences: readonly string[] | null | undefined, apiAudiences: readonly string[], annotate?: (annotations: Readonly<Record<string, string>>) => void): Promise<TokenReviewStatus> {
   const auds = audiences && audiences.length ? audiences : apiAudiences;
   try {
-    const r = chain.answer(token, auds);
+    const r = chain.answer(token, auds, annotate && faultAnnotator(annotate));
     if (!annotate) return r instanceof Promise ? r.then((x) => statusOf(x, auds)) : Promise.resolve(statusOf(r, auds));
     const settle = (x: TokenAuthResult) => {
       if ('annotations' in x && x.annotations) annotate(x.annotations);

@@ -1,3 +1,4 @@
+import type { FaultReporter } from './kinds/token-fault.js';
 import type { Clock } from '../clock/index.js';
 import type { KeySource } from '../tokens/key-source.js';
 import type { TokenObjectGetter } from './token-object-getter.js';
@@ -7,6 +8,13 @@ import type { ResourceInfo } from './kinds.js';
 import { createTokenRequest, type IssuedToken, type TokenAdmission, type TokenRequestConfig } from './token-request.js';
 import { reviewToken, tokenReviewStatus, validateTokenReviewSpec } from './token-review.js';
 import type { TokenRequest, TokenReview, TokenReviewAuthenticator, TokenReviewStatus, UserInfo } from './types.js';
+
+/**
+ * What TokenService.issue asks before it issues (faults/issue-faults.ts: TokenFaults of target
+ * `issue`): nothing (undefined) or a promise that settles when the request may go on; it throws
+ * (or rejects) the error the request ends with.
+ */
+export type IssueFaultHook = (namespace: string, serviceAccount: string, body: unknown, report: FaultReporter | undefined) => void | Promise<void>;
 
 export interface TokenServiceDeps {
   config: TokenRequestConfig;
@@ -21,6 +29,8 @@ export interface TokenServiceDeps {
   authentication: TokenReviewAuthenticator;
   /** the ServiceAccount resource (the subresource's parent, for admission) */
   serviceAccounts: ResourceInfo;
+  /** TokenFaults of target `issue` (faults/issue-faults.ts), asked before each TokenRequest */
+  faults?: IssueFaultHook;
 }
 
 /** What {@link TokenService.issue} returns: the answer, its warnings, and what was recorded. */
@@ -51,9 +61,14 @@ export class TokenService {
     this.admission = { serviceAccounts: deps.serviceAccounts, run: (a) => deps.admission.run(a) };
   }
 
-  /** `POST .../serviceaccounts/<name>/token`: `body` is what a client would send. */
-  async issue(namespace: string, serviceAccount: string, body: unknown, user?: UserInfo): Promise<IssueResult> {
+  /**
+   * `POST .../serviceaccounts/<name>/token`: `body` is what a client would send. `report` hears
+   * of a TokenFault that acted on the request.
+   */
+  async issue(namespace: string, serviceAccount: string, body: unknown, user?: UserInfo, report?: FaultReporter): Promise<IssueResult> {
     const d = this.deps;
+    const fault = d.faults?.(namespace, serviceAccount, body, report);
+    if (fault) await fault;
     const r = await createTokenRequest({ config: d.config, getter: d.getter, keys: d.keys, clock: d.clock, admission: this.admission }, namespace, serviceAccount, body, user);
     d.bindings.record(r.issued);
     return { tokenRequest: r.tokenRequest, warnings: r.warnings, issued: r.issued };

@@ -1,3 +1,4 @@
+import type { FaultReporter } from './applied-fault.js';
 /**
  * The Kubernetes object shapes satoken stores and serves (JSON field names as the API uses them).
  * Only the fields satoken reads are typed; every object keeps whatever else a client sent.
@@ -185,7 +186,8 @@ export type TokenAuthResult = { user: UserInfo; audiences: string[]; annotations
  * interface rather than on the authenticators.
  */
 export interface TokenReviewAuthenticator {
-  answer(token: string, audiences?: readonly string[]): TokenAuthResult | Promise<TokenAuthResult>;
+  /** `report` hears of a TokenFault that acted on this token (its name goes into the audit annotations) */
+  answer(token: string, audiences?: readonly string[], report?: FaultReporter): TokenAuthResult | Promise<TokenAuthResult>;
 }
 
 export interface TokenReview {

@@ -32,15 +32,16 @@ export function objectKey(resource: string, namespace: string | undefined, name:
 export function prefixFor(resource: string, namespace?: string): string {
   segment('resource', resource);
   if (!namespace) return `${ROOT}/${resource}/`;
-  segment('namespace', namespace);
+  // a prefix only reads: a `%` in it (a namespace no object can have) finds nothing, as in etcd
+  segment('namespace', namespace, ['/']);
   return `${ROOT}/${resource}/${namespace}/`;
 }
 
 /** k8s.io/apimachinery/pkg/api/validation/path/name.go: IsValidPathSegmentName. */
-function segment(what: string, value: string): void {
+function segment(what: string, value: string, forbidden: readonly string[] = ['/', '%']): void {
   if (typeof value !== 'string' || value === '') throw new RangeError(`${what} may not be empty`);
   if (value === '.' || value === '..') throw new RangeError(`${what} may not be '${value}'`);
-  for (const bad of ['/', '%']) {
+  for (const bad of forbidden) {
     if (value.includes(bad)) throw new RangeError(`${what} may not contain '${bad}': ${JSON.stringify(value)}`);
   }
 }

@@ -33,6 +33,11 @@ describe('hostile request paths, as the admin (everything is authorized, so the 
     ['the token subresource answers POST only', 'get', '/api/v1/namespaces/default/serviceaccounts/build-robot/token', 405, METHOD],
     ['an unknown resource in a served group', 'get', '/api/v1/namespaces/default/widgets', 404, NOT_FOUND],
     ['an unserved group', 'get', '/apis/extensions/v1beta1/namespaces/default/deployments', 404, NOT_FOUND],
+    ['a name of "." is refused as genericregistry\'s key function refuses it', 'get', '/api/v1/namespaces/default/pods/.', 400, badRequest('Name parameter invalid: ".": may not be \'.\'')],
+    ['a name of ".." likewise, by update and delete too', 'delete', '/api/v1/namespaces/default/serviceaccounts/..', 400, badRequest('Name parameter invalid: "..": may not be \'..\'')],
+    ['a name holding % (from %25)', 'put', '/api/v1/namespaces/default/configmaps/a%25b', 400, badRequest('Name parameter invalid: "a%b": may not contain \'%\'')],
+    ['a cluster-scoped name of "."', 'get', '/api/v1/namespaces/.', 400, badRequest('Name parameter invalid: ".": may not be \'.\'')],
+    ['a namespace holding % (from %25) lists nothing', 'get', '/api/v1/namespaces/a%25b/pods', 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: expect.any(String) }, items: [] }],
   ])('%s: %s %s → %i', async (_name, method, path, code, body) => {
     const res = await request(app)[method](path).set(admin);
     expect(res.status).toBe(code);
@@ -44,6 +49,24 @@ describe('hostile request paths, as the admin (everything is authorized, so the 
     expect(res.status).toBe(500);
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(res.text).toBe('Internal Server Error: "/api/v1/watch": unable to determine kind and namespace from url, /api/v1/watch\n');
+  });
+
+  // etcd3's store.prepareKey refuses a key with a `.` or `..` segment with a plain error, which
+  // the handler answers as an internal error: one of the 5xx Kubernetes gives too
+  it.each([
+    ['/api/v1/namespaces/./pods', '/pods/.'],
+    ['/api/v1/namespaces/%2E%2E/serviceaccounts', '/serviceaccounts/..'],
+    ['/apis/apps/v1/namespaces/../deployments?watch=1', '/deployments/..'],
+  ])('a list or watch in namespace "." or ".." is the 500 etcd3 storage gives: %s', async (path, key) => {
+    const res = await request(app).get(path).set(admin);
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Internal error occurred: invalid key: "${key}"`, reason: 'InternalError', details: { causes: [{ message: `invalid key: "${key}"` }] }, code: 500 });
+  });
+
+  it('a watch whose selector cannot be parsed is a 400 response, not an ERROR event in a stream', async () => {
+    const res = await request(app).get('/api/v1/pods?watch=1&labelSelector=a%20in%20(').set(admin);
+    expect(res.status).toBe(400);
+    expect(res.body.reason).toBe('BadRequest');
   });
 
   it('a trailing slash on a resource path is the same request (go-restful ignores it)', async () => {

@@ -25,15 +25,32 @@ const SEED = Number(process.env.FUZZ_SEED ?? 1207);
  * Requests kube-apiserver itself answers with a 5xx, so the fuzz accepts them:
  * - `/api/v1/watch` or `/apis/<g>/<v>/watch` (or `/proxy`) with nothing after it:
  *   WithRequestInfo's "unable to determine kind and namespace from url" (plain-text 500);
+ * - a namespace of `.` or `..` (`/api/v1/namespaces/./pods`, also `%2E`): etcd3's
+ *   `store.prepareKey` refuses the key with a plain error, answered as a 500 InternalError
+ *   (`invalid key: "/pods/."`); a create there is refused earlier (the namespace does not exist);
  * - Impersonate-Group, -Extra-* or -Uid without Impersonate-User: WithImpersonation's
  *   "requested [...] without impersonating a user" (plain-text 500, responsewriters.InternalError).
+ *   A value of spaces is no user: Go's textproto (and Node's parser) trim a header value's
+ *   surrounding spaces and tabs, so `Impersonate-User: " "` arrives empty on both servers.
  */
+/** A path segment as Go's unescaping leaves it (undefined when it is not valid). */
+function decodeSegment(segment: string | undefined): string | undefined {
+  try {
+    return segment === undefined ? undefined : decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 function kubernetesAnswers5xx(r: Req): boolean {
   const parts = r.path.split('?')[0]!.replace(/^\/+|\/+$/g, '').split('/');
   const afterVersion = parts[0] === 'api' ? parts.slice(2) : parts[0] === 'apis' ? parts.slice(3) : [];
   if ((afterVersion[0] === 'watch' || afterVersion[0] === 'proxy') && afterVersion.length < 2) return true;
+  const nsAt = afterVersion[0] === 'watch' ? 1 : 0;
+  const ns = afterVersion[nsAt] === 'namespaces' ? decodeSegment(afterVersion[nsAt + 1]) : undefined;
+  if ((ns === '.' || ns === '..') && afterVersion.length > nsAt + 2 && r.method !== 'POST') return true;
   const names = Object.keys(r.headers).map((h) => h.toLowerCase());
-  const hasUser = Object.entries(r.headers).some(([h, v]) => h.toLowerCase() === 'impersonate-user' && v !== '');
+  const hasUser = Object.entries(r.headers).some(([h, v]) => h.toLowerCase() === 'impersonate-user' && v.replace(/^[ \t]+|[ \t]+$/g, '') !== '');
   return !hasUser && names.some((h) => h === 'impersonate-group' || h === 'impersonate-uid' || h.startsWith('impersonate-extra-'));
 }
 

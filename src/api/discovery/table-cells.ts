@@ -7,6 +7,7 @@ import { BATCH_PRINTERS } from './printers/batch.js';
 import { CORE_PRINTERS } from './printers/core.js';
 import { NETWORKING_PRINTERS } from './printers/networking.js';
 import { POLICY_PRINTERS } from './printers/policy.js';
+import { TESTING_PRINTERS } from './printers/testing.js';
 
 /**
  * The cells of one Table row per kind, in the order of table-columns.ts: printers.go
@@ -27,6 +28,7 @@ const PRINTERS: Record<string, Printer> = {
   ...BATCH_PRINTERS,
   ...NETWORKING_PRINTERS,
   ...POLICY_PRINTERS,
+  ...TESTING_PRINTERS,
   Namespace: (o, now) => [name(o), str((o.status as { phase?: string } | undefined)?.phase), ageSince(o.metadata.creationTimestamp, now)],
   ServiceAccount: (o, now) => [name(o), Array.isArray(o.secrets) ? o.secrets.length : 0, ageSince(o.metadata.creationTimestamp, now)],
   Secret: (o, now) => [name(o), str(o.type), len(o.data), ageSince(o.metadata.creationTimestamp, now)],

@@ -4,6 +4,7 @@ import { AGE, CREATED_DOC, NAME, NAME_DOC, col, type TableColumnDefinition } fro
 import { CORE_COLUMNS } from './printers/core.js';
 import { NETWORKING_COLUMNS } from './printers/networking.js';
 import { POLICY_COLUMNS } from './printers/policy.js';
+import { TESTING_COLUMNS } from './printers/testing.js';
 
 /**
  * Table column definitions per kind, as kube-apiserver 1.33 serves them: the printers of
@@ -37,6 +38,7 @@ const COLUMNS: Record<string, TableColumnDefinition[]> = {
   ...BATCH_COLUMNS,
   ...NETWORKING_COLUMNS,
   ...POLICY_COLUMNS,
+  ...TESTING_COLUMNS,
   Namespace: [NAME, col('Status', 'string', 'The status of the namespace'), AGE],
   ServiceAccount: [
     NAME,

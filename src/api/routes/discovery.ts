@@ -21,14 +21,27 @@ type Handler = (req: Request, res: Response) => void;
 export const DISCOVERY_TEMPLATES: readonly string[] = ['/version', '/api', '/apis', '/api/v1', '/apis/{group}', '/apis/{group}/{version}', '/openapi/v3', '/openapi/v3/{path}'];
 
 /**
+ * One trailing slash after a discovery path that kube-apiserver serves through go-restful or
+ * kube-aggregator: `/version/`, `/api/`, `/apis/`, `/api/v1/`, `/apis/<g>/`, `/apis/<g>/<v>/`.
+ * go-restful trims trailing slashes from the request path before it matches a route
+ * (`tokenizePath` with `TrimRightSlashEnabled`, its default), the version discovery route is
+ * `GET /` under `/api/v1` and `/apis/<g>/<v>` (apiserver/pkg/endpoints/discovery/version.go),
+ * the director hands `/apis/` to go-restful (apiserver/pkg/server/handler.go), and
+ * kube-aggregator registers `/apis/<g>/` beside `/apis/<g>` (`UnlistedHandle(groupPath+"/")`).
+ */
+const GO_RESTFUL_TRAILING_SLASH = /^(\/(?:version|api|apis)(?:\/[^/]+){0,2})\/$/;
+
+/**
  * Discovery as kubectl reads it, by exact path: `/version`, `/api` and `/apis` (aggregated when
  * the Accept header asks for `APIGroupDiscoveryList`, legacy otherwise), `/api/v1`,
- * `/apis/<g>`, `/apis/<g>/<v>`, and the OpenAPI v3 documents `kubectl apply -f` validates
- * against. Undefined when the path is not a discovery path.
+ * `/apis/<g>`, `/apis/<g>/<v>` (each also with one trailing slash, as kube-apiserver answers
+ * them), and the OpenAPI v3 documents `kubectl apply -f` validates against. Undefined when the
+ * path is not a discovery path.
  * @example
  * const h = discoveryHandler('/apis', () => '127.0.0.1:6443');
  */
-export function discoveryHandler(path: string, externalAddress: () => string, schemas?: KindSchemas): Handler | undefined {
+export function discoveryHandler(requestPath: string, externalAddress: () => string, schemas?: KindSchemas): Handler | undefined {
+  const path = GO_RESTFUL_TRAILING_SLASH.exec(requestPath)?.[1] ?? requestPath;
   if (path === '/version') return (_req, res) => sendJson(res, 200, versionInfo());
   if (path === '/api' || path === '/apis') {
     const which = path === '/api' ? 'api' : 'apis';

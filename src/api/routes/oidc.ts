@@ -20,5 +20,10 @@ export function sendOpenIdConfiguration(keys: EmulatorKeys, issuer: string, wher
 }
 
 export function sendJwks(keys: EmulatorKeys, res: ServerResponse): void {
-  sendExact(res, 'application/jwk-set+json', keys.jwks());
+  sendKeySet(keys.jwks(), res);
+}
+
+/** A JWK set as `/openid/v1/jwks` serves one (a TokenFault's empty set too). */
+export function sendKeySet(jwks: object, res: ServerResponse): void {
+  sendExact(res, 'application/jwk-set+json', jwks);
 }

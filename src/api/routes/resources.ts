@@ -97,15 +97,18 @@ export async function handleResource(deps: ResourceDeps, req: Request, res: Resp
     }
     case 'delete': {
       validateWriteOptions('DeleteOptions', writeOptionsFromQuery(ctx.query));
-      const body = Buffer.isBuffer(req.body) && req.body.length ? (requestBody(req) as { preconditions?: { uid?: string; resourceVersion?: string } } | undefined) : undefined;
-      const deleted = await reg.delete(r, ns, info.name, { dryRun, user, ...(body?.preconditions ? { preconditions: body.preconditions } : {}) });
+      const body = Buffer.isBuffer(req.body) && req.body.length ? (requestBody(req) as { preconditions?: { uid?: string; resourceVersion?: string }; gracePeriodSeconds?: unknown } | undefined) : undefined;
+      const grace = gracePeriodOf(body?.gracePeriodSeconds, ctx.query.all('gracePeriodSeconds')[0]);
+      const deleted = await reg.delete(r, ns, info.name, { dryRun, user, ...(body?.preconditions ? { preconditions: body.preconditions } : {}), ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) });
       await deps.idle();
       return send(req, res, 200, r, deleted, now);
     }
     case 'deletecollection': {
       const items = reg.list(r, ns || undefined, { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector }).items;
+      const body = Buffer.isBuffer(req.body) && req.body.length ? (requestBody(req) as { gracePeriodSeconds?: unknown } | undefined) : undefined;
+      const grace = gracePeriodOf(body?.gracePeriodSeconds, ctx.query.all('gracePeriodSeconds')[0]);
       const deleted: KubeObject[] = [];
-      for (const o of items) deleted.push(await reg.delete(r, o.metadata.namespace ?? '', o.metadata.name!, { dryRun, user }));
+      for (const o of items) deleted.push(await reg.delete(r, o.metadata.namespace ?? '', o.metadata.name!, { dryRun, user, ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) }));
       await deps.idle();
       return sendJson(res, 200, { kind: r.listKind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: String(reg.revision()) }, items: deleted });
     }
@@ -118,6 +121,20 @@ export async function handleResource(deps: ResourceDeps, req: Request, res: Resp
 function listMeta(list: ObjectList): { resourceVersion: string; continue?: string; remainingItemCount?: number } {
   if (list.continue === undefined) return { resourceVersion: list.resourceVersion };
   return list.remainingItemCount === undefined ? { resourceVersion: list.resourceVersion, continue: list.continue } : { resourceVersion: list.resourceVersion, continue: list.continue, remainingItemCount: list.remainingItemCount };
+}
+
+/**
+ * DeleteOptions.gracePeriodSeconds from the body (an int64, as Go decodes it) or, failing that,
+ * the query (metav1's parameter codec); undefined when neither gives one.
+ */
+function gracePeriodOf(body: unknown, query: string | undefined): number | undefined {
+  if (body !== undefined && body !== null) {
+    if (typeof body !== 'number' || !Number.isSafeInteger(body)) throw errors.badRequest(`json: cannot unmarshal ${typeof body === 'number' ? `number ${body}` : typeof body === 'string' ? 'string' : typeof body} into Go struct field DeleteOptions.gracePeriodSeconds of type int64`);
+    return body;
+  }
+  if (query === undefined) return undefined;
+  if (!/^[+-]?\d+$/.test(query) || !Number.isSafeInteger(Number(query))) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(query)}: invalid syntax`);
+  return Number(query);
 }
 
 /** A query parameter's first value, as Go's url.Values.Get reads it. */

@@ -6,6 +6,7 @@ import { sortedExtra } from '../../registry/user-info.js';
 import type { Attributes, Authorizer, RuleResolver } from '../../auth/authorizer/index.js';
 import { requestBody, requestObject } from '../body.js';
 import { requestContext, userOf } from '../context.js';
+import { contextAnnotator } from '../fault-annotations.js';
 import { sendJson } from '../respond.js';
 
 const AUTHZ = 'authorization.k8s.io/v1';
@@ -98,6 +99,5 @@ export function selfSubjectReview(req: Request, res: Response): void {
 
 /** TokenReview (`POST /apis/authentication.k8s.io/v1/tokenreviews`). */
 export async function tokenReview(tokens: TokenService, req: Request, res: Response): Promise<void> {
-  const ctx = requestContext(req);
-  sendJson(res, 201, await tokens.review(requestBody(req) ?? {}, undefined, (a) => Object.assign(ctx.annotations, a)));
+  sendJson(res, 201, await tokens.review(requestBody(req) ?? {}, undefined, contextAnnotator(requestContext(req))));
 }

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { TokenService } from '../../registry/token-service.js';
 import { requestObject } from '../body.js';
 import { requestContext } from '../context.js';
+import { contextReporter } from '../fault-annotations.js';
 import { addWarnings, sendJson } from '../respond.js';
 
 /**
@@ -13,7 +14,7 @@ import { addWarnings, sendJson } from '../respond.js';
  */
 export async function createToken(tokens: TokenService, req: Request, res: Response): Promise<void> {
   const ctx = requestContext(req);
-  const { tokenRequest, warnings, issued } = await tokens.issue(ctx.info.namespace, ctx.info.name, requestObject(req, 'TokenRequest', 'authentication.k8s.io/v1'), ctx.user);
+  const { tokenRequest, warnings, issued } = await tokens.issue(ctx.info.namespace, ctx.info.name, requestObject(req, 'TokenRequest', 'authentication.k8s.io/v1'), ctx.user, contextReporter(ctx));
   ctx.issuedJti = issued.jti;
   addWarnings(res, warnings);
   sendJson(res, 201, tokenRequest);

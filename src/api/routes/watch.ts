@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import { errors, isStatusError, StatusError } from '../../errors/index.js';
 import { type ResourceInfo, apiVersionOf } from '../../registry/kinds.js';
-import type { ObjectRegistry } from '../../registry/object-registry.js';
+import { type ObjectRegistry, storagePrefix } from '../../registry/object-registry.js';
+import { parseFieldSelector, parseLabelSelector } from '../../registry/selectors.js';
 import type { KubeObject } from '../../registry/types.js';
 import type { Watch } from '../../store/types.js';
 import { requestContext } from '../context.js';
@@ -58,6 +59,11 @@ export function serveWatch(objects: ObjectRegistry, limits: WatchLimits, r: Reso
   const rv = q.resourceVersion;
   const since = !rv || rv === '0' ? undefined : Number(rv);
   if (since !== undefined && !(Number.isSafeInteger(since) && since >= 0)) throw errors.badRequest(`invalid resource version: ${JSON.stringify(rv)}`);
+  // what fails before a watch starts is an ordinary error response, as rw.Watch's error is in
+  // kube-apiserver's handler: the selectors, and a key the storage refuses
+  parseLabelSelector(q.labelSelector);
+  parseFieldSelector(q.fieldSelector, r.kind);
+  storagePrefix(r, namespace);
   const release = limits.acquire(requestContext(req).user?.username ?? '');
   res.status(200);
   res.setHeader('Content-Type', 'application/json');

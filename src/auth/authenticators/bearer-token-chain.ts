@@ -1,3 +1,4 @@
+import type { FaultReporter } from '../../registry/kinds/token-fault.js';
 import type { TokenAuthResult } from '../../registry/types.js';
 import { aggregateMessage } from '../../util/go-format.js';
 import { decodeJws, type DecodedJws } from '../../tokens/jws.js';
@@ -33,6 +34,15 @@ export type TokenAuthenticator = (token: PresentedToken, audiences: readonly str
 
 export type { TokenAuthResult };
 
+/**
+ * What a chain may put in front of its authenticators (faults/review-faults.ts: TokenFaults of
+ * target `review`): undefined lets the chain answer as usual; anything else is the answer (it
+ * may call `answer` later, after a delay, or throw a StatusError for the request to end with).
+ */
+export interface ChainInterceptor {
+  intercept(token: PresentedToken, audiences: readonly string[] | undefined, report: FaultReporter | undefined, answer: () => TokenAuthResult | Promise<TokenAuthResult>): TokenAuthResult | Promise<TokenAuthResult> | undefined;
+}
+
 /** what the loopback authenticator says of every token it does not know */
 const INVALID = 'invalid bearer token';
 
@@ -41,20 +51,35 @@ const INVALID = 'invalid bearer token';
  * always says `invalid bearer token` for foreign tokens, then the configured authenticators; the
  * first success wins, otherwise the distinct errors are aggregated: garbage gives
  * `invalid bearer token`, a rejected service-account token `[invalid bearer token, <why>]`.
+ * An interceptor, when given, sees every token first.
  * @example
  * const chain = new BearerTokenChain([staticTokens, boundTokens, legacyTokens]);
  * await chain.authenticate(token, ['vault']);
  */
 export class BearerTokenChain {
-  constructor(private readonly authenticators: readonly TokenAuthenticator[]) {}
+  constructor(
+    private readonly authenticators: readonly TokenAuthenticator[],
+    private readonly interceptor?: ChainInterceptor,
+  ) {}
 
-  async authenticate(token: string, audiences?: readonly string[]): Promise<TokenAuthResult> {
-    return this.answer(token, audiences);
+  async authenticate(token: string, audiences?: readonly string[], report?: FaultReporter): Promise<TokenAuthResult> {
+    return this.answer(token, audiences, report);
   }
 
-  /** {@link authenticate}, without a promise when every authenticator asked answered at once. */
-  answer(value: string, audiences?: readonly string[]): TokenAuthResult | Promise<TokenAuthResult> {
+  /**
+   * {@link authenticate}, without a promise when every authenticator asked answered at once.
+   * `report` hears of a fault that acted on this token (the request's audit event is annotated).
+   */
+  answer(value: string, audiences?: readonly string[], report?: FaultReporter): TokenAuthResult | Promise<TokenAuthResult> {
     const token = new PresentedToken(value);
+    if (this.interceptor) {
+      const r = this.interceptor.intercept(token, audiences, report, () => this.run(token, audiences));
+      if (r !== undefined) return r;
+    }
+    return this.run(token, audiences);
+  }
+
+  private run(token: PresentedToken, audiences: readonly string[] | undefined): TokenAuthResult | Promise<TokenAuthResult> {
     let errs: string[] | undefined;
     for (let i = 0; i < this.authenticators.length; i++) {
       const r = this.authenticators[i]!(token, audiences);
@@ -65,7 +90,6 @@ export class BearerTokenChain {
     }
     return { error: aggregateMessage(errs ?? [INVALID]) };
   }
-
   /** The chain after authenticator `i` answered `r` asynchronously. */
   private async rest(token: PresentedToken, audiences: readonly string[] | undefined, errs: string[], i: number, r: TokenAuthResult | undefined): Promise<TokenAuthResult> {
     for (;;) {

@@ -37,17 +37,34 @@ interface Entry {
   credentialID: string | undefined;
   exp: number;
   warnAfter: number | undefined;
+  /** `kubernetes` mode: clock ms after which the entry is stale (0 otherwise) */
+  until: number;
   /** the answer's user (the identity's, with this token's credential id), made on the first hit */
   user: UserInfo | undefined;
 }
 
+/** kube-apiserver's `TokenSuccessCacheTTL` (pkg/kubeapiserver/options/authentication.go); failures are not cached. */
+export const TOKEN_SUCCESS_CACHE_TTL_MS = 10_000;
+
+/**
+ * How the cache treats the objects a review depended on:
+ * - `immediate` (satoken's default): a hit is checked against the binding registry, and entries
+ *   go when their objects do, so no dead token is ever served from the cache;
+ * - `kubernetes`: as kube-apiserver's cached token authenticator, a success is served for
+ *   {@link TOKEN_SUCCESS_CACHE_TTL_MS} without looking at its objects again, so a token keeps
+ *   authenticating for up to 10 s after the object it is bound to is gone (per replica).
+ */
+export type ReviewCacheMode = 'immediate' | 'kubernetes';
+
 /**
  * Successful reviews of bound tokens, keyed by a SHA-256 of token and requested audiences.
- * Unlike kube-apiserver's 10-second cache (pkg/kubeapiserver/options/authentication.go), an
- * entry can never outlive what it depends on: every hit checks that its service account and
- * bound object are still alive in the binding registry (O(1) set look-ups), and entries are
- * dropped when the registry reports their objects deleted. Nor can it outlive `exp`.
- * Legacy tokens are never cached (their Secret's contents and labels matter on every use).
+ * In the default `immediate` mode, unlike kube-apiserver's 10-second cache
+ * (pkg/kubeapiserver/options/authentication.go), an entry can never outlive what it depends on:
+ * every hit checks that its service account and bound object are still alive in the binding
+ * registry (O(1) set look-ups), and entries are dropped when the registry reports their objects
+ * deleted. In `kubernetes` mode it is that 10-second cache (see {@link ReviewCacheMode}).
+ * Neither outlives `exp`. Legacy tokens are never cached (their Secret's contents and labels
+ * matter on every use).
  * @example
  * const cache = new ReviewCache({ index, clock, max: 10_000 });
  */
@@ -56,14 +73,19 @@ export class ReviewCache {
   private readonly byUid = new Map<string, Set<string>>();
   private readonly identities = new Map<string, Shared>();
 
-  constructor(private readonly opts: { index: BindingIndex; clock: Clock; max?: number }) {
+  private readonly ttl: boolean;
+
+  constructor(private readonly opts: { index: BindingIndex; clock: Clock; max?: number; mode?: ReviewCacheMode }) {
+    this.ttl = opts.mode === 'kubernetes';
     this.lru = new LRUCache<string, Entry>({
       max: opts.max ?? 10_000,
       dispose: (entry, key) => this.unlink(entry, key),
     });
-    opts.index.onInvalidated((e) => {
-      for (const key of [...(this.byUid.get(e.object.uid) ?? [])]) this.lru.delete(key);
-    });
+    if (!this.ttl) {
+      opts.index.onInvalidated((e) => {
+        for (const key of [...(this.byUid.get(e.object.uid) ?? [])]) this.lru.delete(key);
+      });
+    }
   }
 
   /**
@@ -86,7 +108,7 @@ export class ReviewCache {
   get(key: string, nowSeconds = Math.floor(this.opts.clock.now() / 1000)): Entry | undefined {
     const e = this.lru.get(key);
     if (!e) return undefined;
-    if (nowSeconds - LEEWAY_SECONDS > e.exp || !this.live(e.identity.deps)) {
+    if (nowSeconds - LEEWAY_SECONDS > e.exp || (this.ttl ? this.opts.clock.now() >= e.until : !this.live(e.identity.deps))) {
       this.lru.delete(key);
       return undefined;
     }
@@ -99,11 +121,11 @@ export class ReviewCache {
   }
 
   set(key: string, entry: CachedReview, identityKey: string): void {
-    if (!this.live(entry.identity.deps)) return;
+    if (!this.ttl && !this.live(entry.identity.deps)) return;
     let shared = this.identities.get(identityKey);
     if (!shared) this.identities.set(identityKey, (shared = { key: identityKey, identity: entry.identity, refs: 0 }));
     shared.refs++;
-    this.lru.set(key, { identity: shared.identity, shared, credentialID: entry.credentialID, exp: entry.exp, warnAfter: entry.warnAfter, user: undefined });
+    this.lru.set(key, { identity: shared.identity, shared, credentialID: entry.credentialID, exp: entry.exp, warnAfter: entry.warnAfter, user: undefined, until: this.ttl ? this.opts.clock.now() + TOKEN_SUCCESS_CACHE_TTL_MS : 0 });
     for (const uid of shared.identity.deps) {
       let s = this.byUid.get(uid);
       if (!s) this.byUid.set(uid, (s = new Set()));

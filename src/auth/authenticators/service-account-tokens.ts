@@ -11,7 +11,7 @@ import { validateLegacyClaims } from './legacy-validator.js';
 import type { TokenObjectGetter } from '../../registry/token-object-getter.js';
 import { EXTRA_CREDENTIAL_ID, userInfoOf } from '../../registry/service-account-info.js';
 import type { PresentedToken, TokenAuthenticator, TokenAuthResult } from './bearer-token-chain.js';
-import { type CachedIdentity, ReviewCache } from './review-cache.js';
+import { type CachedIdentity, ReviewCache, type ReviewCacheMode } from './review-cache.js';
 
 export interface ServiceAccountAuthOptions {
   issuers: readonly string[];
@@ -24,6 +24,8 @@ export interface ServiceAccountAuthOptions {
   inSync?: () => boolean;
   /** cached successful reviews (0 disables the cache) */
   cacheSize?: number;
+  /** `immediate` (default) or kube-apiserver's 10 s success cache (`--revocation kubernetes`) */
+  cacheMode?: ReviewCacheMode;
   /** `--service-account-lookup` for legacy tokens */
   lookup?: boolean;
   observer?: StaleTokenObserver & { legacy?(sub: string): void };
@@ -39,7 +41,7 @@ export interface ServiceAccountAuthOptions {
  * const [bound, legacy] = serviceAccountAuthenticators({ issuers, apiAudiences, keys, getter, clock, index });
  */
 export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [TokenAuthenticator, TokenAuthenticator] {
-  const cache = o.cacheSize === 0 ? undefined : new ReviewCache({ index: o.index, clock: o.clock, max: o.cacheSize ?? 10_000 });
+  const cache = o.cacheSize === 0 ? undefined : new ReviewCache({ index: o.index, clock: o.clock, max: o.cacheSize ?? 10_000, ...(o.cacheMode ? { mode: o.cacheMode } : {}) });
   const bound = new JwtAuthenticator({
     issuers: o.issuers,
     keys: o.keys,

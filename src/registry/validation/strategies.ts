@@ -7,6 +7,7 @@ import { WORKLOAD_STRATEGIES } from './workloads-strategy.js';
 import { TRUST_STRATEGIES } from '../kinds/trust.js';
 import { validateBinding, validateBindingUpdate, validateRules } from './rbac.js';
 import { KIND_STRATEGIES } from './kind-strategies.js';
+import { FAULT_STRATEGIES } from './token-fault.js';
 
 export type { Strategy } from './strategy.js';
 
@@ -191,6 +192,7 @@ const STRATEGIES: Record<string, Strategy> = {
   RoleBinding: roleBinding,
   ClusterRoleBinding: clusterRoleBinding,
   ...WORKLOAD_STRATEGIES,
+  ...FAULT_STRATEGIES,
   ...TRUST_STRATEGIES,
 };
 

@@ -108,6 +108,7 @@ describe('aggregated discovery', () => {
           [
             { ...stored('awsroles', 'AWSRole', false, {}, 'testing.satoken.dev'), responseKind: { group: 'testing.satoken.dev', version: 'v1alpha1', kind: 'AWSRole' } },
             { ...stored('azurefederatedcredentials', 'AzureFederatedCredential', false, {}, 'testing.satoken.dev'), responseKind: { group: 'testing.satoken.dev', version: 'v1alpha1', kind: 'AzureFederatedCredential' } },
+            { ...stored('tokenfaults', 'TokenFault', false, {}, 'testing.satoken.dev'), responseKind: { group: 'testing.satoken.dev', version: 'v1alpha1', kind: 'TokenFault' }, subresources: [{ subresource: 'status', responseKind: { group: 'testing.satoken.dev', version: 'v1alpha1', kind: 'TokenFault' }, verbs: ['get', 'patch', 'update'] }] },
           ],
           'v1alpha1',
         ),

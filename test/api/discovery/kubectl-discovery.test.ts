@@ -51,6 +51,7 @@ rolebindings                             rbac.authorization.k8s.io/v1   true    
 roles                                    rbac.authorization.k8s.io/v1   true         Role
 awsroles                                 testing.satoken.dev/v1alpha1   false        AWSRole
 azurefederatedcredentials                testing.satoken.dev/v1alpha1   false        AzureFederatedCredential
+tokenfaults                              testing.satoken.dev/v1alpha1   false        TokenFault
 `;
 
 const OBJECTS: Record<string, KubeObject[]> = {

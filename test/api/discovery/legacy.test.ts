@@ -161,12 +161,12 @@ describe('legacy discovery', () => {
     expect(apiResourceList(groupName, 'v1')).toEqual(expected);
   });
 
-  it('lists testing.satoken.dev/v1alpha1, the cloud side of workload identity', () => {
+  it('lists testing.satoken.dev/v1alpha1: the cloud side of workload identity and TokenFaults', () => {
     expect(apiResourceList('testing.satoken.dev', 'v1alpha1')).toEqual({
       kind: 'APIResourceList',
       apiVersion: 'v1',
       groupVersion: 'testing.satoken.dev/v1alpha1',
-      resources: [core('awsroles', 'awsrole', 'AWSRole', false), core('azurefederatedcredentials', 'azurefederatedcredential', 'AzureFederatedCredential', false)],
+      resources: [core('awsroles', 'awsrole', 'AWSRole', false), core('azurefederatedcredentials', 'azurefederatedcredential', 'AzureFederatedCredential', false), core('tokenfaults', 'tokenfault', 'TokenFault', false), status('tokenfaults', 'TokenFault', false)],
     });
   });
 

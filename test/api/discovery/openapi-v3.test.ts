@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openApiV3Body, openApiV3Document, openApiV3Index, type OpenApiV3Document } from '../../../src/api/discovery/index.js';
 import { REVIEW_RESOURCES, RESOURCES, type ResourceInfo } from '../../../src/registry/kinds.js';
 import { registerTrustSchemas } from '../../../src/identity/trust-schemas.js';
+import { registerTokenFaultSchema } from '../../../src/faults/token-fault-schema.js';
 import { KindSchemas } from '../../../src/registry/schema/kind-schemas.js';
 
 type Op = { parameters?: Array<{ name: string; in: string }>; requestBody?: unknown; 'x-kubernetes-group-version-kind'?: Record<string, string> };
@@ -22,6 +23,7 @@ const docPath = (r: ResourceInfo) => (r.group ? `apis/${r.group}/${r.version}` :
 const HEX128 = /^[0-9A-F]{128}$/;
 const TRUST_SCHEMAS = new KindSchemas();
 registerTrustSchemas(TRUST_SCHEMAS);
+registerTokenFaultSchema(TRUST_SCHEMAS);
 
 describe('OpenAPI v3', () => {
   it('indexes every served group-version, sorted, with the hash of the exact document bytes', () => {
@@ -64,7 +66,7 @@ describe('OpenAPI v3', () => {
 
   it.each([...RESOURCES, ...REVIEW_RESOURCES].map((r) => [r.kind, r] as const))('types apiVersion, kind and metadata of %s with its real schema (no unknown fields kept)', (_name, r) => {
     const pkg = r.group ? r.group.split('.')[0] : 'core';
-    // the testing.satoken.dev kinds' schemas are registered on each control plane (identity/trust-schemas.ts)
+    // the testing.satoken.dev kinds' schemas are registered on each control plane (identity/trust-schemas.ts, faults/token-fault-schema.ts)
     const component = r.group === 'testing.satoken.dev' ? `dev.satoken.testing.${r.version}.${r.kind}` : `io.k8s.api.${pkg}.${r.version}.${r.kind}`;
     const schema = openApiV3Document(docPath(r), TRUST_SCHEMAS)!.components.schemas[component] as Record<string, unknown>;
     expect(schema).not.toHaveProperty('x-kubernetes-preserve-unknown-fields');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGoDuration } from '../../src/cli/go-duration.js';
+import { parseGoDuration } from '../../src/util/go-duration.js';
 
 describe("parseGoDuration: Go's time.ParseDuration", () => {
   it.each([
