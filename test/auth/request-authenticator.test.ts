@@ -215,3 +215,34 @@ describe('PresentedToken', () => {
     expect(g.jws).toBeUndefined();
   });
 });
+
+describe('BearerTokenChain with an interceptor (TokenFaults of target review)', () => {
+  const ok: TokenAuthResult = { user: ALICE, audiences: ['api'] };
+  it('lets the chain answer when the interceptor does not, handing it the token, audiences and reporter', async () => {
+    const seen: unknown[] = [];
+    const report = () => undefined;
+    const chain = new BearerTokenChain([() => ok], { intercept: (t, auds, r) => void seen.push([t.value, auds, r]) });
+    expect(await chain.authenticate('tok', ['x'], report)).toEqual(ok);
+    expect(seen).toEqual([['tok', ['x'], report]]);
+  });
+
+  it("answers with the interceptor's answer, asking no authenticator, or with the chain's later", async () => {
+    const asked: string[] = [];
+    const a: TokenAuthenticator = (t) => {
+      asked.push(t.value);
+      return ok;
+    };
+    expect(await new BearerTokenChain([a], { intercept: () => ({ error: 'fault' }) }).authenticate('tok')).toEqual({ error: 'fault' });
+    expect(asked).toEqual([]);
+    expect(await new BearerTokenChain([a], { intercept: (_t, _a, _r, answer) => Promise.resolve().then(answer) }).authenticate('tok')).toEqual(ok);
+    expect(asked).toEqual(['tok']);
+  });
+
+  it('is handed the reporter the request authenticator was given', async () => {
+    const seen: unknown[] = [];
+    const report = () => undefined;
+    const chain = new BearerTokenChain([() => ok], { intercept: (_t, _a, r) => void seen.push(r) });
+    await new RequestAuthenticator({ chain, anonymous: false }).authenticate({ authorization: 'Bearer tok', report });
+    expect(seen).toEqual([report]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReviewCache, type CachedIdentity, type CachedReview } from '../../src/auth/authenticators/review-cache.js';
+import { ReviewCache, TOKEN_SUCCESS_CACHE_TTL_MS, type CachedIdentity, type CachedReview } from '../../src/auth/authenticators/review-cache.js';
 import type { BindingIndex, InvalidationEvent } from '../../src/registry/binding-index.js';
 import { manualClock, NOW } from '../tokens/fixtures.js';
 
@@ -196,5 +196,50 @@ describe('ReviewCache size', () => {
     expect(c.size).toBe(10_000);
     expect(c.get('k0', NOW)).toBeUndefined();
     expect(c.get('k10000', NOW)).toBeDefined();
+  });
+});
+
+describe("ReviewCache in kubernetes mode (kube-apiserver's 10 s success cache)", () => {
+  function k8sCache() {
+    const index = new FakeIndex();
+    const clock = manualClock();
+    const c = new ReviewCache({ index: index as unknown as BindingIndex, clock, mode: 'kubernetes' });
+    return { c, index, clock };
+  }
+
+  it('is 10 seconds, as TokenSuccessCacheTTL', () => {
+    expect(TOKEN_SUCCESS_CACHE_TTL_MS).toBe(10_000);
+  });
+
+  it('serves a success for 10 s after it was stored, its objects deleted or not, and not at 10 s', () => {
+    const { c, index, clock } = k8sCache();
+    c.set('k', review(identity(['sa-1', 'pod-1'])), 'id');
+    index.delete('pod-1');
+    expect(c.get('k')).toBeDefined();
+    clock.set(NOW * 1000 + 9_999);
+    expect(c.get('k')).toBeDefined();
+    clock.set(NOW * 1000 + 10_000);
+    expect(c.get('k')).toBeUndefined();
+    expect(c.size).toBe(0);
+  });
+
+  it('stores a success whose objects are already gone, and still drops it past exp', () => {
+    const { c, index } = k8sCache();
+    index.delete('pod-1');
+    c.set('k', review(identity(['sa-1', 'pod-1']), NOW + 5), 'id');
+    expect(c.get('k')).toBeDefined();
+    expect(c.get('k', NOW + 66)).toBeUndefined();
+  });
+
+  it('keeps the immediate mode as the default: a deleted object ends its entries at once', () => {
+    const { c, index } = cache();
+    c.set('k', review(identity(['sa-1', 'pod-1'])), 'id');
+    index.delete('pod-1');
+    expect(c.get('k')).toBeUndefined();
+    const explicit = new ReviewCache({ index: index as unknown as BindingIndex, clock: manualClock(), mode: 'immediate' });
+    index.live.add('pod-2');
+    explicit.set('k', review(identity(['sa-1', 'pod-2'])), 'id');
+    index.delete('pod-2');
+    expect(explicit.get('k')).toBeUndefined();
   });
 });
