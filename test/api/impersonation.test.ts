@@ -10,8 +10,9 @@ import type { UserInfo } from '../../src/registry/types.js';
 
 /**
  * The impersonation filter on its own (staging/src/k8s.io/apiserver/pkg/endpoints/filters/
- * impersonation.go and impersonation_test.go TestImpersonationFilter), with an authorizer that
- * records every check it is asked and allows all but what a test refuses.
+ * impersonation.go: the requests it builds, the checks in order, the groups it adds, Go's `%v`
+ * of the request list), with an authorizer that records every check it is asked and allows all
+ * but what a test refuses.
  */
 const DEV: UserInfo = { username: 'dev', uid: '', groups: ['system:authenticated'], extra: {} };
 const PATH = '/api/v1/namespaces/default/pods';
@@ -101,7 +102,7 @@ describe('impersonation: what is checked, in order', () => {
   });
 });
 
-describe('impersonation: refusals (TestImpersonationFilter)', () => {
+describe('impersonation: refusals', () => {
   it.each<[string, Array<[string, string]>, (a: Attributes) => boolean, string, Record<string, string>]>([
     ['a user', [['Impersonate-User', 'anyone']], (a) => a.resource === 'users', 'users "anyone" is forbidden: User "dev" cannot impersonate resource "users" in API group "" at the cluster scope: no', { name: 'anyone', kind: 'users' }],
     ['a service account', [['Impersonate-User', 'system:serviceaccount:ns:sa']], () => true, 'serviceaccounts "sa" is forbidden: User "dev" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "ns": no', { name: 'sa', kind: 'serviceaccounts' }],
