@@ -479,3 +479,22 @@ describe('cached answers cannot be changed by the callers that got them', () => 
     expect(await ask(s.bound, t)).toStrictEqual({ user: POD_USER, audiences: API });
   });
 });
+
+describe("cacheMode 'kubernetes': kube-apiserver's 10 s success cache", () => {
+  it('answers a cached token for 10 s after its pod is gone, then verifies it again; the default answers at once', async () => {
+    const s = setup({ serviceAccounts: [SA], pods: [POD] }, { cacheMode: 'kubernetes' });
+    const t = boundToken();
+    await ask(s.bound, t);
+    s.index.delete('pod-uid');
+    expect(await ask(s.bound, t)).toMatchObject({ user: { username: SUB } });
+    expect(s.getter.calls).toHaveLength(2);
+    s.clock.set(NOW * 1000 + 10_000);
+    expect(await ask(s.bound, t)).toMatchObject({ user: { username: SUB } });
+    expect(s.getter.calls).toHaveLength(4);
+    const d = setup({ serviceAccounts: [SA], pods: [POD] });
+    await ask(d.bound, t);
+    d.index.delete('pod-uid');
+    await ask(d.bound, t);
+    expect(d.getter.calls).toHaveLength(4);
+  });
+});
