@@ -34,6 +34,16 @@ import { LegacyTokenController } from './controllers/legacy-token-controller.js'
 import { LegacyTokenTrackingController, LegacyTokenUsageRecorder } from './controllers/legacy-token-tracking.js';
 import { RootCaPublisher } from './controllers/root-ca-publisher.js';
 import { ServiceAccountController } from './controllers/service-account-controller.js';
+import { DeploymentController } from './controllers/deployment-controller.js';
+import { GarbageCollector } from './controllers/garbage-collector.js';
+import { JobController } from './controllers/job-controller.js';
+import { CronJobController } from './controllers/cronjob-controller.js';
+import { DaemonSetController } from './controllers/daemonset-controller.js';
+import { StatefulSetController } from './controllers/statefulset-controller.js';
+import { NodeLifecycleController } from './controllers/node-lifecycle-controller.js';
+import { ReplicaSetController } from './controllers/replicaset-controller.js';
+import { Scheduler } from './controllers/scheduler.js';
+import { TaintEvictionController } from './controllers/taint-eviction-controller.js';
 import { type EmulatorKeys, loadEmulatorKeys, type KeyOptions } from './emulator-keys.js';
 import { isStatusError, SatokenError, SatokenTypeError } from './errors/index.js';
 import { TokenMetrics, type TokenObserver } from './metrics/token-metrics.js';
@@ -81,6 +91,19 @@ export interface AuthorizationOptions {
   webhookUnauthorizedTtlMs?: number;
 }
 
+/**
+ * The workload controllers and the scheduler: Deployment, ReplicaSet, the garbage collector,
+ * node lifecycle, taint eviction and default-scheduler, with kube-controller-manager's periods.
+ */
+export interface WorkloadControllerSettings {
+  /** `--node-monitor-grace-period` in ms (default 50 s): a node silent this long turns Unknown */
+  nodeMonitorGracePeriodMs?: number;
+  /** `--node-monitor-period` in ms (default 5 s) */
+  nodeMonitorPeriodMs?: number;
+  /** `--node-startup-grace-period` in ms (default 60 s) */
+  nodeStartupGracePeriodMs?: number;
+}
+
 export interface ControlPlaneOptions {
   clock: Clock;
   /** `--service-account-issuer`; several: the first signs, all verify */
@@ -105,6 +128,8 @@ export interface ControlPlaneOptions {
   logger?: pino.Logger;
   observer?: TokenObserver;
   signing?: SigningMode;
+  /** run the workload controllers and the scheduler (`satoken serve` does; default off) */
+  workloads?: boolean | WorkloadControllerSettings;
   /** `--legacy-service-account-token-clean-up-period` in days */
   legacyTokenCleanUpPeriodDays?: number;
   authorization?: AuthorizationOptions;
@@ -303,6 +328,29 @@ export class ControlPlane {
       new LegacyTokenTrackingController(as('system:apiserver', 'kube-apiserver'), clock, onError),
       new LegacyTokenCleaner(as('system:serviceaccount:kube-system:legacy-service-account-token-cleaner'), { clock, onError, ...(o.legacyTokenCleanUpPeriodDays !== undefined ? { periodDays: o.legacyTokenCleanUpPeriodDays } : {}), ...(o.logger ? { logger: o.logger } : {}) }),
     );
+    if (o.workloads) {
+      const w = o.workloads === true ? {} : o.workloads;
+      const sa = (name: string) => as(`system:serviceaccount:kube-system:${name}`);
+      this.controllers.push(
+        new DeploymentController({ registry: sa('deployment-controller'), clock, onError }),
+        new ReplicaSetController({ registry: sa('replicaset-controller'), clock, onError }),
+        new JobController({ registry: sa('job-controller'), clock, onError }),
+        new CronJobController({ registry: sa('cronjob-controller'), clock, onError }),
+        new StatefulSetController({ registry: sa('statefulset-controller'), clock, onError }),
+        new DaemonSetController({ registry: sa('daemon-set-controller'), clock, onError }),
+        new GarbageCollector(sa('generic-garbage-collector'), onError),
+        new Scheduler({ registry: as('system:kube-scheduler', 'kube-scheduler'), clock, onError }),
+        new NodeLifecycleController({
+          registry: sa('node-controller'),
+          clock,
+          onError,
+          ...(w.nodeMonitorGracePeriodMs !== undefined ? { gracePeriodMs: w.nodeMonitorGracePeriodMs } : {}),
+          ...(w.nodeMonitorPeriodMs !== undefined ? { monitorPeriodMs: w.nodeMonitorPeriodMs } : {}),
+          ...(w.nodeStartupGracePeriodMs !== undefined ? { startupGracePeriodMs: w.nodeStartupGracePeriodMs } : {}),
+        }),
+        new TaintEvictionController({ registry: sa('node-controller'), clock, onError }),
+      );
+    }
   }
 
   /** Adds a static bearer token (as a `--token-auth-file` line would); the user gains `system:authenticated`. */

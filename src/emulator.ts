@@ -69,6 +69,12 @@ export interface EmulatorOptions {
   /** `--legacy-service-account-token-clean-up-period` in days (default 365; must be > 0) */
   legacyTokenCleanUpPeriodDays?: number;
   /**
+   * the workload controllers and the scheduler (Deployment, ReplicaSet, garbage collector,
+   * node lifecycle, taint eviction, default-scheduler) on the emulator's clock: off by default,
+   * `true` with kube-controller-manager's periods, or the node monitor periods in ms
+   */
+  workloads?: boolean | { nodeMonitorGracePeriodMs?: number; nodeMonitorPeriodMs?: number; nodeStartupGracePeriodMs?: number };
+  /**
    * `--authorization-mode` and its settings (default Node,RBAC with the bootstrap policy): used
    * by the API server ({@link Emulator.listen}) and by RBAC escalation checks on writes that
    * carry a user
@@ -209,6 +215,7 @@ export class Emulator {
       ...(opts.observer ? { observer: opts.observer } : {}),
       ...(opts.signing ? { signing: opts.signing } : {}),
       ...(opts.legacyTokenCleanUpPeriodDays !== undefined ? { legacyTokenCleanUpPeriodDays: opts.legacyTokenCleanUpPeriodDays } : {}),
+      ...(opts.workloads ? { workloads: opts.workloads } : {}),
       ...(opts.authorization ? { authorization: opts.authorization } : {}),
       ...(opts.workloadIdentity ? { workloadIdentity: opts.workloadIdentity } : {}),
       ...(opts.audit ? { audit: opts.audit } : {}),

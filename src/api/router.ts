@@ -1,7 +1,8 @@
 /**
  * What answers a request once it passed the filters, chosen from its request info:
  * - resource requests by group, version, resource and subresource: the review kinds (create-only,
- *   answered in place), `serviceaccounts/token`, and every stored kind (api/routes/resources.ts);
+ *   answered in place), `serviceaccounts/token`, `pods/binding`, and every stored kind
+ *   (api/routes/resources.ts);
  * - non-resource requests by exact path (case-sensitive, no trailing slash, as kube-apiserver's
  *   path mux registers them): health, metrics, OIDC discovery, API discovery (which also takes
  *   one trailing slash, as go-restful matches it), OpenAPI.
@@ -25,6 +26,7 @@ import { sendJwks, sendOpenIdConfiguration } from './routes/oidc.js';
 import type { KindSchemas } from '../registry/schema/index.js';
 import { handleResource } from './routes/resources.js';
 import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from './routes/reviews.js';
+import { createBinding } from './routes/pod-binding.js';
 import { createToken } from './routes/tokens.js';
 import type { WatchLimits } from './routes/watch.js';
 import type { Step } from './step.js';
@@ -90,6 +92,7 @@ export function routeTemplates(): string[] {
     ...Object.keys(REVIEWS).map(reviewPath),
     '/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token',
     '/serviceaccounts/{name}/token',
+    '/api/v1/namespaces/{namespace}/pods/{name}/binding',
     AUDIT_EVENTS_PATH,
   ];
 }
@@ -129,6 +132,7 @@ export function apiRouter(cp: ApiControlPlane, o: RouterOptions): Step {
   const reviews = new Map(Object.entries(REVIEWS).map(([k, make]) => [k, make(cp)]));
   const resources = { objects: cp.objects, clock: cp.clock, idle: () => cp.idle(), watches: o.watches, schemas: cp.schemas };
   const token: Handler = (req, res) => createToken(cp.tokens, req, res);
+  const binding: Handler = (req, res) => createBinding(resources, req, res);
   const resource: Handler = (req, res) => handleResource(resources, req, res);
 
   const choose = (req: Request): Handler => {
@@ -143,6 +147,10 @@ export function apiRouter(cp: ApiControlPlane, o: RouterOptions): Step {
       if (info.apiGroup === '' && info.apiVersion === 'v1' && info.resource === 'serviceaccounts' && info.subresource === 'token' && info.parts.length === 3) {
         if (req.method !== 'POST') throw errors.methodNotAllowed();
         return token;
+      }
+      if (info.apiGroup === '' && info.apiVersion === 'v1' && info.resource === 'pods' && info.subresource === 'binding' && info.parts.length === 3 && info.namespace) {
+        if (req.method !== 'POST') throw errors.methodNotAllowed();
+        return binding;
       }
       if (info.apiPrefix === 'api' || info.apiPrefix === 'apis') return resource;
       throw errors.pageNotFound();

@@ -8,6 +8,7 @@ import { httpKubeletApi } from '../kubelet/http-api.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { resolveConnection, type ConnectionFlags } from './connection.js';
 import { CliError } from './create-token.js';
+import { parseGoDuration } from '../util/go-duration.js';
 import { createCliLogger } from './log-output.js';
 import { logFormatOption, logLevelOption } from './log-options.js';
 
@@ -16,6 +17,28 @@ interface KubeletFlags extends ConnectionFlags {
   root: string;
   logLevel: string;
   logFormat?: string;
+  nodeIp?: string;
+  nodeLeaseDurationSeconds?: string;
+  nodeStatusUpdateFrequency?: string;
+}
+
+/** A whole number of seconds of at least 1 (`--node-lease-duration-seconds`). */
+function leaseSeconds(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new CliError(`invalid argument "${v}" for "--node-lease-duration-seconds" flag: must be a whole number of seconds, at least 1`, 2);
+  return n;
+}
+
+/** `--node-status-update-frequency`: a Go duration above zero, in ms. */
+function statusFrequencyMs(v: string): number {
+  let ns: bigint;
+  try {
+    ns = parseGoDuration(v);
+  } catch (e) {
+    throw new CliError(`invalid argument "${v}" for "--node-status-update-frequency" flag: ${(e as Error).message}`, 2);
+  }
+  if (ns <= 0n) throw new CliError(`--node-status-update-frequency must be greater than 0, got ${v}`, 2);
+  return Math.max(1, Number(ns / 1_000_000n));
 }
 
 export interface RunningKubelet {
@@ -44,6 +67,8 @@ function certificateUser(conn: Connection): string | undefined {
  */
 export async function runKubelet(f: KubeletFlags, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningKubelet> {
   if (!f.node) throw new CliError('--node must name the node', 2);
+  const leaseDurationSeconds = leaseSeconds(f.nodeLeaseDurationSeconds ?? '40');
+  const statusUpdateFrequencyMs = statusFrequencyMs(f.nodeStatusUpdateFrequency ?? '10s');
   const logs = await createCliLogger({ level: f.logLevel, format: f.logFormat, base: { node: f.node }, redact: ['token', '*.token'] });
   const logger = logs.logger;
   const conn = resolveConnection(f);
@@ -54,7 +79,7 @@ export async function runKubelet(f: KubeletFlags, out: (line: string) => void = 
   const rootDir = resolve(f.root);
   mkdirSync(rootDir, { recursive: true });
   const clock = new RealClock();
-  const kubelet = new Kubelet({ nodeName: f.node, rootDir, clock, api: httpKubeletApi({ conn, clock, logger }), logger });
+  const kubelet = new Kubelet({ nodeName: f.node, rootDir, clock, api: httpKubeletApi({ conn, clock, logger }), logger, leaseDurationSeconds, statusUpdateFrequencyMs, ...(f.nodeIp ? { internalIP: f.nodeIp } : {}) });
   kubelet.on('mounted', (e) => logger.info({ pod: e.podUid, volume: e.volume, dir: e.dir }, 'volume mounted'));
   kubelet.on('rotated', (e) => logger.info({ pod: e.podUid, volume: e.volume, path: e.path, expirationTimestamp: e.expirationTimestamp }, 'token rotated'));
   kubelet.on('removed', (e) => logger.info({ pod: e.podUid }, 'pod volumes removed'));
@@ -97,6 +122,9 @@ export function registerKubeletCommand(program: Command): void {
     .option('-s, --server <url>', 'address of the API server')
     .option('--certificate-authority <file>', 'CA certificate file for the API server')
     .option('--insecure-skip-tls-verify', "don't check the server's certificate")
+    .option('--node-ip <address>', "the node's InternalIP and its pods' hostIP", '127.0.0.1')
+    .option('--node-lease-duration-seconds <seconds>', "the duration of the node's Lease in kube-node-lease; it is renewed every quarter of it", '40')
+    .option('--node-status-update-frequency <duration>', 'how often the node status is computed and, when it changed, posted (Go duration)', '10s')
     .addOption(logLevelOption())
     .addOption(logFormatOption())
     .addHelpText(

@@ -62,6 +62,12 @@ export interface ServeFlags extends AuditFlags {
   revocation?: 'immediate' | 'kubernetes';
   /** `--clock-skew`: a Go duration this replica's clock is off by (issuing and validating) */
   clockSkew?: string;
+  /** `--node-monitor-grace-period`, a Go duration (default 50s) */
+  nodeMonitorGracePeriod?: string;
+  /** `--node-monitor-period`, a Go duration (default 5s) */
+  nodeMonitorPeriod?: string;
+  /** `--node-startup-grace-period`, a Go duration (default 1m0s) */
+  nodeStartupGracePeriod?: string;
 }
 
 const MAX_TOKEN_SECONDS = 2 ** 32;
@@ -113,6 +119,17 @@ export function parseWebhookTtlMs(flag: string, v: string): number {
   const ns = durationFlag(flag, v);
   if (ns < 0n) throw new CliError(`--${flag} must not be negative, got ${v}`);
   return Number(ns / 1_000_000n);
+}
+
+/**
+ * A node lifecycle period flag: a Go duration, greater than zero, in milliseconds.
+ * @example
+ * parsePositiveDurationMs('node-monitor-grace-period', '50s'); // 50000
+ */
+export function parsePositiveDurationMs(flag: string, v: string): number {
+  const ns = durationFlag(flag, v);
+  if (ns <= 0n) throw new CliError(`--${flag} must be greater than 0, got ${v}`);
+  return Math.max(1, Number(ns / 1_000_000n));
 }
 
 /** `--secure-port`: 0 picks a free port. */

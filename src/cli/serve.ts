@@ -17,7 +17,7 @@ import { CliError } from './create-token.js';
 import { createCliLogger } from './log-output.js';
 import { keyGenerationProgress } from './key-generation-progress.js';
 import { addressInUseError, storeInUseError } from './serve-hints.js';
-import { loadEtcdTls, parseWorkloadIdentity, parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort, parseWebhookTtlMs } from './serve-options.js';
+import { loadEtcdTls, parseWorkloadIdentity, parseEtcdServers, type ServeFlags, parseAuthorizationModes, parseBool, parseCleanUpPeriodDays, parseMaxExpiration, parsePort, parsePositiveDurationMs, parseWebhookTtlMs } from './serve-options.js';
 import { staleTokenAudit } from '../metrics/stale-token-audit.js';
 import { readAuditFlags } from '../audit/audit-options.js';
 import { parseClockSkew, skewed } from '../faults/clock-skew.js';
@@ -86,6 +86,11 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
     unauthorized: parseWebhookTtlMs('authorization-webhook-cache-unauthorized-ttl', f.authorizationWebhookCacheUnauthorizedTtl ?? '30s'),
   };
   const cleanUpPeriodDays = parseCleanUpPeriodDays(f.legacyServiceAccountTokenCleanUpPeriod);
+  const workloads = {
+    nodeMonitorGracePeriodMs: parsePositiveDurationMs('node-monitor-grace-period', f.nodeMonitorGracePeriod ?? '50s'),
+    nodeMonitorPeriodMs: parsePositiveDurationMs('node-monitor-period', f.nodeMonitorPeriod ?? '5s'),
+    nodeStartupGracePeriodMs: parsePositiveDurationMs('node-startup-grace-period', f.nodeStartupGracePeriod ?? '1m0s'),
+  };
   const identity = parseWorkloadIdentity(f);
   // checked with the other flags, before anything is written to the keys or data directory
   let clockSkewMs: number | undefined;
@@ -179,6 +184,7 @@ export async function serve(f: ServeFlags, out: (line: string) => void = (l) => 
       logger,
       observer: staleTokenAudit(logger),
       legacyTokenCleanUpPeriodDays: cleanUpPeriodDays,
+      workloads,
       signing: f.signing ?? 'pool',
       ...(identity ? { workloadIdentity: identity } : {}),
       audit: audit.options,

@@ -5,7 +5,7 @@ import type { Clock, TimerHandle } from '../clock/index.js';
 import { type ApiResponse, apiRequest } from '../client/api-client.js';
 import type { Connection } from '../client/kubeconfig.js';
 import { StatusError, type StatusReason } from '../errors/index.js';
-import type { ConfigMap, Pod, Secret, TokenRequest } from '../registry/types.js';
+import type { ConfigMap, KubeObject, Node, Pod, Secret, TokenRequest } from '../registry/types.js';
 import type { KubeletApi } from './kubelet.js';
 
 export interface HttpKubeletApiOptions {
@@ -19,6 +19,8 @@ export interface HttpKubeletApiOptions {
   /** `timeoutSeconds` of each watch request; the agent re-watches when the server ends it (default 300) */
   watchTimeoutSeconds?: number;
 }
+
+const LEASES = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases';
 
 type PodHandlers = Parameters<KubeletApi['watchPods']>[1];
 interface WatchLine {
@@ -40,7 +42,10 @@ function failure(res: ApiResponse, what: string): StatusError {
 /**
  * The kubelet's view of a remote API server over HTTP(S), authenticated as the connection says
  * (for the Node authorizer and NodeRestriction to apply, a `system:node:<name>` identity):
- * - `registerNode`: `POST /api/v1/nodes` (AlreadyExists is fine);
+ * - `registerNode`: `POST /api/v1/nodes` (409 is a StatusError AlreadyExists); `getNode`,
+ *   `updateNodeStatus` (`PUT nodes/<name>/status`);
+ * - the node's Lease: GET, POST and PUT in `kube-node-lease`;
+ * - `getPod`, `updatePodStatus` (`PUT pods/<name>/status`; 409 is a StatusError Conflict);
  * - `getToken`: `POST .../serviceaccounts/<sa>/token`; `getConfigMap`/`getSecret`: GET (404 → undefined);
  * - `deletePod`: `DELETE` with grace 0 and the UID as precondition (404 and 409: already gone);
  * - `watchPods`: list with `fieldSelector=spec.nodeName=<node>`, then a chunked watch from the
@@ -59,11 +64,34 @@ export function httpKubeletApi(o: HttpKubeletApiOptions): KubeletApi {
     if (res.status !== 200) throw failure(res, `get ${kind} ${namespace}/${name}`);
     return res.json<T>();
   };
+  const get = async <T>(path: string, what: string): Promise<T | undefined> => {
+    const res = await call('GET', path);
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw failure(res, what);
+    return res.json<T>();
+  };
+  const put = async <T>(path: string, body: unknown, what: string): Promise<T> => {
+    const res = await call('PUT', path, body);
+    if (res.status !== 200) throw failure(res, what);
+    return res.json<T>();
+  };
   return {
-    async registerNode(name) {
-      const res = await call('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } } });
-      if (res.status !== 201 && res.status !== 200 && res.status !== 409) throw failure(res, `register node ${name}`);
+    async registerNode(node) {
+      const res = await call('POST', '/api/v1/nodes', node);
+      if (res.status !== 201 && res.status !== 200) throw failure(res, `register node ${node.metadata.name}`);
+      return res.json<Node>();
     },
+    getNode: (name) => get<Node>(`/api/v1/nodes/${encodeURIComponent(name)}`, `get node ${name}`),
+    updateNodeStatus: (node) => put<Node>(`/api/v1/nodes/${encodeURIComponent(node.metadata.name ?? '')}/status`, node, `update status of node ${node.metadata.name}`),
+    getLease: (name) => get<KubeObject>(`${LEASES}/${encodeURIComponent(name)}`, `get lease ${name}`),
+    async createLease(lease) {
+      const res = await call('POST', LEASES, lease);
+      if (res.status !== 201 && res.status !== 200) throw failure(res, `create lease ${lease.metadata.name}`);
+      return res.json<KubeObject>();
+    },
+    updateLease: (lease) => put<KubeObject>(`${LEASES}/${encodeURIComponent(lease.metadata.name ?? '')}`, lease, `update lease ${lease.metadata.name}`),
+    getPod: (namespace, name) => read<Pod>('pods', namespace, name),
+    updatePodStatus: (pod) => put<Pod>(`/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace ?? '')}/pods/${encodeURIComponent(pod.metadata.name ?? '')}/status`, pod, `update status of pod ${pod.metadata.namespace}/${pod.metadata.name}`),
     async getToken(namespace, name, tr) {
       const res = await call('POST', `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(name)}/token`, { ...tr, apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest' });
       if (res.status !== 201 && res.status !== 200) throw failure(res, `request token for ${namespace}/${name}`);

@@ -1,25 +1,15 @@
 import type pino from 'pino';
 import type { Clock } from '../clock/index.js';
-import type { ConfigMap, Pod, Secret, TokenRequest } from '../registry/types.js';
+import type { Pod } from '../registry/types.js';
+import type { KubeletApi } from './kubelet-api.js';
+import { NodeHeartbeat } from './node-heartbeat.js';
+import { PodLifecycle } from './pod-lifecycle.js';
+import { internalIP } from './node-status.js';
 import { TokenManager } from './token-manager.js';
 import { PodVolumeManager } from './volume-manager.js';
 import type { PodVolumeEvents } from './volume-manager-options.js';
 
-/** What a kubelet asks of the API server, as `system:node:<name>`. */
-export interface KubeletApi {
-  /** registers (creates if missing) the Node object */
-  registerNode(nodeName: string): Promise<void>;
-  getToken(namespace: string, serviceAccountName: string, tr: TokenRequest): Promise<TokenRequest>;
-  getConfigMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
-  getSecret(namespace: string, name: string): Promise<Secret | undefined>;
-  /**
-   * confirms a pod's graceful deletion once its volumes are torn down: a delete with grace 0 and
-   * the pod's UID as precondition (a pod already gone, or replaced, is no error)
-   */
-  deletePod(namespace: string, name: string, uid: string): Promise<void>;
-  /** follows the pods bound to the node: every current pod as `added`, then changes; resolves to a stop function */
-  watchPods(nodeName: string, on: { added(pod: Pod): void; modified(pod: Pod): void; deleted(pod: Pod): void }): Promise<() => void>;
-}
+export type { KubeletApi } from './kubelet-api.js';
 
 /**
  * A running kubelet agent as the library hands it out ({@link Emulator.startKubelet}): events,
@@ -48,16 +38,26 @@ export interface KubeletOptions {
   api: KubeletApi;
   logger?: pino.Logger;
   random?: () => number;
+  /** the node's InternalIP and the pods' hostIP (default 127.0.0.1) */
+  internalIP?: string;
+  /** `--node-lease-duration-seconds` (default 40; the Lease is renewed every quarter of it) */
+  leaseDurationSeconds?: number;
+  /** `nodeStatusUpdateFrequency` in ms (default 10 s) */
+  statusUpdateFrequencyMs?: number;
+  /** `nodeStatusReportFrequency` in ms (default 5 min) */
+  statusReportFrequencyMs?: number;
 }
 
 /**
- * A kubelet reduced to its token duties: it registers its Node, follows the pods bound to it,
- * sets up their projected volumes (token, ca.crt, namespace and any other projection) under
- * `<rootDir>/pods/<uid>/volumes/kubernetes.io~projected/<volume>/`, rotates tokens by the
- * kubelet's rules, and on pod deletion removes the files and forgets the tokens; a pod deleted
- * gracefully (a `deletionTimestamp`) is torn down the same way and its deletion then confirmed
- * with grace 0, as the kubelet's status manager does once the containers stopped. The same code
- * runs in the library (on the emulator's clock) and as the `satoken kubelet` agent.
+ * A kubelet with an emulated container runtime: it registers its Node and keeps its status
+ * (Ready, heartbeats) and its Lease in kube-node-lease fresh (node-heartbeat.ts), follows the
+ * pods bound to it, sets up their projected volumes (token, ca.crt, namespace and any other
+ * projection) under `<rootDir>/pods/<uid>/volumes/kubernetes.io~projected/<volume>/`, reports
+ * each pod Running once its volumes are set up (pod-lifecycle.ts), rotates tokens by the
+ * kubelet's rules, and on pod deletion or completion removes the files and forgets the tokens;
+ * a pod deleted gracefully (a `deletionTimestamp`) is torn down the same way and its deletion
+ * then confirmed with grace 0, as the kubelet's status manager does once the containers stopped.
+ * The same code runs in the library (on the emulator's clock) and as the `satoken kubelet` agent.
  * @example
  * const kubelet = await emu.startKubelet({ nodeName: 'node-1', rootDir: '/tmp/kubelet' });
  * kubelet.on('rotated', (e) => console.log(e.path, e.expirationTimestamp));
@@ -65,10 +65,34 @@ export interface KubeletOptions {
 export class Kubelet implements KubeletAgent {
   readonly tokens: TokenManager;
   readonly volumes: PodVolumeManager;
+  readonly heartbeat: NodeHeartbeat;
+  readonly pods: PodLifecycle;
   private stopWatch: (() => void) | undefined;
   private readonly pending = new Set<Promise<void>>();
+  /** the latest object of each pod followed, by uid */
+  private readonly latest = new Map<string, Pod>();
 
   constructor(private readonly o: KubeletOptions) {
+    const id = { nodeName: o.nodeName, ...(o.internalIP ? { internalIP: o.internalIP } : {}) };
+    this.heartbeat = new NodeHeartbeat({
+      id,
+      clock: o.clock,
+      api: o.api,
+      ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.leaseDurationSeconds !== undefined ? { leaseDurationSeconds: o.leaseDurationSeconds } : {}),
+      ...(o.statusUpdateFrequencyMs !== undefined ? { statusUpdateFrequencyMs: o.statusUpdateFrequencyMs } : {}),
+      ...(o.statusReportFrequencyMs !== undefined ? { statusReportFrequencyMs: o.statusReportFrequencyMs } : {}),
+    });
+    this.pods = new PodLifecycle({
+      nodeName: o.nodeName,
+      hostIP: internalIP(id),
+      clock: o.clock,
+      api: o.api,
+      ...(o.logger ? { logger: o.logger } : {}),
+      onTerminated: (uid) => {
+        if (this.volumes.tracks(uid)) this.track(this.volumes.removePod(uid));
+      },
+    });
     this.tokens = new TokenManager({ getToken: (ns, name, tr) => o.api.getToken(ns, name, tr), clock: o.clock, ...(o.random ? { random: o.random } : {}), ...(o.logger ? { logger: o.logger } : {}) });
     this.volumes = new PodVolumeManager({
       rootDir: o.rootDir,
@@ -90,13 +114,41 @@ export class Kubelet implements KubeletAgent {
   }
 
   async start(): Promise<void> {
-    await this.o.api.registerNode(this.o.nodeName);
+    await this.heartbeat.register();
+    this.heartbeat.start();
+    this.volumes.on('synced', (e) => {
+      const pod = this.latest.get(e.podUid);
+      if (pod) this.track(this.pods.sync(pod, e.ready));
+    });
     this.stopWatch = await this.o.api.watchPods(this.o.nodeName, {
-      added: (pod) => this.track(pod.metadata.deletionTimestamp ? this.terminate(pod) : this.volumes.addPod(pod)),
-      modified: (pod) => this.track(pod.metadata.deletionTimestamp ? this.terminate(pod) : this.volumes.updatePod(pod)),
-      deleted: (pod) => this.track(this.volumes.removePod(pod.metadata.uid ?? '')),
+      added: (pod) => this.follow(pod),
+      modified: (pod) => this.follow(pod),
+      deleted: (pod) => {
+        const uid = pod.metadata.uid ?? '';
+        this.latest.delete(uid);
+        this.pods.forget(uid);
+        this.track(this.volumes.removePod(uid));
+      },
     });
     await this.idle();
+  }
+
+  /** A pod added or changed: its volumes set up (their sync reports its status), or, once it finished, its status kept. */
+  private follow(pod: Pod): void {
+    const uid = pod.metadata.uid ?? '';
+    if (pod.metadata.deletionTimestamp) {
+      this.latest.delete(uid);
+      this.pods.forget(uid);
+      this.track(this.terminate(pod));
+      return;
+    }
+    this.latest.set(uid, pod);
+    const phase = (pod.status as { phase?: string } | undefined)?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      this.track(this.pods.sync(pod, false));
+      return;
+    }
+    this.track(this.volumes.updatePod(pod));
   }
 
   /** Subscribes to volume events (mounted, rotated, error, removed); returns the unsubscribe function. */
@@ -111,11 +163,16 @@ export class Kubelet implements KubeletAgent {
 
   /** Resolves when every pod event seen so far has been handled. */
   async idle(): Promise<void> {
-    while (this.pending.size) await Promise.allSettled([...this.pending]);
-    await this.volumes.idle();
+    do {
+      while (this.pending.size) await Promise.allSettled([...this.pending]);
+      await this.volumes.idle();
+      await this.heartbeat.idle();
+    } while (this.pending.size);
   }
 
   stop(): void {
+    this.heartbeat.stop();
+    this.pods.stop();
     this.stopWatch?.();
     this.volumes.stop();
     this.tokens.stop();

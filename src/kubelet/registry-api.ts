@@ -1,14 +1,16 @@
+import { isStatusError } from '../errors/index.js';
 import type { Auditor } from '../audit/auditor.js';
 import { auditedIssue, auditedWrites, componentUserAgent } from '../audit/in-process.js';
-import { isStatusError } from '../errors/index.js';
 import { kindInfo } from '../registry/kinds.js';
 import type { ObjectRegistry } from '../registry/object-registry.js';
 import type { TokenService } from '../registry/token-service.js';
-import type { ConfigMap, Pod, Secret, UserInfo } from '../registry/types.js';
+import type { ConfigMap, KubeObject, Node, Pod, Secret, UserInfo } from '../registry/types.js';
 import type { KubeletApi } from './kubelet.js';
 
 const POD = kindInfo('Pod')!;
 const NODE = kindInfo('Node')!;
+const LEASE = kindInfo('Lease', 'coordination.k8s.io')!;
+const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
 /** The node identity a kubelet authenticates as (NodeRestriction and the Node authorizer key on it). */
 export function nodeUser(nodeName: string): UserInfo {
@@ -33,13 +35,29 @@ export function registryKubeletApi(cp: InProcessControlPlane, nodeName: string):
   const reg = auditedWrites(cp.objects, cp.audit?.auditor, user, componentUserAgent('kubelet'));
   const issue = auditedIssue(cp.tokens, cp.audit?.auditor, user, componentUserAgent('kubelet'));
   return {
-    async registerNode(name) {
-      if (reg.peek(NODE, undefined, name)) return;
-      try {
-        await reg.create(NODE, '', { metadata: { name, labels: { 'kubernetes.io/hostname': name } } }, { user });
-      } catch (e) {
-        if (!(isStatusError(e) && e.reason === 'AlreadyExists')) throw e;
-      }
+    async registerNode(node) {
+      return (await reg.create(NODE, '', node, { user })) as Node;
+    },
+    async getNode(name) {
+      return reg.peek(NODE, undefined, name) as Node | undefined;
+    },
+    async updateNodeStatus(node) {
+      return (await reg.updateStatus(NODE, '', node.metadata.name ?? '', node, { user })) as Node;
+    },
+    async getLease(name) {
+      return reg.peek(LEASE, NODE_LEASE_NAMESPACE, name);
+    },
+    async createLease(lease: KubeObject) {
+      return reg.create(LEASE, NODE_LEASE_NAMESPACE, lease, { user });
+    },
+    async updateLease(lease: KubeObject) {
+      return reg.update(LEASE, NODE_LEASE_NAMESPACE, lease.metadata.name ?? '', lease, { user });
+    },
+    async getPod(namespace, name) {
+      return reg.peek(POD, namespace, name) as Pod | undefined;
+    },
+    async updatePodStatus(pod) {
+      return (await reg.updateStatus(POD, pod.metadata.namespace ?? '', pod.metadata.name ?? '', pod, { user })) as Pod;
     },
     async getToken(namespace, name, tr) {
       return (await issue(namespace, name, tr)).tokenRequest;

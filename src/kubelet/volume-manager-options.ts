@@ -40,6 +40,8 @@ export interface PodVolumeEvents {
   rotated: { podUid: string; volume: string; path: string; expirationTimestamp: string | null };
   /** a volume failed to set up; `message` reads as the kubelet's event */
   error: { podUid: string; volume: string; error: Error; message: string; retryInMs: number | undefined };
+  /** a sync of the pod's volumes ended; `ready`: every projected volume is set up */
+  synced: { podUid: string; ready: boolean };
   /** a pod's volumes were torn down */
   removed: { podUid: string };
 }

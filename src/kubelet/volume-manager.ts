@@ -63,6 +63,11 @@ export class PodVolumeManager extends TypedEmitter<PodVolumeEvents> {
     return projectedVolumeDir(this.opts.rootDir, podUid, volumeName);
   }
 
+  /** Whether the pod's volumes are managed (added and not removed). */
+  tracks(podUid: string): boolean {
+    return this.pods.has(podUid);
+  }
+
   /** When the pod is next resynced, if scheduled. */
   nextSyncAt(podUid: string): number | undefined {
     return this.queue.dueAt(podUid);
@@ -175,6 +180,7 @@ export class PodVolumeManager extends TypedEmitter<PodVolumeEvents> {
       this.logger.warn({ podUid: uid, volume, err: error.message, retryInMs }, 'MountVolume.SetUp failed');
       this.emit('error', { podUid: uid, volume, error, message, retryInMs });
     }
+    this.emit('synced', { podUid: uid, ready: failures.length === 0 });
   }
 
   private async setUpVolume(uid: string, state: PodState, volume: Volume, windows: RefreshWindow[]): Promise<void> {

@@ -8,6 +8,8 @@ import { pathSegmentName } from '../util/name-validation.js';
 import { type KeyValueStore, type Watch, type WatchEvent, StoreError } from '../store/types.js';
 import type { Admission } from './admission.js';
 import { ContinueTokenError, decodeContinue, encodeContinue } from './continue-token.js';
+import { type Binding, boundPod, checkBinding } from './pod-binding.js';
+import { type DeletePolicy, deletionFinalizers, sameFinalizers, validateDeletePolicy } from './deletion.js';
 import { type ResourceInfo, RESOURCES, apiVersionOf, kindInfo } from './kinds.js';
 import { prepareCreate, prepareStatusUpdate, prepareUpdate } from './lifecycle.js';
 import { ContinueExpiredError, type Entry, ListSnapshots, takePage, tooLargeResourceVersion } from './pagination.js';
@@ -46,7 +48,7 @@ export interface ObjectList {
   remainingItemCount?: number;
 }
 
-export interface DeleteOptions extends RequestOptions {
+export interface DeleteOptions extends RequestOptions, DeletePolicy {
   preconditions?: { uid?: string; resourceVersion?: string };
   /** DeleteOptions.gracePeriodSeconds, for kinds deleted gracefully (see {@link GracefulDeletion}) */
   gracePeriodSeconds?: number;
@@ -396,6 +398,36 @@ export class ObjectRegistry {
     return scaleOf(updated)!;
   }
 
+  /**
+   * Binds a pod to a node (POST `pods/<name>/binding`, registry/pod-binding.ts): the Binding is
+   * checked and admitted as a `pods/binding` CREATE, then the pod is updated in the store (no pod
+   * validation runs: spec.nodeName changes only this way), retried on write conflicts.
+   * @example
+   * await reg.bind('default', 'web-1', { metadata: { name: 'web-1' }, target: { kind: 'Node', name: 'node-1' } });
+   */
+  async bind(namespace: string, name: string, input: KubeObject, opts: RequestOptions = {}): Promise<void> {
+    const info = kindInfo('Pod')!;
+    checkTypeMeta(input, 'Binding', 'v1', 'the body of the request was not a JSON object');
+    const binding = structuredClone(input) as Binding;
+    binding.metadata = binding.metadata && typeof binding.metadata === 'object' ? binding.metadata : {};
+    if (binding.metadata.namespace && binding.metadata.namespace !== namespace) throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    binding.metadata.namespace = namespace;
+    checkBinding(name, binding);
+    await this.admission?.run({ operation: 'CREATE', resource: info, subresource: 'binding', namespace, name, object: binding, oldObject: undefined, user: opts.user, dryRun: !!opts.dryRun });
+    for (let attempt = 0; ; attempt++) {
+      const pod = await this.getLive(info, namespace, name);
+      const next = boundPod(pod as never, binding, this.opts.clock.now());
+      if (opts.dryRun) return;
+      try {
+        await this.opts.store.update(storageKey(info, namespace, name), next as never, pod.metadata.resourceVersion);
+        return;
+      } catch (e) {
+        if (e instanceof StoreError && e.code === 'Conflict' && attempt < 5) continue;
+        throw mapStoreError(e, info, name);
+      }
+    }
+  }
+
   private async updateAs(subresource: '' | 'status' | 'scale', info: ResourceInfo, namespace: string, name: string, obj: KubeObject, opts: RequestOptions): Promise<KubeObject> {
     if (obj.metadata.name && obj.metadata.name !== name) throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
     obj.metadata.name = name;
@@ -425,13 +457,24 @@ export class ObjectRegistry {
     }
     if (opts.dryRun) return obj;
     try {
+      // the last finalizer of an object being deleted is gone: the update deletes it (store.go shouldDeleteDuringUpdate)
+      if (old.metadata.deletionTimestamp && !obj.metadata.finalizers?.length) {
+        await this.opts.store.delete(storageKey(info, namespace, name), expected || undefined);
+        return obj;
+      }
       return (await this.opts.store.update(storageKey(info, namespace, name), obj as never, expected || undefined)) as KubeObject;
     } catch (e) {
       throw mapStoreError(e, info, name);
     }
   }
 
+  /**
+   * Deletes an object (DELETE). The propagation policy (registry/deletion.ts) may leave finalizers
+   * on it: then it only gets its `deletionTimestamp` and stays until the last finalizer is removed
+   * (by the garbage collector, or whoever set it); {@link isBeingDeleted} tells the two apart.
+   */
   async delete(info: ResourceInfo, namespace: string, name: string, opts: DeleteOptions = {}): Promise<KubeObject> {
+    validateDeletePolicy(opts);
     const old = this.get(info, namespace, name);
     const pre = opts.preconditions ?? {};
     if (pre.uid && pre.uid !== old.metadata.uid) {
@@ -452,6 +495,10 @@ export class ObjectRegistry {
     }
     if (opts.dryRun) return old;
     if (info.kind === 'Namespace') await this.deleteNamespaceContent(name);
+    else {
+      const finalizers = deletionFinalizers(info, old.metadata, opts);
+      if (finalizers.length) return this.markDeleting(info, namespace, name, old, finalizers);
+    }
     try {
       return (await this.opts.store.delete(storageKey(info, namespace, name), pre.resourceVersion)) as KubeObject;
     } catch (e) {
@@ -491,6 +538,27 @@ export class ObjectRegistry {
     const grace = this.opts.gracefulDeletion!(info, old, requested);
     if (!grace || grace <= 0) return undefined;
     return next(this.opts.clock.now() + grace * 1000, grace, true);
+  }
+
+  /** The deletion of an object that keeps finalizers: its deletionTimestamp set (once), the finalizers as the policy says. */
+  private async markDeleting(info: ResourceInfo, namespace: string, name: string, old: KubeObject, finalizers: string[]): Promise<KubeObject> {
+    if (old.metadata.deletionTimestamp && sameFinalizers(old.metadata.finalizers, finalizers)) return old;
+    const next = structuredClone(old);
+    next.metadata.finalizers = finalizers;
+    if (!next.metadata.deletionTimestamp) {
+      next.metadata.deletionTimestamp = rfc3339(this.opts.clock.now());
+      next.metadata.deletionGracePeriodSeconds = 0;
+    }
+    try {
+      return (await this.opts.store.update(storageKey(info, namespace, name), next as never, old.metadata.resourceVersion)) as KubeObject;
+    } catch (e) {
+      throw mapStoreError(e, info, name);
+    }
+  }
+
+  /** Whether the object is still there, waiting for its finalizers (a DELETE answered 202). */
+  isBeingDeleted(info: ResourceInfo, namespace: string | undefined, name: string): boolean {
+    return !!this.peek(info, namespace, name)?.metadata.deletionTimestamp;
   }
 
   /** Watches one resource, optionally from a resourceVersion (replaying what followed it). */

@@ -61,9 +61,10 @@ describe('kubectl and the apps, batch, networking, policy and coordination group
     expect(scaled.spec.replicas).toBe(3);
     expect(scaled.metadata.generation).toBe(2);
     const scale = JSON.parse(kubectl('get', '--raw', '/apis/apps/v1/namespaces/default/deployments/web/scale').stdout);
-    expect(scale).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 3 }, status: { replicas: 0, selector: 'app=web' } });
+    // the deployment controller creates the pods meanwhile; with no node they stay Pending, none available
+    expect(scale).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 3 }, status: { selector: 'app=web' } });
     const table = kubectl('get', 'deploy', 'web', '-o', 'wide');
-    expect(table.stdout).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR\nweb\s+0\/3\s+0\s+0\s+\d+s\s+nginx\s+nginx:1\.27\s+app=web\n$/);
+    expect(table.stdout).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR\nweb\s+0\/3\s+\d\s+0\s+\d+s\s+nginx\s+nginx:1\.27\s+app=web\n$/);
   });
 
   it('creates services, jobs, cron jobs, ingresses, PDBs and quotas with the typed create commands', () => {
@@ -82,7 +83,8 @@ describe('kubectl and the apps, batch, networking, policy and coordination group
     expect(svc.stdout).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nnp\s+NodePort\s+10\.\d+\.\d+\.\d+\s+<none>\s+80:30080\/TCP\s+\d+s\n$/);
     expect(kubectl('get', 'pdb', 'web').stdout).toMatch(/^NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE\nweb\s+1\s+N\/A\s+0\s+\d+s\n$/);
     expect(kubectl('get', 'ingress', 'web').stdout).toMatch(/^NAME\s+CLASS\s+HOSTS\s+ADDRESS\s+PORTS\s+AGE\nweb\s+nginx\s+a\.example\.com\s+80\s+\d+s\n$/);
-    expect(kubectl('get', 'jobs').stdout).toMatch(/^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE\nonce\s+Running\s+0\/1\s+\d+s\n$/);
+    // the job controller has started it (a DURATION since its startTime); no node runs its pod
+    expect(kubectl('get', 'jobs').stdout).toMatch(/^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE\nonce\s+Running\s+0\/1\s+\d+s\s+\d+s\n$/);
   });
 
   it('applies a NetworkPolicy and prints it as kubectl does against a cluster', () => {
@@ -99,7 +101,7 @@ describe('kubectl and the apps, batch, networking, policy and coordination group
   it('lists every workload kind across namespaces in one get', () => {
     const r = kubectl('get', 'deploy,sts,ds,jobs,cronjobs,svc,pvc', '-A');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\ndefault\s+deployment\.apps\/web\s+0\/3\s+0\s+0\s+\d+s\n/);
+    expect(r.stdout).toMatch(/^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\ndefault\s+deployment\.apps\/web\s+0\/3\s+\d\s+0\s+\d+s\n/);
     expect(r.stdout).toMatch(/\nNAMESPACE\s+NAME\s+SCHEDULE\s+TIMEZONE\s+SUSPEND\s+ACTIVE\s+LAST SCHEDULE\s+AGE\ndefault\s+cronjob\.batch\/nightly\s+0 3 \* \* \*\s+<none>\s+False\s+0\s+<none>\s+\d+s\n/);
     expect(r.stdout).toMatch(/\ndefault\s+service\/web\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP\s+\d+s\n/);
   });
@@ -114,7 +116,8 @@ describe('kubectl and the apps, batch, networking, policy and coordination group
   });
 
   it('prints full rows for watch events with get -w (Tables with the columns sent once)', async () => {
-    const child = spawn('kubectl', ['get', 'pods', '-w'], { env: { ...process.env, ...env } });
+    // only w1: the deployment's pods (Pending, no node) are there too
+    const child = spawn('kubectl', ['get', 'pods', '-w', '-l', 'watch=w1'], { env: { ...process.env, ...env } });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const until = async (re: RegExp) => {
@@ -122,7 +125,7 @@ describe('kubectl and the apps, batch, networking, policy and coordination group
     };
     try {
       // the pod may show in the first list or as an ADDED event: a row either way
-      const pod = file('w1.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: w1\nspec:\n  containers:\n  - name: app\n    image: busybox\n');
+      const pod = file('w1.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: w1\n  labels:\n    watch: w1\nspec:\n  containers:\n  - name: app\n    image: busybox\n');
       expect(kubectl('apply', '-f', pod).status).toBe(0);
       await until(/\nw1\s+/);
       expect(kubectl('delete', 'pod', 'w1', '--wait=false').status).toBe(0);

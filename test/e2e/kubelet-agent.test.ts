@@ -68,7 +68,8 @@ describe('satoken kubelet, a real agent process against satoken serve, as system
     expect(agentOut).toBe(`satoken kubelet ready: node node-1, root ${root} (server ${server.url})\n`);
     const n = await api(admin, 'GET', '/api/v1/nodes/node-1');
     expect(n.status).toBe(200);
-    expect(n.json<{ metadata: { labels: Record<string, string> } }>().metadata.labels).toEqual({ 'kubernetes.io/hostname': 'node-1' });
+    const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch as string] ?? process.arch;
+    expect(n.json<{ metadata: { labels: Record<string, string> } }>().metadata.labels).toEqual({ 'beta.kubernetes.io/arch': arch, 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/arch': arch, 'kubernetes.io/hostname': 'node-1', 'kubernetes.io/os': 'linux' });
   });
 
   it('writes the projected kube-api-access volume of a pod scheduled to its node, with a pod-bound token that authenticates', async () => {

@@ -12,6 +12,8 @@ import { schemaName, type Schema } from './openapi-schemas.js';
  * - every kind's item path has a PATCH with `fieldValidation` (and dryRun, fieldManager, force);
  * - create-only kinds (TokenReview, the access reviews) also list a PATCH on their collection path,
  *   which the server does not serve: the trick of real-clients.md §2.5 so `create -f` validates.
+ * Subresources as upstream lists them: `status` and `scale` with GET, PUT and PATCH (Scale as
+ * io.k8s.api.autoscaling.v1.Scale), `token` and `binding` with POST.
  * PATCH operations carry no requestBody on purpose: kubectl `apply` (patcher.go
  * gvkSupportsPatchOpenAPIV3) then computes strategic merge patches from its built-in types, not
  * from these loose schemas, which lack the merge keys of lists such as ServiceAccount `secrets`.
@@ -70,10 +72,17 @@ export function resourcePaths(resources: readonly ResourceInfo[]): Record<string
     };
     for (const s of r.subresources) {
       const sub = bodyOf(s.group, s.version, s.kind);
-      paths[`${collection}/{name}/${s.name}`] = {
-        post: op(`create${name}${capitalise(s.name)}`, 'post', { group: s.group, version: s.version, kind: s.kind }, [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION], sub, { '200': sub, '201': sub, '202': sub }),
-        parameters: [pathParam('name', `name of the ${s.kind}`), ...scopeParams, PRETTY],
-      };
+      const subGvk = { group: s.group, version: s.version, kind: s.kind };
+      const suffix = `${name}${capitalise(s.name)}`;
+      // status and scale are read and written (GET, PUT, PATCH); token and binding are created (POST)
+      const ops = s.verbs.includes('get')
+        ? {
+            get: op(`read${suffix}`, 'get', subGvk, [], undefined, { '200': sub }),
+            put: op(`replace${suffix}`, 'put', subGvk, [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION], sub, { '200': sub, '201': sub }),
+            patch: op(`patch${suffix}`, 'patch', subGvk, [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION, FORCE], undefined, { '200': sub, '201': sub }),
+          }
+        : { post: op(`create${suffix}`, 'post', subGvk, [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION], sub, { '200': sub, '201': sub, '202': sub }) };
+      paths[`${collection}/{name}/${s.name}`] = { ...ops, parameters: [pathParam('name', `name of the ${s.kind}`), ...scopeParams, PRETTY] };
     }
     if (r.namespaced) paths[`${root}/${r.resource}`] = { get: op(`list${opName(r, `${r.kind}ForAllNamespaces`)}`, 'list', gvk, LIST_PARAMS, undefined, { '200': list }), parameters: [PRETTY] };
   }

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { Clock } from '../../clock/index.js';
 import { errors } from '../../errors/index.js';
 import { type ResourceInfo, apiVersionOf, resourceInfo } from '../../registry/kinds.js';
+import type { DeletePolicy } from '../../registry/deletion.js';
 import type { ObjectList, ObjectRegistry } from '../../registry/object-registry.js';
 import type { KubeObject } from '../../registry/types.js';
 import { requestBody, requestKindObject } from '../body.js';
@@ -97,24 +98,55 @@ export async function handleResource(deps: ResourceDeps, req: Request, res: Resp
     }
     case 'delete': {
       validateWriteOptions('DeleteOptions', writeOptionsFromQuery(ctx.query));
-      const body = Buffer.isBuffer(req.body) && req.body.length ? (requestBody(req) as { preconditions?: { uid?: string; resourceVersion?: string }; gracePeriodSeconds?: unknown } | undefined) : undefined;
+      const body = Buffer.isBuffer(req.body) && req.body.length ? (requestBody(req) as DeleteBody | undefined) : undefined;
       const grace = gracePeriodOf(body?.gracePeriodSeconds, ctx.query.all('gracePeriodSeconds')[0]);
-      const deleted = await reg.delete(r, ns, info.name, { dryRun, user, ...(body?.preconditions ? { preconditions: body.preconditions } : {}), ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) });
+      const deleted = await reg.delete(r, ns, info.name, { dryRun, user, ...(body?.preconditions ? { preconditions: body.preconditions } : {}), ...deletePolicy(ctx.query, body), ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) });
       await deps.idle();
-      return send(req, res, 200, r, deleted, now);
+      // an object left to its finalizers (foreground or orphan propagation) is answered 202, as the generic store's handler does
+      return send(req, res, !dryRun && reg.isBeingDeleted(r, ns || undefined, info.name) ? 202 : 200, r, deleted, now);
     }
     case 'deletecollection': {
       const items = reg.list(r, ns || undefined, { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector }).items;
-      const body = Buffer.isBuffer(req.body) && req.body.length ? (requestBody(req) as { gracePeriodSeconds?: unknown } | undefined) : undefined;
+      const body = Buffer.isBuffer(req.body) && req.body.length ? (requestBody(req) as DeleteBody | undefined) : undefined;
       const grace = gracePeriodOf(body?.gracePeriodSeconds, ctx.query.all('gracePeriodSeconds')[0]);
+      const policy = { ...deletePolicy(ctx.query, body), ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) };
       const deleted: KubeObject[] = [];
-      for (const o of items) deleted.push(await reg.delete(r, o.metadata.namespace ?? '', o.metadata.name!, { dryRun, user, ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) }));
+      for (const o of items) deleted.push(await reg.delete(r, o.metadata.namespace ?? '', o.metadata.name!, { dryRun, user, ...policy }));
       await deps.idle();
       return sendJson(res, 200, { kind: r.listKind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: String(reg.revision()) }, items: deleted });
     }
     default:
       throw errors.methodNotAllowed();
   }
+}
+
+/** The DeleteOptions fields the registry reads from a DELETE body. */
+interface DeleteBody {
+  preconditions?: { uid?: string; resourceVersion?: string };
+  gracePeriodSeconds?: unknown;
+  propagationPolicy?: string;
+  orphanDependents?: boolean;
+}
+
+/**
+ * The propagation of a DELETE: the body's DeleteOptions, else the query's `propagationPolicy`
+ * and `orphanDependents` (metav1's parameter codec; a body wins, as the handler decodes it last).
+ */
+function deletePolicy(query: { get(key: string): string | undefined }, body: DeleteBody | undefined): DeletePolicy {
+  const out: DeletePolicy = {};
+  const policy = body?.propagationPolicy ?? query.get('propagationPolicy');
+  if (policy !== undefined && policy !== null) out.propagationPolicy = policy;
+  const orphan = body?.orphanDependents ?? parseBool(query.get('orphanDependents'));
+  if (orphan !== undefined && orphan !== null) out.orphanDependents = orphan;
+  return out;
+}
+
+/** strconv.ParseBool, as the query parameter codec reads booleans (an unreadable value is ignored). */
+function parseBool(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+  return undefined;
 }
 
 /** ListMeta in Go's member order: resourceVersion, continue, remainingItemCount (the last two only on a page with more after it). */

@@ -3,8 +3,9 @@
  * (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go), limited to the roles that matter
  * to satoken: cluster-admin, the aggregated admin/edit/view with their system:aggregate-to-*
  * parts, system:basic-user, system:discovery, system:public-info-viewer, system:monitoring,
- * system:service-account-issuer-discovery, system:auth-delegator, system:node and
- * system:node-proxier. Every object carries `kubernetes.io/bootstrapping: rbac-defaults` and
+ * system:service-account-issuer-discovery, system:auth-delegator, system:node,
+ * system:node-proxier and system:kube-scheduler (the scheduler binds pods as
+ * `system:kube-scheduler`). Every object carries `kubernetes.io/bootstrapping: rbac-defaults` and
  * `rbac.authorization.kubernetes.io/autoupdate: "true"`, as `addDefaultMetadata` sets them.
  */
 import type { ClusterRole, ClusterRoleBinding, Subject } from '../../registry/types.js';
@@ -90,7 +91,8 @@ function binding(name: string, subjects: Subject[]): ClusterRoleBinding {
  * system:basic-user and system:discovery → system:authenticated; system:public-info-viewer →
  * system:authenticated and system:unauthenticated; system:monitoring → Group system:monitoring;
  * system:service-account-issuer-discovery → Group system:serviceaccounts; system:node-proxier →
- * User system:kube-proxy; system:node with no subjects (the Node authorizer serves nodes).
+ * User system:kube-proxy; system:kube-scheduler → User system:kube-scheduler; system:node with no
+ * subjects (the Node authorizer serves nodes).
  * @example
  * const crbs = bootstrapClusterRoleBindings();
  */
@@ -103,6 +105,7 @@ export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
     binding('system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
     binding('system:node-proxier', [{ kind: 'User', apiGroup: RBAC_GROUP, name: 'system:kube-proxy' }]),
     binding('system:node', []),
+    binding('system:kube-scheduler', [{ kind: 'User', apiGroup: RBAC_GROUP, name: 'system:kube-scheduler' }]),
     binding('system:service-account-issuer-discovery', [group('system:serviceaccounts')]),
   ].sort(byName);
 }

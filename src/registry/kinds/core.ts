@@ -14,7 +14,13 @@ export const CORE: readonly ResourceInfo[] = [
     extraSubresources: [{ name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] }],
   }),
   // the pod strategy sets the status of a new pod (phase Pending, QoS class); /status keeps the owner references
-  core('pods', 'Pod', true, { shortNames: ['po'], categories: ['all'], status: { keepMetadata: ['ownerReferences'] } }),
+  core('pods', 'Pod', true, {
+    shortNames: ['po'],
+    categories: ['all'],
+    status: { keepMetadata: ['ownerReferences'] },
+    // how the scheduler assigns a node (registry/pod-binding.ts)
+    extraSubresources: [{ name: 'binding', group: '', version: 'v1', kind: 'Binding', verbs: ['create'] }],
+  }),
   core('secrets', 'Secret', true),
   // a node is registered with its status (the kubelet sends capacity, addresses, conditions)
   core('nodes', 'Node', false, { shortNames: ['no'], status: {} }),

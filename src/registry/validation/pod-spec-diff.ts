@@ -24,6 +24,27 @@ const TYPE_NAMES: Record<string, string> = {
   sources: '[]core.VolumeProjection', affinity: '&core.Affinity', nodeSelector: 'map[string]string', limits: 'core.ResourceList', requests: 'core.ResourceList',
 };
 
+/** Fields that are pointers in core.PodSpec and below: go-cmp prints a set one as `&2000`, an unset one as `nil`. */
+const POINTERS = new Set([
+  'runAsUser', 'runAsGroup', 'runAsNonRoot', 'fsGroup', 'fsGroupChangePolicy', 'seLinuxChangePolicy', 'supplementalGroupsPolicy', 'procMount',
+  'privileged', 'allowPrivilegeEscalation', 'readOnlyRootFilesystem', 'activeDeadlineSeconds', 'terminationGracePeriodSeconds', 'priority',
+  'automountServiceAccountToken', 'enableServiceLinks', 'shareProcessNamespace', 'hostUsers', 'setHostnameAsFQDN', 'runtimeClassName',
+  'preemptionPolicy', 'defaultMode', 'expirationSeconds', 'optional', 'mode',
+]);
+
+/** Value fields whose zero value go-cmp prints where the JSON leaves them out. */
+const ZERO_FALSE = new Set(['hostNetwork', 'hostPID', 'hostIPC', 'stdin', 'stdinOnce', 'tty', 'readOnly']);
+const ZERO_EMPTY = new Set([
+  'nodeName', 'serviceAccountName', 'serviceAccount', 'hostname', 'subdomain', 'schedulerName', 'priorityClassName', 'restartPolicy',
+  'dnsPolicy', 'image', 'imagePullPolicy', 'workingDir', 'terminationMessagePath', 'terminationMessagePolicy', 'name', 'mountPath', 'subPath',
+]);
+
+/** A scalar field's value as go-cmp prints it, the Go zero value where the JSON has none. */
+function scalar(key: string, v: unknown): string {
+  if (v === undefined || v === null) return ZERO_FALSE.has(key) ? 'false' : ZERO_EMPTY.has(key) ? '""' : 'nil';
+  return POINTERS.has(key) && typeof v !== 'object' ? `&${compact(v)}` : compact(v);
+}
+
 export function goFieldName(key: string): string {
   return GO_NAMES[key] ?? key.charAt(0).toUpperCase() + key.slice(1);
 }
@@ -81,12 +102,7 @@ function diffField(label: string, key: string, old: unknown, next: unknown, tabs
     out.push(...identical(same, 'element', `${tabs}\t`), `  ${tabs}},`);
     return out;
   }
-  const out: string[] = [];
-  if (old !== undefined) out.push(`- ${tabs}${label}${compact(old)},`);
-  else out.push(`- ${tabs}${label}nil,`);
-  if (next !== undefined) out.push(`+ ${tabs}${label}${compact(next)},`);
-  else out.push(`+ ${tabs}${label}nil,`);
-  return out;
+  return [`- ${tabs}${label}${scalar(key, old)},`, `+ ${tabs}${label}${scalar(key, next)},`];
 }
 
 /** `cmp.Diff(old, new)` of two pod specs, in go-cmp's layout. */

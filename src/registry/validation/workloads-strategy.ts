@@ -20,11 +20,10 @@ import { CONTROLLER_UID, JOB_NAME, generateJobSelector, validateCronJob, validat
 /**
  * The REST strategies of the workload kinds (pkg/registry/apps/{deployment,replicaset,
  * statefulset,daemonset,controllerrevision} and pkg/registry/batch/{job,cronjob}):
- * - PrepareForCreate: status emptied, generation 1 (a Job's selector and labels generated,
- *   a DaemonSet's template generation 1)
- * - PrepareForUpdate: status kept; generation bumped when the spec changes (a Deployment's
- *   also when its annotations do; a DaemonSet's template generation when its template does)
+ * - PrepareForCreate: a Job's selector and labels generated, a DaemonSet's template generation 1
+ * - PrepareForUpdate: defaults, a DaemonSet's template generation bumped when its template changes
  * - Validate on every write, ValidateUpdate for what may not change
+ * The status and the generation (emptied, kept, bumped) are registry/lifecycle.ts's, for every kind.
  */
 const TEMPLATE_GENERATION = 'deprecated.daemonset.template.generation';
 const creating = new WeakSet<object>();
@@ -35,9 +34,6 @@ interface WorkloadKind {
   defaults(o: Obj): void;
   validate(f: Fields, o: Obj, old: Obj | undefined, create: boolean): FieldError[];
   validateUpdate?(next: Obj, old: Obj): FieldError[];
-  /** whether a change of metadata.annotations also bumps the generation (Deployments) */
-  annotationsBumpGeneration?: boolean;
-  hasStatus?: boolean;
   afterCreate?(o: Obj): void;
   afterUpdate?(next: Obj, old: Obj): void;
 }
@@ -48,19 +44,13 @@ function strategy(kind: WorkloadKind): Strategy {
     prepareForCreate(obj: KubeObject) {
       const o = obj as Obj & KubeObject;
       creating.add(o);
-      if (kind.hasStatus !== false) o.status = {};
-      o.metadata.generation = 1;
       kind.afterCreate?.(o);
     },
     prepareForUpdate(next: KubeObject, old: KubeObject) {
       const n = next as Obj & KubeObject;
       const o = old as Obj & KubeObject;
       updating.set(n, o);
-      if (kind.hasStatus !== false) n.status = o.status;
       kind.defaults(n);
-      const changed = !semanticEqual(n.spec, o.spec) || (kind.annotationsBumpGeneration === true && !semanticEqual(n.metadata.annotations, o.metadata.annotations));
-      const gen = typeof o.metadata.generation === 'number' ? o.metadata.generation : 0;
-      n.metadata.generation = changed ? gen + 1 : gen;
       kind.afterUpdate?.(n, o);
     },
     defaults: (obj: KubeObject) => kind.defaults(obj as Obj),
@@ -83,7 +73,6 @@ export const deploymentStrategy = strategy({
   defaults: defaultDeployment,
   validate: (f, o) => validateDeployment(f, o),
   validateUpdate: validateSelectorImmutable,
-  annotationsBumpGeneration: true,
 });
 
 export const replicaSetStrategy = strategy({
@@ -131,7 +120,6 @@ export const controllerRevisionStrategy = strategy({
   defaults: () => undefined,
   validate: (f, o) => validateControllerRevision(f, o),
   validateUpdate: validateControllerRevisionUpdate,
-  hasStatus: false,
 });
 
 /** validationOptionsForJob: the prefixed batch.kubernetes.io labels are required of new Jobs and of Jobs that have them. */

@@ -61,6 +61,7 @@ describe('bootstrapClusterRoleBindings', () => {
       'cluster-admin': ['Group:system:masters'],
       'system:basic-user': ['Group:system:authenticated'],
       'system:discovery': ['Group:system:authenticated'],
+      'system:kube-scheduler': ['User:system:kube-scheduler'],
       'system:monitoring': ['Group:system:monitoring'],
       'system:node': [],
       'system:node-proxier': ['User:system:kube-proxy'],
@@ -85,6 +86,8 @@ describe('the default policy under RBAC', () => {
     ['edit creates tokens', res({ username: 'editor' }, 'create', 'serviceaccounts', { namespace: 'team-a', subresource: 'token', name: 'default' }), 'Allow'],
     ['edit reads secrets', res({ username: 'editor' }, 'get', 'secrets', { namespace: 'team-a', name: 's' }), 'Allow'],
     ['edit does not write roles', res({ username: 'editor' }, 'create', 'roles', { namespace: 'team-a', apiGroup: 'rbac.authorization.k8s.io' }), 'NoOpinion'],
+    ['the scheduler binds pods through pods/binding', res({ username: 'system:kube-scheduler' }, 'create', 'pods', { namespace: 'a', name: 'p', subresource: 'binding' }), 'Allow'],
+    ['the scheduler does not create pods', res({ username: 'system:kube-scheduler' }, 'create', 'pods', { namespace: 'a' }), 'NoOpinion'],
     ['a node gets nothing from RBAC: system:node is bound to no one', res({ username: 'system:node:n1', groups: ['system:nodes'] }, 'get', 'pods', { namespace: 'a', name: 'p' }), 'NoOpinion'],
   ])('%s', async (_name, attrs, decision) => {
     expect((await rbac().authorize(attrs)).decision).toBe(decision);

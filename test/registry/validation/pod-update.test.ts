@@ -251,6 +251,14 @@ describe('ValidatePodUpdate, from Kubernetes TestValidatePodUpdate', () => {
     );
   });
 
+  it('prints a field the JSON leaves out as its Go zero value, and a set pointer with &, as go-cmp does over core.PodSpec', () => {
+    const old = makePod('web', spec('securityContext', {}));
+    const next = makePod('web', spec('nodeName', 'elsewhere'), spec('securityContext', { runAsUser: 2000 }));
+    const text = validatePodUpdate(next, old)[0]!.toString();
+    expect(text).toContain(['- \tNodeName: "",', '+ \tNodeName: "elsewhere",'].join('\n'));
+    expect(text).toContain(['- \t\tRunAsUser: nil,', '+ \t\tRunAsUser: &2000,'].join('\n'));
+  });
+
   it('names the container field that changed inside the containers list', () => {
     const old = makePod('web', containers(container('app', { command: ['sleep', '1'] })));
     const next = makePod('web', containers(container('app', { command: ['sleep', '2'] })));

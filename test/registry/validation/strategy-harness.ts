@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { FieldError } from '../../../src/errors/index.js';
+import { kindInfo } from '../../../src/registry/kinds.js';
+import { prepareCreate, prepareUpdate } from '../../../src/registry/lifecycle.js';
 import type { KubeObject } from '../../../src/registry/types.js';
 import { validateObjectMeta } from '../../../src/registry/validation/object-meta.js';
 import { strategyFor } from '../../../src/registry/validation/strategies.js';
 
 /**
  * Runs a kind's strategy as ObjectRegistry does (UID, PrepareForCreate or PrepareForUpdate,
- * defaulting, ObjectMeta, Validate, ValidateUpdate), without a store: the workload kinds can be
- * tested before the registry serves them.
+ * the status and generation of registry/lifecycle.ts, defaulting, ObjectMeta, Validate,
+ * ValidateUpdate), without a store.
  */
 export interface Outcome {
   obj: KubeObject;
@@ -27,6 +29,7 @@ export function create(kind: string, input: Record<string, unknown>): Outcome {
   obj.metadata.uid = randomUUID();
   const s = strategyFor(kind);
   s.prepareForCreate?.(obj);
+  prepareCreate(kindInfo(kind)!, obj);
   s.defaults?.(obj);
   const errs = validateObjectMeta(obj.metadata, true, s.nameValidator);
   errs.push(...(s.validate?.(obj) ?? []));
@@ -40,6 +43,7 @@ export function update(kind: string, next: Record<string, unknown>, old: KubeObj
   const s = strategyFor(kind);
   s.prepareForUpdate?.(obj, old);
   s.defaults?.(obj);
+  prepareUpdate(kindInfo(kind)!, obj, old);
   const errs = validateObjectMeta(obj.metadata, true, s.nameValidator);
   errs.push(...(s.validate?.(obj) ?? []));
   errs.push(...(s.validateUpdate?.(obj, old) ?? []));
