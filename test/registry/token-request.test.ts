@@ -54,6 +54,7 @@ describe('TokenRequest defaulting and the token it signs', () => {
     expect(r.tokenRequest.spec).toEqual({ audiences: [ISSUER, 'api'], expirationSeconds: 3600, boundObjectRef: null });
     expect(r.tokenRequest.metadata).toEqual({ name: 'app', namespace: 'ns', creationTimestamp: '2018-01-01T00:00:00Z' });
     expect(r.tokenRequest.status.expirationTimestamp).toBe('2018-01-01T01:00:00Z');
+    expect([r.tokenRequest.kind, r.tokenRequest.apiVersion]).toEqual(['TokenRequest', 'authentication.k8s.io/v1']);
     expect(r.warnings).toEqual([]);
     const p = payload(r.tokenRequest.status.token);
     expect(p).toMatchObject({ iss: ISSUER, aud: [ISSUER, 'api'], sub: 'system:serviceaccount:ns:app', iat: NOW, nbf: NOW, exp: NOW + 3600, 'kubernetes.io': { namespace: 'ns', serviceaccount: { name: 'app', uid: 'sa-uid' } } });
@@ -90,6 +91,9 @@ describe('TokenRequest refusals', () => {
     ['a fractional expiration', { spec: { expirationSeconds: 3600.5 } }, { code: 400, reason: 'BadRequest', message: 'spec.expirationSeconds must be an integer, got 3600.5' }],
     ['an expiration that is a string', { spec: { expirationSeconds: '3600' } }, { code: 400, reason: 'BadRequest', message: 'spec.expirationSeconds must be an integer, got "3600"' }],
     ['a boundObjectRef that is a list', { spec: { boundObjectRef: [] } }, { code: 400, reason: 'BadRequest', message: 'spec.boundObjectRef must be an object' }],
+    ['another kind', { kind: 'Pod', spec: {} }, { code: 400, reason: 'BadRequest', message: 'the kind in the data (Pod) does not match the expected kind (TokenRequest)' }],
+    ['another API version', { apiVersion: 'authentication.k8s.io/v1beta1' }, { code: 400, reason: 'BadRequest', message: 'the API version in the data (authentication.k8s.io/v1beta1) does not match the expected API version (authentication.k8s.io/v1)' }],
+    ['a body that is not an object', 'token please', { code: 400, reason: 'BadRequest', message: 'the body of the request was not a TokenRequest object' }],
     ['a boundObjectRef that is a string', { spec: { boundObjectRef: 'pod' } }, { code: 400, reason: 'BadRequest', message: 'spec.boundObjectRef must be an object' }],
   ])('%s', async (_n, body, want) => {
     expect(await statusOf(create(body))).toEqual(want);
