@@ -114,3 +114,122 @@ describe('rbacEscalationAdmission', () => {
     expect((await refusal(admit(attrs('RoleBinding', 'UPDATE', changed, { name: 'b', oldObject: old })))).code).toBe(404);
   });
 });
+
+describe('rbacEscalationAdmission against the rules the user holds (policybased/storage.go)', () => {
+  const info = (kind: string) => kindInfo(kind)!;
+  const secretsGet = { verbs: ['get'], apiGroups: [''], resources: ['secrets'] };
+  async function grant(namespace: string, rules: unknown[], name = 'held') {
+    if (namespace) {
+      if (!registry.peek(info('Namespace'), undefined, namespace)) await registry.create(info('Namespace'), '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } as KubeObject);
+      await registry.create(info('Role'), namespace, { apiVersion: `${GROUP}/v1`, kind: 'Role', metadata: { name, namespace }, rules } as KubeObject);
+      await registry.create(info('RoleBinding'), namespace, { apiVersion: `${GROUP}/v1`, kind: 'RoleBinding', metadata: { name, namespace }, roleRef: { apiGroup: GROUP, kind: 'Role', name }, subjects: [{ kind: 'User', apiGroup: GROUP, name: 'alice' }] } as KubeObject);
+    } else {
+      await registry.create(info('ClusterRole'), '', { apiVersion: `${GROUP}/v1`, kind: 'ClusterRole', metadata: { name }, rules } as KubeObject);
+      await registry.create(info('ClusterRoleBinding'), '', { apiVersion: `${GROUP}/v1`, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: GROUP, kind: 'ClusterRole', name }, subjects: [{ kind: 'User', apiGroup: GROUP, name: 'alice' }] } as KubeObject);
+    }
+  }
+  const aggregated = (selectors: unknown[] = [{ matchLabels: { a: 'b' } }]): KubeObject => ({ metadata: { name: 'agg' }, rules: [], aggregationRule: { clusterRoleSelectors: selectors } }) as KubeObject;
+  const AGG_REFUSAL = { code: 403, reason: 'Forbidden', message: 'clusterroles.rbac.authorization.k8s.io "agg" is forbidden: must have cluster-admin privileges to use the aggregationRule' };
+  const NOT_HELD = 'user "alice" (groups=["dev" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["secrets"], Verbs:["get"]}';
+
+  it('lets a Role through when the user holds its rules in that namespace, and not in another', async () => {
+    await grant('team-a', [secretsGet]);
+    await expect(admit(attrs('Role', 'CREATE', role()))).resolves.toBeUndefined();
+    expect(authz.asked.map((a) => a.verb)).toEqual(['escalate']);
+    expect(await refusal(admit(attrs('Role', 'CREATE', { metadata: { name: 'r', namespace: 'team-b' }, rules: [secretsGet] }, { namespace: 'team-b' })))).toEqual({ code: 403, reason: 'Forbidden', message: `roles.rbac.authorization.k8s.io "r" is forbidden: ${NOT_HELD}` });
+  });
+
+  it('checks a ClusterRole against the rules held cluster-wide', async () => {
+    await grant('team-a', [secretsGet]);
+    expect(await refusal(admit(attrs('ClusterRole', 'CREATE', { metadata: { name: 'cr' }, rules: [secretsGet] })))).toEqual({ code: 403, reason: 'Forbidden', message: `clusterroles.rbac.authorization.k8s.io "cr" is forbidden: ${NOT_HELD}` });
+    await grant('', [secretsGet]);
+    await expect(admit(attrs('ClusterRole', 'CREATE', { metadata: { name: 'cr' }, rules: [secretsGet] }))).resolves.toBeUndefined();
+  });
+
+  it('needs cluster-admin for an aggregationRule, set on create or update, or removed on update', async () => {
+    expect(await refusal(admit(attrs('ClusterRole', 'CREATE', aggregated())))).toEqual(AGG_REFUSAL);
+    expect(await refusal(admit(attrs('ClusterRole', 'UPDATE', aggregated(), { name: 'agg', oldObject: { metadata: { name: 'agg' }, rules: [] } })))).toEqual(AGG_REFUSAL);
+    const plain = { metadata: { name: 'agg' }, rules: [] } as KubeObject;
+    expect(await refusal(admit(attrs('ClusterRole', 'UPDATE', plain, { name: 'agg', oldObject: aggregated() })))).toEqual(AGG_REFUSAL);
+  });
+
+  it('ignores an aggregationRule without selectors, and an old one on create', async () => {
+    await expect(admit(attrs('ClusterRole', 'CREATE', aggregated([])))).resolves.toBeUndefined();
+    await expect(admit(attrs('ClusterRole', 'CREATE', { metadata: { name: 'agg' }, rules: [] } as KubeObject, { oldObject: aggregated() }))).resolves.toBeUndefined();
+  });
+
+  it('lets a cluster-admin (every verb on every resource and URL) set an aggregationRule', async () => {
+    await grant('', [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, { verbs: ['*'], nonResourceURLs: ['*'] }]);
+    await expect(admit(attrs('ClusterRole', 'CREATE', aggregated()))).resolves.toBeUndefined();
+  });
+
+  it.each<[string, unknown[]]>([
+    ['every verb on every URL but no resources', [{ verbs: ['*'], nonResourceURLs: ['*'] }]],
+    ['every verb on every resource but no URLs', [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }]],
+    ['every verb on every resource of the core group only, and every URL', [{ verbs: ['*'], apiGroups: [''], resources: ['*'] }, { verbs: ['*'], nonResourceURLs: ['*'] }]],
+  ])('refuses an aggregationRule to a user holding %s (cluster-admin is * on everything)', async (_n, rules) => {
+    await grant('', rules);
+    expect(await refusal(admit(attrs('ClusterRole', 'CREATE', aggregated())))).toEqual(AGG_REFUSAL);
+  });
+
+  it('does not ask for cluster-admin for a Role or when escalate is allowed', async () => {
+    await expect(admit(attrs('Role', 'CREATE', { metadata: { name: 'r', namespace: 'team-a' }, rules: [], aggregationRule: { clusterRoleSelectors: [{}] } } as KubeObject))).resolves.toBeUndefined();
+    authz.allow = (a) => a.verb === 'escalate';
+    await expect(admit(attrs('ClusterRole', 'CREATE', aggregated()))).resolves.toBeUndefined();
+  });
+
+  it('lets a Role update that touches only garbage-collector fields through, after asking for escalate', async () => {
+    const old = { ...role(), metadata: { name: 'r', namespace: 'team-a', uid: 'u', resourceVersion: '1' } } as KubeObject;
+    const gc = structuredClone(old);
+    gc.metadata.finalizers = ['example.com/x'];
+    await expect(admit(attrs('Role', 'UPDATE', gc, { name: 'r', oldObject: old }))).resolves.toBeUndefined();
+    expect(authz.asked.map((a) => [a.verb, a.name])).toEqual([['escalate', 'r']]);
+    expect((await refusal(admit(attrs('Role', 'UPDATE', { ...gc, rules: [secretsGet, { verbs: ['list'], apiGroups: [''], resources: ['secrets'] }] }, { name: 'r', oldObject: old })))).code).toBe(403);
+  });
+
+  it('lets a binding through when the user holds the role\'s rules, and refuses it with the rules otherwise', async () => {
+    await registry.create(info('ClusterRole'), '', { apiVersion: `${GROUP}/v1`, kind: 'ClusterRole', metadata: { name: 'secret-reader' }, rules: [secretsGet] } as KubeObject);
+    expect(await refusal(admit(attrs('RoleBinding', 'CREATE', binding('ClusterRole', 'secret-reader'))))).toEqual({ code: 403, reason: 'Forbidden', message: `rolebindings.rbac.authorization.k8s.io "b" is forbidden: ${NOT_HELD}` });
+    await grant('team-a', [secretsGet]);
+    await expect(admit(attrs('RoleBinding', 'CREATE', binding('ClusterRole', 'secret-reader')))).resolves.toBeUndefined();
+    expect(authz.asked.map((a) => a.verb)).toEqual(['bind', 'bind']);
+  });
+
+  it('asks for bind in the roleRef\'s API group and name as written, "" when missing', async () => {
+    authz.allow = () => true;
+    await admit(attrs('RoleBinding', 'CREATE', binding('ClusterRole', 'view')));
+    await admit(attrs('RoleBinding', 'CREATE', { metadata: { name: 'b', namespace: 'team-a' }, roleRef: { kind: 'ClusterRole' } } as KubeObject));
+    expect(authz.asked.map((a) => [a.verb, a.apiGroup, a.resource, a.name])).toEqual([
+      ['bind', GROUP, 'clusterroles', 'view'],
+      ['bind', '', 'clusterroles', ''],
+    ]);
+  });
+
+  it('is the RBACEscalation plugin, and leaves deletes (even with an object) and other groups alone', async () => {
+    expect(rbacEscalationAdmission({ authorizer: authz, registry }).name).toBe('RBACEscalation');
+    await expect(admit(attrs('Role', 'DELETE', role(), { oldObject: role() }))).resolves.toBeUndefined();
+    await expect(admit({ ...attrs('Role', 'CREATE', role()), resource: { ...kindInfo('Role')!, group: 'example.com' } })).resolves.toBeUndefined();
+    expect(authz.asked).toEqual([]);
+  });
+
+  it('reads a binding without a roleRef as an unknown kind', async () => {
+    expect(await refusal(admit(attrs('RoleBinding', 'CREATE', { metadata: { name: 'b', namespace: 'team-a' } })))).toEqual({ code: 500, reason: 'InternalError', message: 'unsupported role reference kind: ""' });
+    expect(authz.asked).toEqual([]);
+  });
+
+  it('passes errors other than a refusal on as they are', async () => {
+    const boom = new Error('lister down');
+    const failing = rbacEscalationAdmission({
+      authorizer: authz,
+      rules: { rulesFor: async () => Promise.reject(boom), resolver: { getRoleReferenceRules: async () => [secretsGet] } } as never,
+    });
+    await expect(failing.admit!(attrs('Role', 'CREATE', role()))).rejects.toBe(boom);
+    let calls = 0;
+    const secondFails = rbacEscalationAdmission({ authorizer: authz, rules: { rulesFor: async () => (calls++ === 0 ? { resourceRules: [], nonResourceRules: [] } : Promise.reject(boom)) } as never });
+    await expect(secondFails.admit!(attrs('ClusterRole', 'CREATE', aggregated()))).rejects.toBe(boom);
+    expect(calls).toBe(2);
+    await expect(failing.admit!(attrs('RoleBinding', 'CREATE', binding('ClusterRole', 'x')))).rejects.toBe(boom);
+    const missing = rbacEscalationAdmission({ authorizer: authz, rules: { rulesFor: async () => ({ resourceRules: [], nonResourceRules: [] }), resolver: { getRoleReferenceRules: async () => Promise.reject(new Error('resolver down')) } } as never });
+    expect(await refusal(missing.admit!(attrs('RoleBinding', 'CREATE', binding('ClusterRole', 'x')) as AdmissionAttributes) as Promise<void>)).toEqual({ code: 500, reason: 'InternalError', message: 'resolver down' });
+  });
+});

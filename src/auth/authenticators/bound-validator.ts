@@ -25,7 +25,7 @@ function deletedBefore(meta: ObjectMeta, cutSeconds: number): boolean {
  * - service account exists, same UID, not deleted before now − leeway
  * - bound secret / pod: exists, same UID, not deleted before now − leeway
  * - node: copied from the claim when pod-bound; looked up when node-bound
- * - warnafter: reported to the observer (never an error)
+ * - warnafter (extended tokens only): stale or valid, reported to the observer (never an error)
  * - credential id `JTI=<jti>`
  * It returns what the review cache needs (exp, warnafter, the bound object's UID) with the
  * service account info, so nothing reads the payload again.
@@ -74,8 +74,11 @@ export async function validateBoundClaims(claims: PresentedClaims, deps: { gette
   }
   const warnAfter = kube?.warnafter;
   const sub = claims.sub ?? '';
-  if (warnAfter && now > warnAfter) deps.observer?.stale?.(sub, now - warnAfter, info);
-  else deps.observer?.valid?.(info);
+  // claims.go counts only extended tokens (a non-zero warnafter): stale past it, valid before
+  if (warnAfter) {
+    if (now > warnAfter) deps.observer?.stale?.(sub, now - warnAfter, info);
+    else deps.observer?.valid?.(info);
+  }
   if (claims.jti) info.credentialID = `JTI=${claims.jti}`;
   return { info, exp: claims.exp, warnAfter: warnAfter || undefined, boundUid, sub };
 }

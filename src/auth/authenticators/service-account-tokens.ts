@@ -69,9 +69,9 @@ export function serviceAccountAuthenticators(o: ServiceAccountAuthOptions): [Tok
     const id = hit.identity;
     const annotations = staleTokenAnnotations(id.sub, hit.warnAfter, now);
     if (annotations) o.observer?.stale?.(id.sub, now - hit.warnAfter!, id.info);
-    else o.observer?.valid?.(id.info);
+    else if (hit.warnAfter) o.observer?.valid?.(id.info);
     // made once per entry: credential-id sorts before the node and pod extras, so the extra stays in key order
-    const user = (hit.user ??= hit.credentialID ? { username: id.user.username, uid: id.user.uid, groups: id.user.groups, extra: sortedFrozen({ [EXTRA_CREDENTIAL_ID]: [hit.credentialID], ...id.user.extra }) } : id.user);
+    const user = (hit.user ??= hit.credentialID ? Object.freeze({ username: id.user.username, uid: id.user.uid, groups: id.user.groups, extra: sortedFrozen({ [EXTRA_CREDENTIAL_ID]: Object.freeze([hit.credentialID]) as string[], ...id.user.extra }) }) : id.user);
     return annotations ? { user, audiences: id.audiences, annotations } : { user, audiences: id.audiences };
   };
 

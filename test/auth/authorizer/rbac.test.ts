@@ -90,3 +90,34 @@ describe('RbacAuthorizer.rulesFor', () => {
     expect(await new RbacAuthorizer(l).rulesFor(alice, '')).toEqual({ resourceRules: [], nonResourceRules: [], incomplete: false, evaluationError: 'clusterrole.rbac.authorization.k8s.io "missing" not found' });
   });
 });
+
+describe('RbacAuthorizer: which binding is named, and what rulesFor keeps', () => {
+  it('names the first binding that allows (ClusterRoleBindings are visited before RoleBindings) and stops there', async () => {
+    const l = new FakeLister(
+      [role('team-a', 'pod-reader', [podsRead])],
+      [clusterRole('pod-reader-everywhere', [podsRead])],
+      [roleBinding('team-a', 'readers', 'Role', 'pod-reader', [user('alice')])],
+      [clusterRoleBinding('everywhere', 'pod-reader-everywhere', [user('alice')]), clusterRoleBinding('again', 'pod-reader-everywhere', [group('dev')])],
+    );
+    expect(await new RbacAuthorizer(l).authorize(res(alice, 'get', 'pods', { namespace: 'team-a' }))).toEqual({ decision: 'Allow', reason: 'RBAC: allowed by ClusterRoleBinding "everywhere" of ClusterRole "pod-reader-everywhere" to User "alice"' });
+  });
+
+  it('keeps resourceNames and leaves out missing or empty apiGroups, resources and resourceNames', async () => {
+    const rules: PolicyRule[] = [
+      { verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: ['a', 'b'] },
+      { verbs: ['get'], resources: ['pods'] },
+      { verbs: ['get'], apiGroups: [], resources: ['nodes'], resourceNames: [] },
+      { verbs: ['get'], apiGroups: ['apps'], resources: [], nonResourceURLs: ['/x'] },
+    ];
+    const l = new FakeLister([], [clusterRole('mixed', rules)], [], [clusterRoleBinding('b', 'mixed', [user('alice')])]);
+    expect(await new RbacAuthorizer(l).rulesFor(alice, '')).toStrictEqual({
+      resourceRules: [
+        { verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: ['a', 'b'] },
+        { verbs: ['get'], resources: ['pods'] },
+        { verbs: ['get'], resources: ['nodes'] },
+      ],
+      nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/x'] }],
+      incomplete: false,
+    });
+  });
+});
