@@ -1,7 +1,7 @@
 import { decodeJws, signedWith, verifyWithKeys, type DecodedJws } from '../../tokens/jws.js';
 import type { KeySource } from '../../tokens/key-source.js';
 import { readClaims, type PresentedClaims } from '../../tokens/presented-claims.js';
-import { aggregateMessage, goQuote, goQuoteList } from '../../util/go-format.js';
+import { aggregateMessage, goQuoteList } from '../../util/go-format.js';
 import type { ValidatedToken } from './validated-token.js';
 
 export type AuthOutcome =
@@ -63,8 +63,9 @@ export class JwtAuthenticator {
     if (keys.length === 0) return { kind: 'error', message: 'invalid signature, no keys found' };
     const errs = verifyWithKeys(d, signed.alg, keys);
     if (errs) return { kind: 'error', message: aggregateMessage(errs) };
+    // jwt.go checks the issuer again here because its first look parsed the payload unverified;
+    // satoken's first look (claims) read this same decoded payload, so the issuer is known good
     const claims = readClaims(d.payload);
-    if (!this.issuers.has(claims.iss ?? '')) return { kind: 'error', message: `token issuer ${goQuote(claims.iss ?? '')} is invalid` };
     let tokenAuds = claims.aud;
     if (tokenAuds.length === 0) tokenAuds = [...this.opts.implicitAudiences];
     const requested = requestedAudiences && requestedAudiences.length ? requestedAudiences : this.opts.implicitAudiences;
