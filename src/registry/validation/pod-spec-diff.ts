@@ -82,7 +82,8 @@ function diffObject(old: Record<string, unknown>, next: Record<string, unknown>,
 }
 
 function diffField(label: string, key: string, old: unknown, next: unknown, tabs: string): string[] {
-  const type = TYPE_NAMES[key] ?? '';
+  // the pod's own securityContext is a PodSecurityContext; a container's is a SecurityContext
+  const type = key === 'securityContext' && tabs === '\t' ? '&core.PodSecurityContext' : (TYPE_NAMES[key] ?? '');
   if (isObj(old) && isObj(next)) {
     return [`  ${tabs}${label}${type.startsWith('[]') ? '' : type}{`, ...diffObject(old, next, `${tabs}\t`), `  ${tabs}},`];
   }

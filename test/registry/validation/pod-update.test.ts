@@ -256,7 +256,7 @@ describe('ValidatePodUpdate, from Kubernetes TestValidatePodUpdate', () => {
     const next = makePod('web', spec('nodeName', 'elsewhere'), spec('securityContext', { runAsUser: 2000 }));
     const text = validatePodUpdate(next, old)[0]!.toString();
     expect(text).toContain(['- \tNodeName: "",', '+ \tNodeName: "elsewhere",'].join('\n'));
-    expect(text).toContain(['- \t\tRunAsUser: nil,', '+ \t\tRunAsUser: &2000,'].join('\n'));
+    expect(text).toContain(['  \tSecurityContext: &core.PodSecurityContext{', '- \t\tRunAsUser: nil,', '+ \t\tRunAsUser: &2000,'].join('\n'));
   });
 
   it('names the container field that changed inside the containers list', () => {
