@@ -28,9 +28,9 @@ async function newPod(): Promise<string> {
 describe('PATCH of a pod field ValidatePodUpdate forbids is a 422 with Kubernetes message', () => {
   it.each([
     ['spec.nodeName', MERGE, { spec: { nodeName: 'node-1' } }, '+ \tNodeName: "node-1",'],
-    ['automountServiceAccountToken', MERGE, { spec: { automountServiceAccountToken: false } }, '+ \tAutomountServiceAccountToken: false,'],
+    ['automountServiceAccountToken', MERGE, { spec: { automountServiceAccountToken: false } }, '+ \tAutomountServiceAccountToken: &false,'],
     ['serviceAccountName', MERGE, { spec: { serviceAccountName: 'build-robot' } }, '+ \tServiceAccountName: "build-robot",'],
-    ['securityContext.runAsUser', STRATEGIC, { spec: { securityContext: { runAsUser: 2000 } } }, '+ \t\tRunAsUser: 2000,'],
+    ['securityContext.runAsUser', STRATEGIC, { spec: { securityContext: { runAsUser: 2000 } } }, '+ \t\tRunAsUser: &2000,'],
     ["a container's name", JSON_PATCH, [{ op: 'replace', path: '/spec/containers/0/name', value: 'web' }], '+ \t\t\tName: "web",'],
     ["a container's command", JSON_PATCH, [{ op: 'replace', path: '/spec/containers/0/command', value: ['sh', '-c', 'id'] }], '- \t\t\tCommand: {"sleep", "3600"},\n+ \t\t\tCommand: {"sh", "-c", "id"},'],
   ])('refuses %s', async (_field, type, patch, diffLine) => {
