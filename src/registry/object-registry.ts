@@ -103,9 +103,11 @@ function checkKeyNamespace(info: ResourceInfo, ns: string | undefined, name?: st
 
 /**
  * genericregistry's `NamespaceKeyFunc` and `NoNamespaceKeyFunc`: a get, update, patch or delete
- * of a name that cannot be a path segment (`.`, `..`, or holding `/` or `%`) is a 400.
+ * of no name (a TokenRequest's `boundObjectRef` without one), or of a name that cannot be a path
+ * segment (`.`, `..`, or holding `/` or `%`), is a 400.
  */
 function checkNameParameter(name: string): void {
+  if (!name) throw errors.badRequest('Name parameter required.');
   const problems = pathSegmentName(name);
   if (problems.length) throw errors.badRequest(`Name parameter invalid: ${goQuote(name)}: ${problems.join(';')}`);
 }
@@ -204,7 +206,7 @@ export class ObjectRegistry {
 
   get(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject {
     const o = this.peek(info, namespace, name);
-    if (!o && name) {
+    if (!o) {
       checkNameParameter(name);
       if (info.namespaced) checkKeyNamespace(info, namespace, name);
     }

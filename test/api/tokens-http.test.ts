@@ -30,6 +30,12 @@ describe('POST .../serviceaccounts/{name}/token', () => {
     expect(b.body.metadata.namespace).toBe('kube-system');
   });
 
+  it.each(['Pod', 'Secret', 'Node'])('answers a %s reference without a name as the object storage does: 400 Name parameter required.', async (kind) => {
+    const res = await request(app).post('/api/v1/namespaces/default/serviceaccounts/build-robot/token').set(admin).send({ spec: { boundObjectRef: { kind, apiVersion: 'v1' } } });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Name parameter required.', reason: 'BadRequest', code: 400 });
+  });
+
   it('sends the clamp as a Warning header', async () => {
     const res = await request(app).post('/api/v1/namespaces/default/serviceaccounts/build-robot/token').set(admin).send({ spec: { expirationSeconds: 86400 } });
     expect(res.headers.warning).toBe('299 - "requested expiration of 86400 seconds shortened to 7200 seconds"');
