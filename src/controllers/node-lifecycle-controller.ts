@@ -4,7 +4,7 @@ import { isStatusError } from '../errors/index.js';
 import { kindInfo } from '../registry/kinds.js';
 import type { RegistryEvent } from '../registry/object-registry.js';
 import { semanticEqual } from '../registry/semantic-equal.js';
-import type { KubeObject, Pod } from '../registry/types.js';
+import type { KubeObject, NodeCondition, Pod } from '../registry/types.js';
 import type { Taint } from './scheduling-filters.js';
 import { WorkloadController, type WorkloadControllerOptions } from './workload-controller.js';
 
@@ -30,14 +30,6 @@ export const TAINT = {
   networkUnavailable: 'node.kubernetes.io/network-unavailable',
 } as const;
 
-interface NodeCondition {
-  type: string;
-  status: string;
-  lastHeartbeatTime?: string | null;
-  lastTransitionTime?: string | null;
-  reason?: string;
-  message?: string;
-}
 
 /** What the controller remembers of a node: what it last saw, and when it saw it change. */
 interface NodeHealth {

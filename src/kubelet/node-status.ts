@@ -3,7 +3,7 @@ import { arch, cpus, release, totalmem } from 'node:os';
 import { rfc3339 } from '../clock/index.js';
 import { EMULATED_KUBERNETES } from '../version.js';
 import { semanticEqual } from '../registry/semantic-equal.js';
-import type { Node } from '../registry/types.js';
+import type { Node, NodeCondition } from '../registry/types.js';
 
 /**
  * The Node a kubelet registers and the status it reports (pkg/kubelet/kubelet_node_status.go,
@@ -39,14 +39,6 @@ const CONDITIONS: ReadonlyArray<[string, string, string, string]> = [
   ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
 ];
 
-interface NodeCondition {
-  type: string;
-  status: string;
-  lastHeartbeatTime?: string | null;
-  lastTransitionTime?: string | null;
-  reason?: string;
-  message?: string;
-}
 
 /**
  * The status the kubelet reports now, the transition times kept from `current` where a

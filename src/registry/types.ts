@@ -80,6 +80,16 @@ export interface Node extends KubeObject {
   status?: Record<string, unknown>;
 }
 
+/** v1.NodeCondition: what the kubelet reports in a Node's status and the node lifecycle controller reads. */
+export interface NodeCondition {
+  type: string;
+  status: string;
+  lastHeartbeatTime?: string | null;
+  lastTransitionTime?: string | null;
+  reason?: string;
+  message?: string;
+}
+
 export interface KeyToPath {
   key: string;
   path: string;
