@@ -22,7 +22,10 @@ export async function run(ctx: BenchContext): Promise<void> {
   const r = ctx.report;
   r.section(`[3] HTTP through the real server, ${CONNECTIONS} connections (server: one process)`);
   const children: Child[] = [];
-  const satoken = await startSatoken(['--http', '--log-level', 'warn']);
+  // HTTP_BENCH_SERVE_FLAGS adds serve flags, e.g. "--audit-recorder-size 0" to see what recording costs
+  const extra = (process.env.HTTP_BENCH_SERVE_FLAGS ?? '').split(' ').filter(Boolean);
+  const satoken = await startSatoken(['--http', '--log-level', 'warn', ...extra]);
+  if (extra.length) r.note(`serve flags added: ${extra.join(' ')}`);
   children.push(satoken);
   try {
     const express = await startInline(EXPRESS_JSON_SERVER);
