@@ -5,7 +5,6 @@
 // src/ changed (a pull, an edit) never runs a stale dist/. About 10 ms when nothing changed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +24,5 @@ function newest(dir) {
 const sources = Math.max(newest(join(root, 'src')), ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => statSync(join(root, f)).mtimeMs));
 if (existsSync(marker) && statSync(marker).mtimeMs >= sources) process.exit(0);
 process.stderr.write(existsSync(marker) ? 'src/ changed since the last build: building dist/ (npm run build)...\n' : 'first run: building dist/ from src/ (npm run build)...\n');
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, [join(root, '.ci', 'build.mjs')], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

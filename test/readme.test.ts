@@ -57,6 +57,12 @@ describe('README', () => {
     }
   });
 
+  it('builds a CLI entry point that runs by itself, as the link npx made on an earlier run of this path runs it', () => {
+    // npx reuses ~/.npm/_npx/<hash>/node_modules/.bin/satoken -> dist/cli/main.js and does not chmod it again
+    const r = spawnSync(CLI, ['version'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect([r.status, r.error?.message, r.stdout]).toEqual([0, undefined, expect.stringMatching(/^satoken \S+ /)]);
+  });
+
   it('runs npx satoken from the checkout', () => {
     const r = spawnSync('npx', ['satoken', 'version'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect([r.status, r.stdout]).toEqual([0, expect.stringMatching(/^satoken \S+ \(emulates Kubernetes v1\.\d+\.\d+\)\n$/)]);
