@@ -5,17 +5,19 @@
  * - `init`, first after the request context: the `Audit-Id` response header, on every
  *   response, from the client's `Audit-ID` or a new UUID (`WithAuditInit`);
  * - `afterAuthentication` (`WithAudit`): the policy is evaluated once, with the authenticated
- *   user; when something records the request, its event opens (RequestReceived) and the
- *   response's head and body are watched;
+ *   user; when something records the request, its event opens (RequestReceived);
+ * - `onHead`, as the response's head goes out (the pipeline's head hook): the decision and what
+ *   else later filters learned, then the status code (ResponseStarted for long-running requests);
  * - `observer`, when the response closes: the authorization decision, impersonated user and
  *   issued credential id are added, then ResponseComplete; a 401 gets its one ResponseStarted
  *   event (`WithFailedAuthenticationAudit`); the public OIDC paths, answered before
  *   authentication, are recorded as the anonymous user kube-apiserver would see; the clouds' token
  *   exchanges (identity/exchange-record.ts) as a use of the token they verified.
  * Nothing is decoded for the audit unless a sink records the request at level Request or
- * above; error answers are read back for their Status.
+ * above; JSON answers (error Statuses, and objects at RequestResponse) are handed to the event by
+ * api/respond.ts as it writes them, never parsed back.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import { requestContext, type RequestContext } from './context.js';
 import { decodeBody, formatOf } from './media.js';
@@ -27,12 +29,14 @@ import type { UserInfo } from '../registry/types.js';
 import { exchangeAudit, exchangeOf } from '../identity/exchange-record.js';
 import { type AuditRequest, type AuditStart, type Auditor, auditIdOf } from '../audit/auditor.js';
 import { sourceIps } from '../audit/source-ips.js';
-import { ANNOTATIONS, levelAtLeast } from '../audit/types.js';
+import { ANNOTATIONS } from '../audit/types.js';
 
 export interface AuditFilters {
   init: Step;
   afterAuthentication: Step;
   observer: RequestObserver;
+  /** called once as each response's head goes out */
+  onHead: (ctx: RequestContext, code: number) => void;
 }
 
 /** Review kinds have no name, uid or resourceVersion to complete the object reference with: their bodies are not read at Metadata. */
@@ -95,34 +99,23 @@ function annotateFromContext(a: AuditRequest, ctx: RequestContext): void {
   for (const k in ctx.annotations) a.annotate(k, ctx.annotations[k]!);
 }
 
-/** Watches the response: its head (ResponseStarted) and, when needed, its JSON body (the response object or error Status). */
-function watchResponse(a: AuditRequest, ctx: RequestContext, res: ServerResponse): void {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
-    annotateFromContext(a, ctx);
-    a.responseStarted(typeof args[0] === 'number' ? args[0] : res.statusCode);
-    return writeHead.apply(this, args);
-  } as typeof writeHead;
-  const full = levelAtLeast(a.level, 'RequestResponse');
-  const end = res.end;
-  res.end = function (this: ServerResponse, ...args: unknown[]) {
-    const chunk = args[0];
-    if ((full || res.statusCode >= 400) && (typeof chunk === 'string' || Buffer.isBuffer(chunk)) && String(res.getHeader('content-type') ?? '').startsWith('application/json')) {
-      try {
-        a.responseObject(JSON.parse(chunk.toString()));
-      } catch {
-        // not JSON after all: the status code alone is recorded
-      }
-    }
-    return (end as (...x: unknown[]) => ServerResponse).apply(this, args);
-  } as typeof end;
+/**
+ * The response's head is going out (the pipeline's one head hook calls this): what later filters
+ * learned is added, then the status code is recorded (ResponseStarted). The JSON bodies
+ * api/respond.ts writes reach the event through {@link AuditRequest.responseWritten}.
+ */
+function onResponseHead(ctx: RequestContext, code: number): void {
+  const a = ctx.audit;
+  if (!a) return;
+  annotateFromContext(a, ctx);
+  a.responseStarted(code);
 }
 
 /**
  * The three audit filters of one auditor.
  * @example
  * const audit = httpAuditFilters(auditor);
- * pipeline({ ..., audit });
+ * usePipeline(app, { ..., audit });
  */
 export function httpAuditFilters(auditor: Auditor): AuditFilters {
   const init: Step = (req, res, next) => {
@@ -131,14 +124,13 @@ export function httpAuditFilters(auditor: Auditor): AuditFilters {
     res.setHeader('Audit-Id', ctx.auditID);
     next();
   };
-  const afterAuthentication: Step = (req, res, next) => {
+  const afterAuthentication: Step = (req, _res, next) => {
     if (!auditor.enabled) return next();
     const ctx = requestContext(req);
     const a = auditor.begin(startOf(ctx, req, ctx.user));
     if (a) {
       ctx.audit = a;
       recordRequestBody(a, ctx, req);
-      watchResponse(a, ctx, res);
     }
     next();
   };
@@ -169,5 +161,5 @@ export function httpAuditFilters(auditor: Auditor): AuditFilters {
     // a TokenFault's error during authentication (a review fault on the request's token)
     if (annotated && res.statusCode >= 400) auditor.failedAuthentication(startOf(ctx, req, undefined), { status: 'Failure', code: res.statusCode }, ctx.annotations);
   };
-  return { init, afterAuthentication, observer };
+  return { init, afterAuthentication, observer, onHead: onResponseHead };
 }

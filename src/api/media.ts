@@ -1,6 +1,6 @@
 import { errors, StatusError } from '../errors/index.js';
 import { unrecognized } from '../registry/schema/decode-object.js';
-import { GoNumber, JsonSyntaxError, parseJson } from '../util/go-json-parse.js';
+import { JsonSyntaxError, parseJson, plainNumbers, quickPlainJson } from '../util/go-json-parse.js';
 import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from './codecs/protobuf.js';
 import { YamlDecodeError, parseYaml } from './codecs/yaml.js';
 
@@ -170,34 +170,13 @@ export function readBody(raw: Buffer, contentType: string | undefined, opts: Rea
  * decodeBody(Buffer.from('{"spec":{"expirationSeconds":600}}'), 'application/json');
  */
 export function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
+  if (raw.length > 0 && JSON_TEXT.has(formatOf(contentType)!)) {
+    const quick = quickPlainJson(raw);
+    if (quick) return quick.value;
+  }
   return plainNumbers(readBody(raw, contentType).value);
 }
 
-/**
- * Replaces every {@link GoNumber} by its number, in place, iteratively.
- * @example
- * plainNumbers({ a: new GoNumber('1.0') }); // { a: 1 }
- */
-export function plainNumbers<T>(root: T): T {
-  if (root instanceof GoNumber) return Number(root.text) as T;
-  const work: unknown[] = [root];
-  while (work.length) {
-    const node = work.pop();
-    if (typeof node !== 'object' || node === null) continue;
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) {
-        const v: unknown = node[i];
-        if (v instanceof GoNumber) node[i] = Number(v.text);
-        else if (typeof v === 'object' && v !== null) work.push(v);
-      }
-    } else {
-      const obj = node as Record<string, unknown>;
-      for (const k of Object.keys(obj)) {
-        const v = obj[k];
-        if (v instanceof GoNumber) Object.defineProperty(obj, k, { value: Number(v.text), enumerable: true, writable: true, configurable: true });
-        else if (typeof v === 'object' && v !== null) work.push(v);
-      }
-    }
-  }
-  return root;
-}
+/** The formats whose bodies are JSON text. */
+const JSON_TEXT = new Set<BodyFormat | undefined>(['json', 'merge-patch', 'strategic-merge-patch', 'json-patch']);
+

@@ -6,6 +6,8 @@
  * - the observers of the request's end (request log, metrics, audit) are registered, and the
  *   `Audit-Id` header set (`WithAuditInit`); the observers run
  *   once when the response closes, each guarded, so nothing after the response can throw;
+ *   the request's warnings and the audit's status code go out with the response's head (one
+ *   hook on the app's response prototype, not a wrapper per response);
  * - public paths (OIDC discovery, when served without credentials) are answered;
  * - authentication, then audit (the policy is evaluated and the event opened with the
  *   authenticated user, as `WithAudit`), impersonation, the request-start hooks, authorization;
@@ -15,7 +17,7 @@
  * Errors thrown or passed to `next` anywhere are rendered by api/respond.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request, RequestHandler, Response } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import type pino from 'pino';
 import type { Authorizer } from '../auth/authorizer/index.js';
 import type { RequestAuthenticator } from '../auth/request-authenticator.js';
@@ -23,7 +25,7 @@ import type { Clock } from '../clock/index.js';
 import { errors } from '../errors/index.js';
 import { authenticate } from './authentication.js';
 import { authorize } from './authorization.js';
-import { openContext, requestContext, type RequestContext } from './context.js';
+import { maybeContext, openContext, requestContext, type RequestContext } from './context.js';
 import { impersonate } from './impersonation.js';
 import { MalformedPathError, Query, type RequestInfo, RequestInfoError, requestInfo, unescapePath } from './request-info.js';
 import { addWarnings, FilterError, writeError } from './respond.js';
@@ -51,8 +53,8 @@ export interface PipelineOptions {
   publicEndpoints?: ReadonlyArray<PublicEndpoint>;
   /** what answers a request that passed every filter */
   router: Step;
-  /** the audit filters (api/audit-filters.ts): init after the request context, the event opened after authentication, closed by its observer */
-  audit?: { init: Step; afterAuthentication: Step; observer: RequestObserver };
+  /** the audit filters (api/audit-filters.ts): init after the request context, the event opened after authentication, its head hook, closed by its observer */
+  audit?: { init: Step; afterAuthentication: Step; observer: RequestObserver; onHead: (ctx: RequestContext, code: number) => void };
 }
 
 /**
@@ -91,6 +93,18 @@ function unparsed(method: string, rawPath: string): RequestInfo {
  */
 function withRequestContext(o: PipelineOptions): Step {
   const observers = [...(o.observers ?? []), o.audit?.observer].filter((x): x is RequestObserver => !!x);
+  // one listener for every response (no closure per request): the context is the request's
+  function onClose(this: ServerResponse): void {
+    const ctx = maybeContext(this.req);
+    if (!ctx) return;
+    for (const observe of observers) {
+      try {
+        observe(ctx, this.req, this);
+      } catch (e) {
+        o.logger.warn({ err: String(e) }, 'a request observer failed');
+      }
+    }
+  }
   return (req, res, next) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -104,24 +118,30 @@ function withRequestContext(o: PipelineOptions): Step {
       info = unparsed(req.method, rawPath);
       failure = e instanceof MalformedPathError ? errors.badRequest(e.message) : e instanceof RequestInfoError ? new FilterError(e.message) : e;
     }
-    const ctx = openContext(req, info, query, o.clock.now());
-    res.once('close', () => {
-      for (const observe of observers) {
-        try {
-          observe(ctx, req, res);
-        } catch (e) {
-          o.logger.warn({ err: String(e) }, 'a request observer failed');
-        }
-      }
-    });
-    // warnings are written with the head, whoever writes it
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
-      if (ctx.warnings.length) addWarnings(res, ctx.warnings.splice(0));
-      return writeHead.apply(this, args);
-    } as typeof writeHead;
+    openContext(req, info, query, o.clock.now());
+    res.once('close', onClose);
     next(failure);
   };
+}
+
+/**
+ * What goes out with every response's head, whoever writes it: the request's warnings
+ * (`Warning: 299` headers) and the audit's decision and status code. Installed once on the app's
+ * response prototype (express gives each response that prototype), so that no response is
+ * patched one by one.
+ */
+function hookResponseHead(app: Express, o: PipelineOptions): void {
+  const proto = app.response as unknown as ServerResponse;
+  const writeHead = proto.writeHead;
+  const auditHead = o.audit?.onHead;
+  proto.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+    const ctx = maybeContext(this.req);
+    if (ctx) {
+      if (ctx.warnings.length) addWarnings(this, ctx.warnings.splice(0));
+      if (auditHead && ctx.audit) auditHead(ctx, typeof args[0] === 'number' ? args[0] : this.statusCode);
+    }
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
 }
 
 /** Public paths, answered before authentication (GET and HEAD only), after the faults stage when there is one. */
@@ -161,11 +181,12 @@ function startHooks(hooks: ReadonlyArray<RequestStartHook>): Step {
 }
 
 /**
- * The whole chain as one express handler, plus its error renderer.
+ * Mounts the whole chain on an express app, as one handler plus its error renderer, and hooks
+ * the app's responses' heads (warnings, audit).
  * @example
- * app.use(pipeline({ clock, authenticator, authorizer, logger, router }));
+ * usePipeline(app, { clock, authenticator, authorizer, logger, router });
  */
-export function pipeline(o: PipelineOptions): RequestHandler[] {
+export function usePipeline(app: Express, o: PipelineOptions): void {
   const steps: Step[] = [withRequestContext(o)];
   if (o.audit) steps.push(o.audit.init);
   if (o.publicPaths?.size) steps.push(publicPaths(o.publicPaths, o.faults));
@@ -181,5 +202,6 @@ export function pipeline(o: PipelineOptions): RequestHandler[] {
     void _next;
     writeError(req, res, err, o.logger);
   };
-  return [series(...steps), ((_req: Request, res: Response) => writeError(_req, res, errors.pageNotFound(), o.logger)) as RequestHandler, handleErrors as unknown as RequestHandler];
+  hookResponseHead(app, o);
+  app.use(series(...steps), ((_req: Request, res: Response) => writeError(_req, res, errors.pageNotFound(), o.logger)) as RequestHandler, handleErrors as unknown as RequestHandler);
 }

@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pino from 'pino';
 import { errors, isStatusError, type StatusError } from '../errors/index.js';
 import { goQuote } from '../util/go-format.js';
+import { maybeContext } from './context.js';
 import { MAX_BODY_BYTES } from './media.js';
 
 /**
@@ -24,10 +25,12 @@ export class FilterError extends Error {
 
 /**
  * A JSON answer as kube-apiserver writes one: `Content-Type` exactly the serializer's media type
- * (no charset), a Content-Length, and head and body in one write.
+ * (no charset), a Content-Length, and head and body in one write. The request's audit event is
+ * handed the object (`LogResponseObject`): an error's Status, or the object at RequestResponse.
  */
 export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   const text = JSON.stringify(body);
+  maybeContext(res.req)?.audit?.responseWritten(code, body);
   res.statusCode = code;
   res.setHeader('Content-Type', contentType);
   res.setHeader('Content-Length', Buffer.byteLength(text));

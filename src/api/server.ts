@@ -15,7 +15,7 @@ import { RequestAuthenticator } from '../auth/request-authenticator.js';
 import type { BearerTokenChain } from '../auth/authenticators/bearer-token-chain.js';
 import { countRequests } from './request-metrics.js';
 import { MAX_BODY_BYTES } from './media.js';
-import { pipeline, type PublicEndpoint, type RequestObserver, type RequestStartHook } from './pipeline.js';
+import { usePipeline, type PublicEndpoint, type RequestObserver, type RequestStartHook } from './pipeline.js';
 import { requestLog } from './request-log.js';
 import { apiRouter, oidcHandlers, type ApiControlPlane } from './router.js';
 import { DEFAULT_MAX_WATCHES_PER_USER, WatchLimits } from './routes/watch.js';
@@ -127,21 +127,19 @@ export function buildApiServer(cp: ApiServerControlPlane, o: ApiServerOptions = 
   if (o.publicDiscovery !== false) {
     for (const [path, h] of oidcHandlers(cp, routerOptions)) publicPaths.set(path, (req, res) => h(req, res));
   }
-  app.use(
-    ...pipeline({
-      clock: cp.clock,
-      authenticator: new RequestAuthenticator({ chain: cp.authentication, anonymous: o.anonymousAuth !== false }),
-      authorizer: cp.authorizer,
-      logger,
-      observers: [requestLog(logger), countRequests(cp.metrics), ...(o.observers ?? [])],
-      ...(o.startHooks ? { startHooks: o.startHooks } : {}),
-      publicPaths,
-      ...(cp.faults ? { faults: cp.faults.stage } : {}),
-      publicEndpoints: endpoints,
-      router: apiRouter(cp, routerOptions),
-      ...(cp.audit ? { audit: httpAuditFilters(cp.audit.auditor) } : {}),
-    }),
-  );
+  usePipeline(app, {
+    clock: cp.clock,
+    authenticator: new RequestAuthenticator({ chain: cp.authentication, anonymous: o.anonymousAuth !== false }),
+    authorizer: cp.authorizer,
+    logger,
+    observers: [requestLog(logger), countRequests(cp.metrics), ...(o.observers ?? [])],
+    ...(o.startHooks ? { startHooks: o.startHooks } : {}),
+    publicPaths,
+    ...(cp.faults ? { faults: cp.faults.stage } : {}),
+    publicEndpoints: endpoints,
+    router: apiRouter(cp, routerOptions),
+    ...(cp.audit ? { audit: httpAuditFilters(cp.audit.auditor) } : {}),
+  });
   const listen = async (port: number, host: string, tls?: TlsMaterial) => {
     const l = { ...DEFAULT_SERVER_LIMITS, ...o.limits };
     const limits: ServerOptions = { maxHeaderSize: l.maxHeaderBytes, headersTimeout: l.headersTimeoutMs, keepAliveTimeout: l.idleTimeoutMs, requestTimeout: l.requestTimeoutMs, connectionsCheckingInterval: l.checkIntervalMs };

@@ -319,6 +319,14 @@ export class AuditRequest {
   }
 
   /**
+   * A JSON answer was written (api/respond.ts): an error's Status always, any other object only
+   * for sinks at RequestResponse (the object is snapshotted when the event is built).
+   */
+  responseWritten(code: number, obj: unknown): void {
+    if (code >= 400 || levelAtLeast(this.level, 'RequestResponse')) this.responseObject(obj);
+  }
+
+  /**
    * The response's status line went out (`processCode`): its code is recorded, and a
    * long-running request gets its `ResponseStarted` event now.
    */

@@ -28,7 +28,7 @@ export type FaultStage = Step;
  * - delay: the usual answer, after the delay on the control plane's clock.
  * (Reviews and TokenRequests see their faults in the token service, for the library's sake.)
  * @example
- * pipeline({ ..., faults: faultStage(injector) });
+ * usePipeline(app, { ..., faults: faultStage(injector) });
  */
 export function faultStage(injector: FaultInjector): FaultStage {
   return (req, res, next) => {

