@@ -18,13 +18,19 @@ import type { Clock } from '../clock/index.js';
 import type { UserInfo } from '../registry/types.js';
 import { microTime } from './micro-time.js';
 import type { AuditAttributes, RequestAuditConfig } from './policy-evaluator.js';
-import { redactText, snapshotObject } from './redact.js';
+import { redactText, snapshotText } from './redact.js';
 import { type AuditEvent, type EventUser, type Level, type ObjectReference, type ResponseStatus, type Stage, levelAtLeast, maxLevel } from './types.js';
 
 /** Where events go: the log backend, the recorder. */
 export interface AuditSink {
   /** decides, per request, this sink's level, omitted stages and managed-fields setting */
   readonly evaluator: { evaluate(a: AuditAttributes): RequestAuditConfig };
+  /**
+   * A sink that keeps events and seldom reads their objects (the recorder): its events'
+   * `requestObject` and `responseObject` are read from their redacted text when first accessed,
+   * so that a kept event holds one string instead of a tree of objects.
+   */
+  readonly lazyObjects?: boolean;
   /**
    * Takes one event (a snapshot the sink may keep). Returns a value handed back with the same
    * request's next event, so a sink can replace what it kept instead of adding to it.
@@ -173,17 +179,41 @@ interface Target {
   previous: unknown;
 }
 
-/** An object snapshot per managed-fields setting (the sinks' policies may differ). */
+/** An object's snapshot text per managed-fields setting (the sinks' policies may differ). */
 interface Snapshots {
   source: unknown;
-  kept?: unknown;
-  stripped?: unknown;
+  kept?: string;
+  stripped?: string;
 }
 
-function snapshotFor(s: Snapshots | undefined, omitManagedFields: boolean): unknown {
-  if (!s) return undefined;
-  if (omitManagedFields) return (s.stripped ??= snapshotObject(s.source, true));
-  return (s.kept ??= snapshotObject(s.source, false));
+function snapshotFor(s: Snapshots, omitManagedFields: boolean): string {
+  if (omitManagedFields) return (s.stripped ??= snapshotText(s.source, true));
+  return (s.kept ??= snapshotText(s.source, false));
+}
+
+/** The characters of object text each event holds (lazily read or not), for the recorder's byte budget. */
+export const eventObjectChars = new WeakMap<object, number>();
+
+/** Sets an event's object member from its snapshot text: parsed now, or on first read (`lazy`). */
+function setObject(ev: Record<string, unknown>, key: 'requestObject' | 'responseObject', text: string, lazy: boolean): void {
+  eventObjectChars.set(ev, (eventObjectChars.get(ev) ?? 0) + text.length);
+  if (!lazy) {
+    ev[key] = JSON.parse(text) as unknown;
+    return;
+  }
+  let value: unknown;
+  let read = false;
+  Object.defineProperty(ev, key, {
+    enumerable: true,
+    configurable: false,
+    get() {
+      if (!read) {
+        value = JSON.parse(text) as unknown;
+        read = true;
+      }
+      return value;
+    },
+  });
 }
 
 /**
@@ -366,20 +396,20 @@ export class AuditRequest {
     const ts = stage === 'RequestReceived' ? this.received : microTime(this.clock.now());
     for (const t of this.targets) {
       if (t.config.omitStages.has(stage)) continue;
-      t.previous = t.sink.process(this.build(stage, ts, t.config), t.previous);
+      t.previous = t.sink.process(this.build(stage, ts, t.config, t.sink.lazyObjects === true), t.previous);
     }
   }
 
   /** The event at one sink's level, members in Go's order. */
-  private build(stage: Stage, ts: string, c: RequestAuditConfig): AuditEvent {
+  private build(stage: Stage, ts: string, c: RequestAuditConfig, lazy: boolean): AuditEvent {
     const ev: Record<string, unknown> = { kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: c.level, auditID: this.auditID, stage, requestURI: this.requestURI, verb: this.verb, user: this.user };
     if (this.impersonated) ev.impersonatedUser = this.impersonated;
     if (this.sourceIPs) ev.sourceIPs = this.sourceIPs;
     if (this.userAgent) ev.userAgent = this.userAgent;
     if (this.objectRef) ev.objectRef = this.objectRef;
     if (this.status) ev.responseStatus = this.status;
-    if (levelAtLeast(c.level, 'Request') && this.request) ev.requestObject = snapshotFor(this.request, c.omitManagedFields);
-    if (levelAtLeast(c.level, 'RequestResponse') && this.response) ev.responseObject = snapshotFor(this.response, c.omitManagedFields);
+    if (levelAtLeast(c.level, 'Request') && this.request) setObject(ev, 'requestObject', snapshotFor(this.request, c.omitManagedFields), lazy);
+    if (levelAtLeast(c.level, 'RequestResponse') && this.response) setObject(ev, 'responseObject', snapshotFor(this.response, c.omitManagedFields), lazy);
     ev.requestReceivedTimestamp = this.received;
     ev.stageTimestamp = ts;
     const annotations = this.sortedAnnotations();

@@ -9,9 +9,8 @@
  *   tokens redacted the same way.
  */
 import { PolicyEvaluator } from './policy-evaluator.js';
-import { snapshotSizes } from './redact.js';
 import { type Criterion, type RequestFilter, compileFilter } from './request-filter.js';
-import type { AuditSink } from './auditor.js';
+import { type AuditSink, eventObjectChars } from './auditor.js';
 import type { AuditEvent, Policy } from './types.js';
 
 /**
@@ -51,8 +50,8 @@ export function eventSize(ev: AuditEvent): number {
   if (ev.responseStatus) n += 96 + str(ev.responseStatus.message) + (ev.responseStatus.details ? 256 : 0);
   const a = ev.annotations;
   if (a) for (const k in a) n += 32 + str(k) + str(a[k]);
-  if (typeof ev.requestObject === 'object' && ev.requestObject !== null) n += 3 * (snapshotSizes.get(ev.requestObject) ?? 1024);
-  if (typeof ev.responseObject === 'object' && ev.responseObject !== null) n += 3 * (snapshotSizes.get(ev.responseObject) ?? 1024);
+  // object text: kept as a string until read, then also as objects (about three times the text)
+  n += 4 * (eventObjectChars.get(ev) ?? 0);
   return n;
 }
 
@@ -92,6 +91,8 @@ export interface RecordedRequests extends Iterable<AuditEvent> {
  */
 export class RequestRecorder implements AuditSink, RecordedRequests {
   readonly evaluator: PolicyEvaluator;
+  /** kept events hold their objects as redacted text until a test reads them */
+  readonly lazyObjects = true;
   readonly maxEvents: number;
   readonly maxBytes: number;
   // A ring of events with their sizes beside them. Entries are numbered in the order they were

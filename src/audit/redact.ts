@@ -100,23 +100,25 @@ function dropManagedFields(o: unknown): unknown {
   return out;
 }
 
-/** Sizes of the snapshots {@link snapshotObject} made, for the recorder's byte budget. */
-export const snapshotSizes = new WeakMap<object, number>();
+/**
+ * The text of what an audit event keeps of a request or response object: JSON, tokens redacted,
+ * and `metadata.managedFields` dropped when the policy says so (`copyWithoutManagedFields`: the
+ * object, list items, Table rows). Being text, it is independent of the live object.
+ * @example
+ * snapshotText({ kind: 'TokenRequest', status: { token: 'eyJ...' } }, false); // '{"kind":"TokenRequest","status":{"token":"<redacted>"}}'
+ */
+export function snapshotText(obj: unknown, omitManagedFields: boolean): string {
+  let o = redactKnown(obj);
+  if (omitManagedFields) o = dropManagedFields(o);
+  return redactText(JSON.stringify(o) ?? 'null');
+}
 
 /**
- * What an audit event keeps of a request or response object: an independent copy (JSON round
- * trip, so later changes to the live object do not reach it), tokens redacted, and
- * `metadata.managedFields` dropped when the policy says so (`copyWithoutManagedFields`: the
- * object, list items, Table rows).
+ * {@link snapshotText} as an object: an independent copy, tokens redacted.
  * @example
  * snapshotObject({ kind: 'TokenRequest', status: { token: 'eyJ...' } }, false); // { kind: 'TokenRequest', status: { token: '<redacted>' } }
  */
 export function snapshotObject(obj: unknown, omitManagedFields: boolean): unknown {
   if (obj === undefined) return undefined;
-  let o = redactKnown(obj);
-  if (omitManagedFields) o = dropManagedFields(o);
-  const text = redactText(JSON.stringify(o) ?? 'null');
-  const copy = JSON.parse(text) as unknown;
-  if (typeof copy === 'object' && copy !== null) snapshotSizes.set(copy, text.length);
-  return copy;
+  return JSON.parse(snapshotText(obj, omitManagedFields)) as unknown;
 }

@@ -67,6 +67,27 @@ describe('RequestRecorder: one entry per request', () => {
     r.complete(201);
     expect(recorder.last()!.responseObject).toEqual({ kind: 'TokenRequest', spec: { audiences: ['vault'] }, status: { token: '<redacted>' } });
   });
+
+  it('keeps a TokenRequest\'s objects as their redacted text until read, independent of the live objects; a log sink gets them as objects', () => {
+    const recorder = new RequestRecorder();
+    const logged: Array<Record<string, unknown>> = [];
+    const logSink = { evaluator: recorder.evaluator, process: (e: object) => void logged.push(e as Record<string, unknown>) };
+    const clock = new ManualClock(T0);
+    const auditor = new Auditor({ sinks: [recorder, logSink], clock });
+    const r = auditor.begin({ attributes: attrs({ verb: 'create', resource: 'serviceaccounts', subresource: 'token', name: 'app' }), auditID: 't', requestURI: '/x', receivedAt: clock.now() })!;
+    const body = { kind: 'TokenRequest', spec: { audiences: ['vault'] } };
+    r.requestObject(body);
+    r.complete(201);
+    body.spec.audiences.push('changed later');
+    const kept = recorder.last()!;
+    const descriptor = Object.getOwnPropertyDescriptor(kept, 'requestObject')!;
+    expect([typeof descriptor.get, descriptor.enumerable]).toEqual(['function', true]);
+    expect(kept.requestObject).toEqual({ kind: 'TokenRequest', spec: { audiences: ['vault'] } });
+    expect(kept.requestObject).toBe(kept.requestObject);
+    expect(JSON.parse(JSON.stringify(kept)).requestObject).toEqual({ kind: 'TokenRequest', spec: { audiences: ['vault'] } });
+    const last = logged.at(-1)!;
+    expect([Object.getOwnPropertyDescriptor(last, 'requestObject')!.value, Object.keys(last).indexOf('requestObject') < Object.keys(last).indexOf('requestReceivedTimestamp')]).toEqual([{ kind: 'TokenRequest', spec: { audiences: ['vault'] } }, true]);
+  });
 });
 
 describe('RequestRecorder: filters', () => {
