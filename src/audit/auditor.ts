@@ -19,7 +19,7 @@ import type { UserInfo } from '../registry/types.js';
 import { microTime } from './micro-time.js';
 import type { AuditAttributes, RequestAuditConfig } from './policy-evaluator.js';
 import { redactText, snapshotText } from './redact.js';
-import { type AuditEvent, type EventUser, type Level, type ObjectReference, type ResponseStatus, type Stage, levelAtLeast, maxLevel } from './types.js';
+import { ANNOTATIONS, type AuditEvent, type EventUser, type Level, type ObjectReference, type ResponseStatus, type Stage, levelAtLeast, maxLevel } from './types.js';
 
 /** Where events go: the log backend, the recorder. */
 export interface AuditSink {
@@ -34,8 +34,9 @@ export interface AuditSink {
   /**
    * Takes one event (a snapshot the sink may keep). Returns a value handed back with the same
    * request's next event, so a sink can replace what it kept instead of adding to it.
+   * `objectChars`: the characters of request and response object text the event holds.
    */
-  process(event: AuditEvent, previous: unknown): unknown;
+  process(event: AuditEvent, previous: unknown, objectChars: number): unknown;
   close?(): Promise<void>;
 }
 
@@ -191,12 +192,8 @@ function snapshotFor(s: Snapshots, omitManagedFields: boolean): string {
   return (s.kept ??= snapshotText(s.source, false));
 }
 
-/** The characters of object text each event holds (lazily read or not), for the recorder's byte budget. */
-export const eventObjectChars = new WeakMap<object, number>();
-
 /** Sets an event's object member from its snapshot text: parsed now, or on first read (`lazy`). */
 function setObject(ev: Record<string, unknown>, key: 'requestObject' | 'responseObject', text: string, lazy: boolean): void {
-  eventObjectChars.set(ev, (eventObjectChars.get(ev) ?? 0) + text.length);
   if (!lazy) {
     ev[key] = JSON.parse(text) as unknown;
     return;
@@ -295,14 +292,18 @@ export class AuditRequest {
     if (!a) return undefined;
     if (!this.sorted) {
       const keys = Object.keys(a).sort();
-      let id = '';
-      for (const k of keys) id += `${k}\u0000${a[k]}\u0000`;
       const make = () => {
         const out: Record<string, string> = {};
         for (const k of keys) out[k] = a[k]!;
         return Object.freeze(out);
       };
-      this.sorted = id.length > 512 ? make() : ANNOTATION_SETS.get(id, make);
+      // a set holding a value unique to its request (an issued credential id) is never shared
+      if (Object.hasOwn(a, ANNOTATIONS.issuedCredentialId)) this.sorted = make();
+      else {
+        let id = '';
+        for (const k of keys) id += `${k}\u0000${a[k]}\u0000`;
+        this.sorted = id.length > 512 ? make() : ANNOTATION_SETS.get(id, make);
+      }
     }
     return this.sorted;
   }
@@ -396,25 +397,35 @@ export class AuditRequest {
     const ts = stage === 'RequestReceived' ? this.received : microTime(this.clock.now());
     for (const t of this.targets) {
       if (t.config.omitStages.has(stage)) continue;
-      t.previous = t.sink.process(this.build(stage, ts, t.config, t.sink.lazyObjects === true), t.previous);
+      const built = this.build(stage, ts, t.config, t.sink.lazyObjects === true);
+      t.previous = t.sink.process(built.event, t.previous, built.objectChars);
     }
   }
 
   /** The event at one sink's level, members in Go's order. */
-  private build(stage: Stage, ts: string, c: RequestAuditConfig, lazy: boolean): AuditEvent {
+  private build(stage: Stage, ts: string, c: RequestAuditConfig, lazy: boolean): { event: AuditEvent; objectChars: number } {
     const ev: Record<string, unknown> = { kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: c.level, auditID: this.auditID, stage, requestURI: this.requestURI, verb: this.verb, user: this.user };
     if (this.impersonated) ev.impersonatedUser = this.impersonated;
     if (this.sourceIPs) ev.sourceIPs = this.sourceIPs;
     if (this.userAgent) ev.userAgent = this.userAgent;
     if (this.objectRef) ev.objectRef = this.objectRef;
     if (this.status) ev.responseStatus = this.status;
-    if (levelAtLeast(c.level, 'Request') && this.request) setObject(ev, 'requestObject', snapshotFor(this.request, c.omitManagedFields), lazy);
-    if (levelAtLeast(c.level, 'RequestResponse') && this.response) setObject(ev, 'responseObject', snapshotFor(this.response, c.omitManagedFields), lazy);
+    let objectChars = 0;
+    if (levelAtLeast(c.level, 'Request') && this.request) {
+      const text = snapshotFor(this.request, c.omitManagedFields);
+      objectChars += text.length;
+      setObject(ev, 'requestObject', text, lazy);
+    }
+    if (levelAtLeast(c.level, 'RequestResponse') && this.response) {
+      const text = snapshotFor(this.response, c.omitManagedFields);
+      objectChars += text.length;
+      setObject(ev, 'responseObject', text, lazy);
+    }
     ev.requestReceivedTimestamp = this.received;
     ev.stageTimestamp = ts;
     const annotations = this.sortedAnnotations();
     if (annotations) ev.annotations = annotations;
-    return ev as unknown as AuditEvent;
+    return { event: ev as unknown as AuditEvent, objectChars };
   }
 }
 

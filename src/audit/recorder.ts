@@ -10,7 +10,7 @@
  */
 import { PolicyEvaluator } from './policy-evaluator.js';
 import { type Criterion, type RequestFilter, compileFilter } from './request-filter.js';
-import { type AuditSink, eventObjectChars } from './auditor.js';
+import type { AuditSink } from './auditor.js';
 import type { AuditEvent, Policy } from './types.js';
 
 /**
@@ -42,7 +42,7 @@ const str = (s: string | undefined) => (s ? 2 * s.length + 16 : 0);
 const list = (l: readonly string[] | undefined) => (l ? 32 + l.reduce((n, s) => n + str(s), 0) : 0);
 
 /** An estimate of the heap an event holds: its members, strings at two bytes a character, and its object snapshots. */
-export function eventSize(ev: AuditEvent): number {
+export function eventSize(ev: AuditEvent, objectChars = 0): number {
   let n = 400 + str(ev.auditID) + str(ev.requestURI) + str(ev.userAgent) + list(ev.sourceIPs) + userSize(ev.user);
   if (ev.impersonatedUser) n += userSize(ev.impersonatedUser);
   const ref = ev.objectRef;
@@ -51,7 +51,7 @@ export function eventSize(ev: AuditEvent): number {
   const a = ev.annotations;
   if (a) for (const k in a) n += 32 + str(k) + str(a[k]);
   // object text: kept as a string until read, then also as objects (about three times the text)
-  n += 4 * (eventObjectChars.get(ev) ?? 0);
+  n += 4 * objectChars;
   return n;
 }
 
@@ -123,8 +123,8 @@ export class RequestRecorder implements AuditSink, RecordedRequests {
   }
 
   /** @internal the auditor's call: a new entry, or the request's entry replaced; returns the entry's number */
-  process(event: AuditEvent, previous: unknown): unknown {
-    const size = eventSize(event);
+  process(event: AuditEvent, previous: unknown, objectChars = 0): unknown {
+    const size = eventSize(event, objectChars);
     let seq: number;
     const slot = this.slotOf(previous);
     if (slot !== undefined) {
