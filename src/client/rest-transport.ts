@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { gunzipSync } from 'node:zlib';
-import { handleWhenResult, retry } from 'cockatiel';
+import { lazyModule } from '../util/lazy-module.js';
 import type { Clock, TimerHandle } from '../clock/index.js';
 import { goQuote } from '../util/go-format.js';
 import { clockSleep } from './clock-sleep.js';
@@ -9,6 +9,9 @@ import { goTransportFailure, goUrlErrorText, type NodeRequestError } from './go-
 import type { Connection } from './kubeconfig.js';
 import { RestError, retryAfterSeconds, type RestResponse } from './rest-errors.js';
 import { restRequestUrl } from './server-url.js';
+
+/** cockatiel, loaded on the first call that may retry (a server start need not pay its ~35 ms) */
+const cockatiel = lazyModule<typeof import('cockatiel')>('cockatiel');
 
 /**
  * Options: `clock` times the request timeout and the Retry-After waits (without one, Node's
@@ -61,7 +64,7 @@ export class RestTransport {
       wait = (seconds ?? 0) * 1000;
       return seconds !== undefined;
     };
-    const policy = retry(handleWhenResult(asksToWait), { maxAttempts: MAX_RETRY_AFTER_RETRIES });
+    const policy = cockatiel().retry(cockatiel().handleWhenResult(asksToWait), { maxAttempts: MAX_RETRY_AFTER_RETRIES });
     return policy.execute(async ({ attempt }) => {
       if (attempt > 0) await clockSleep(this.opts.clock, wait);
       return this.postOnce(body);

@@ -1,7 +1,10 @@
-import { handleWhen, retry } from 'cockatiel';
+import { lazyModule } from '../util/lazy-module.js';
 import type { Clock } from '../clock/index.js';
 import { KNOWN_STATUS_REASONS, RestError } from './rest-errors.js';
 import { clockSleep } from './clock-sleep.js';
+
+/** cockatiel, loaded on the first call that may retry (a server start need not pay its ~35 ms) */
+const cockatiel = lazyModule<typeof import('cockatiel')>('cockatiel');
 
 /**
  * `wait.Backoff` for a webhook's retries: the first wait, its growth, the random extra (a
@@ -84,7 +87,7 @@ export async function withExponentialBackoff<T>(call: () => Promise<T>, opts: We
   const nextWait = backoffSteps(b, opts.random);
   // IMPORTANT: cockatiel's own delay runs on the real timers, so it is left at 0 and each
   // wait runs on the injected clock before the attempt it precedes.
-  const policy = retry(handleWhen(opts.shouldRetry ?? defaultShouldRetry), { maxAttempts: b.steps - 1 });
+  const policy = cockatiel().retry(cockatiel().handleWhen(opts.shouldRetry ?? defaultShouldRetry), { maxAttempts: b.steps - 1 });
   return policy.execute(async ({ attempt }) => {
     if (attempt > 0) await clockSleep(opts.clock, nextWait());
     return call();

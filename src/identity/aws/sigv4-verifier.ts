@@ -1,5 +1,4 @@
 import { createHash, createHmac, type Hash, type Hmac, timingSafeEqual } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { stsErrors } from './sts-error.js';
 import type { IssuedAwsCredentials } from './sts-credentials.js';
 
@@ -92,6 +91,8 @@ export async function verifySigV4(req: ReceivedRequest, lookup: (accessKeyId: st
     const prev = query[k];
     query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
+  // loaded on the first STS call: ~50 ms a server start need not pay
+  const { SignatureV4 } = await import('@smithy/signature-v4');
   const signer = new SignatureV4({
     service,
     region,
