@@ -138,6 +138,18 @@ class Interned<T> {
 }
 
 const REFS = new Interned<ObjectReference>();
+/** request URIs, user agents and source IP lists: a kept event shares them with its alikes (fresh strings from each request's headers are dropped young) */
+const TEXTS = new Interned<string>();
+const IP_LISTS = new Interned<readonly string[]>();
+
+function sharedText(s: string): string {
+  return s.length > 512 ? s : TEXTS.get(s, () => s);
+}
+
+function sharedIps(ips: readonly string[] | undefined): readonly string[] | undefined {
+  if (!ips?.length) return undefined;
+  return IP_LISTS.get(ips.join(','), () => Object.freeze([...ips]));
+}
 const CODES = new Interned<ResponseStatus>();
 const ANNOTATION_SETS = new Interned<Readonly<Record<string, string>>>();
 
@@ -254,10 +266,11 @@ export class AuditRequest {
   ) {
     this.auditID = start.auditID;
     this.verb = start.attributes.verb;
-    this.requestURI = redactText(start.requestURI);
+    this.requestURI = sharedText(redactText(start.requestURI));
     this.user = eventUser(start.attributes.user);
-    this.sourceIPs = start.sourceIPs?.length ? start.sourceIPs : undefined;
-    this.userAgent = userAgentOf(start.userAgent);
+    this.sourceIPs = sharedIps(start.sourceIPs);
+    const ua = userAgentOf(start.userAgent);
+    this.userAgent = ua === undefined ? undefined : sharedText(ua);
     this.received = microTime(start.receivedAt);
     this.longRunning = start.longRunning === true;
     this.objectRef = objectRefOf(start.attributes);

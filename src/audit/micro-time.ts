@@ -6,6 +6,16 @@
  * microTime(Date.parse('2024-06-06T10:15:42.123Z')); // '2024-06-06T10:15:42.123000Z'
  */
 export function microTime(ms: number): string {
+  // the events of one millisecond share one string (a recorder keeps thousands of them)
+  if (ms === lastMs) return lastText;
+  lastMs = ms;
+  return (lastText = format(ms));
+}
+
+let lastMs = Number.NaN;
+let lastText = '';
+
+function format(ms: number): string {
   const whole = Math.floor(ms);
   const micros = Math.min(999, Math.round((ms - whole) * 1000));
   // the text up to the second changes once a second: it is formatted once for all the events in it

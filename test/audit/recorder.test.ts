@@ -68,6 +68,16 @@ describe('RequestRecorder: one entry per request', () => {
     expect(recorder.last()!.responseObject).toEqual({ kind: 'TokenRequest', spec: { audiences: ['vault'] }, status: { token: '<redacted>' } });
   });
 
+  it('alike requests share their source IP list in the kept events (frozen), instead of each keeping its own', () => {
+    const { recorder, request } = rig();
+    request({}, 200, { sourceIPs: ['10.0.0.1', '127.0.0.1'] });
+    request({}, 200, { sourceIPs: ['10.0.0.1', '127.0.0.1'] });
+    request({}, 200, { sourceIPs: ['10.0.0.2'] });
+    const [a, b, c] = recorder.list();
+    expect(a!.sourceIPs).toBe(b!.sourceIPs);
+    expect([Object.isFrozen(a!.sourceIPs), a!.sourceIPs, c!.sourceIPs]).toEqual([true, ['10.0.0.1', '127.0.0.1'], ['10.0.0.2']]);
+  });
+
   it('keeps a TokenRequest\'s objects as their redacted text until read, independent of the live objects; a log sink gets them as objects', () => {
     const recorder = new RequestRecorder();
     const logged: Array<Record<string, unknown>> = [];
