@@ -1,9 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError } from './create-token.js';
-import { renderCompareHtml } from './compare-html.js';
-import { renderCompare } from './compare-render.js';
-import { type CompareResult, runCompareScenario } from './compare-scenario.js';
+import type { CompareResult } from './compare-scenario.js';
 import { NO_PROGRESS, type Progress, terminalProgress } from './progress.js';
 
 interface CompareFlags {
@@ -26,6 +24,8 @@ export async function compare(f: CompareFlags, progress: Progress = NO_PROGRESS)
     start = Date.parse(f.start);
     if (!Number.isFinite(start)) throw new CliError(`--start must be a date (RFC 3339), got ${f.start}`, 2);
   }
+  // the scenario (a whole emulator) and its renderers load when the command runs, not at every start of the CLI
+  const [{ runCompareScenario }, { renderCompareHtml }, { renderCompare }] = await Promise.all([import('./compare-scenario.js'), import('./compare-html.js'), import('./compare-render.js')]);
   const result = await runCompareScenario({ ...(start === undefined ? {} : { start }), onStep: (i, of, name) => progress.step(`step ${i}/${of}: ${name}`) });
   progress.done();
   if (f.html) {

@@ -4,8 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { RealClock } from '../clock/index.js';
 import type { Connection } from '../client/kubeconfig.js';
-import { httpKubeletApi } from '../kubelet/http-api.js';
-import { Kubelet } from '../kubelet/kubelet.js';
+import type { Kubelet } from '../kubelet/kubelet.js';
 import { resolveConnection, type ConnectionFlags } from './connection.js';
 import { CliError } from './create-token.js';
 import { parseGoDuration } from '../util/go-duration.js';
@@ -79,6 +78,8 @@ export async function runKubelet(f: KubeletFlags, out: (line: string) => void = 
   const rootDir = resolve(f.root);
   mkdirSync(rootDir, { recursive: true });
   const clock = new RealClock();
+  // the agent loads when it runs, not at every start of the CLI
+  const [{ Kubelet }, { httpKubeletApi }] = await Promise.all([import('../kubelet/kubelet.js'), import('../kubelet/http-api.js')]);
   const kubelet = new Kubelet({ nodeName: f.node, rootDir, clock, api: httpKubeletApi({ conn, clock, logger }), logger, leaseDurationSeconds, statusUpdateFrequencyMs, ...(f.nodeIp ? { internalIP: f.nodeIp } : {}) });
   kubelet.on('mounted', (e) => logger.info({ pod: e.podUid, volume: e.volume, dir: e.dir }, 'volume mounted'));
   kubelet.on('rotated', (e) => logger.info({ pod: e.podUid, volume: e.volume, path: e.path, expirationTimestamp: e.expirationTimestamp }, 'token rotated'));

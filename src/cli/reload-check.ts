@@ -6,11 +6,8 @@
  */
 import type { Command } from 'commander';
 import { RealClock } from '../clock/index.js';
-import { httpCluster } from '../reload-check/cluster.js';
-import { ReloadCheckError } from '../reload-check/errors.js';
 import { DEFAULT_ROTATIONS, DEFAULT_SERVICE_ACCOUNT, type TokenProjection } from '../reload-check/options.js';
-import { goDurationText, renderResult } from '../reload-check/render.js';
-import { type CheckProgress, runReloadCheck } from '../reload-check/run-check.js';
+import type { CheckProgress } from '../reload-check/run-check.js';
 import { connectionOptions, resolveConnection, type ConnectionFlags } from './connection.js';
 import { CliError } from './create-token.js';
 import { parseGoDuration } from '../util/go-duration.js';
@@ -115,6 +112,13 @@ Examples:
       }
       const namespace = f.namespace || conn.namespace || 'default';
       const json = f.output === 'json';
+      // the check loads when it runs, not at every start of the CLI
+      const [{ runReloadCheck }, { httpCluster }, { ReloadCheckError }, { goDurationText, renderResult }] = await Promise.all([
+        import('../reload-check/run-check.js'),
+        import('../reload-check/cluster.js'),
+        import('../reload-check/errors.js'),
+        import('../reload-check/render.js'),
+      ]);
       const clock = new RealClock();
       const progress = terminalProgress(process.stderr, 'satoken reload-check');
       let state: CheckProgress = { phase: 'setting up', requests: 0, rejected: 0 };

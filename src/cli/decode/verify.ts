@@ -8,7 +8,7 @@ import { validateTimes } from '../../auth/authenticators/bound-validator.js';
 import { JwtAuthenticator } from '../../auth/authenticators/jwt-authenticator.js';
 import type { KeySource, VerificationKey } from '../../tokens/key-source.js';
 import { LEGACY_ISSUER } from '../../tokens/legacy-claims.js';
-import { DEFAULT_ISSUER } from '../../emulator.js';
+import { DEFAULT_ISSUER } from '../../control-plane.js';
 import { CliError } from '../create-token.js';
 
 export interface Verdict {
