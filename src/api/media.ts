@@ -170,7 +170,7 @@ export function readBody(raw: Buffer, contentType: string | undefined, opts: Rea
  * decodeBody(Buffer.from('{"spec":{"expirationSeconds":600}}'), 'application/json');
  */
 export function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
-  if (raw.length > 0 && JSON_TEXT.has(formatOf(contentType)!)) {
+  if (raw.length > 0 && JSON_TEXT.has(formatOf(contentType))) {
     const quick = quickPlainJson(raw);
     if (quick) return quick.value;
   }

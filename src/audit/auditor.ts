@@ -148,7 +148,9 @@ function sharedText(s: string): string {
 
 function sharedIps(ips: readonly string[] | undefined): readonly string[] | undefined {
   if (!ips?.length) return undefined;
-  return IP_LISTS.get(ips.join(','), () => Object.freeze([...ips]));
+  const key = ips.join(',');
+  // a long X-Forwarded-For list is kept as it came, not made a key
+  return key.length > 512 ? ips : IP_LISTS.get(key, () => Object.freeze([...ips]));
 }
 const CODES = new Interned<ResponseStatus>();
 const ANNOTATION_SETS = new Interned<Readonly<Record<string, string>>>();

@@ -15,7 +15,7 @@ export { AuditPolicyError, loadPolicyFile, parsePolicy, MAX_POLICY_FILE_BYTES } 
 export { PolicyEvaluator, ruleMatches, type AuditAttributes, type RequestAuditConfig } from './policy-evaluator.js';
 export { validatePolicy } from './policy-validation.js';
 export { RequestRecorder, DEFAULT_RECORDER_POLICY, type RecorderOptions } from './recorder.js';
-export { REDACTED, redactText, snapshotObject } from './redact.js';
+export { REDACTED, redactText, snapshotText } from './redact.js';
 export { compileFilter, filterFromQuery, matcher, RequestFilterError, type RequestFilter } from './request-filter.js';
 export { RotatingFile, type RotatingFileOptions } from './rotating-file.js';
 export { sourceIps, canonicalIp } from './source-ips.js';

@@ -112,13 +112,3 @@ export function snapshotText(obj: unknown, omitManagedFields: boolean): string {
   if (omitManagedFields) o = dropManagedFields(o);
   return redactText(JSON.stringify(o) ?? 'null');
 }
-
-/**
- * {@link snapshotText} as an object: an independent copy, tokens redacted.
- * @example
- * snapshotObject({ kind: 'TokenRequest', status: { token: 'eyJ...' } }, false); // { kind: 'TokenRequest', status: { token: '<redacted>' } }
- */
-export function snapshotObject(obj: unknown, omitManagedFields: boolean): unknown {
-  if (obj === undefined) return undefined;
-  return JSON.parse(snapshotText(obj, omitManagedFields)) as unknown;
-}

@@ -30,7 +30,6 @@ export const TAINT = {
   networkUnavailable: 'node.kubernetes.io/network-unavailable',
 } as const;
 
-
 /** What the controller remembers of a node: what it last saw, and when it saw it change. */
 interface NodeHealth {
   heartbeat: string | undefined;

@@ -39,7 +39,6 @@ const CONDITIONS: ReadonlyArray<[string, string, string, string]> = [
   ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
 ];
 
-
 /**
  * The status the kubelet reports now, the transition times kept from `current` where a
  * condition's status did not change.

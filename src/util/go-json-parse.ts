@@ -343,6 +343,7 @@ export function depthOf(root: unknown): number {
 export function defineKey(obj: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
+
 /**
  * Replaces every {@link GoNumber} by its number, in place, iteratively.
  * @example
@@ -364,7 +365,7 @@ export function plainNumbers<T>(root: T): T {
       const obj = node as Record<string, unknown>;
       for (const k of Object.keys(obj)) {
         const v = obj[k];
-        if (v instanceof GoNumber) Object.defineProperty(obj, k, { value: Number(v.text), enumerable: true, writable: true, configurable: true });
+        if (v instanceof GoNumber) defineKey(obj, k, Number(v.text));
         else if (typeof v === 'object' && v !== null) work.push(v);
       }
     }

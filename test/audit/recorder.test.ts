@@ -76,6 +76,10 @@ describe('RequestRecorder: one entry per request', () => {
     const [a, b, c] = recorder.list();
     expect(a!.sourceIPs).toBe(b!.sourceIPs);
     expect([Object.isFrozen(a!.sourceIPs), a!.sourceIPs, c!.sourceIPs]).toEqual([true, ['10.0.0.1', '127.0.0.1'], ['10.0.0.2']]);
+    // a hostile X-Forwarded-For list is kept whole, as it came, and is not made a key of the table
+    const long = Array.from({ length: 300 }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
+    request({}, 200, { sourceIPs: long });
+    expect(recorder.last()!.sourceIPs).toEqual(long);
   });
 
   it('keeps a TokenRequest\'s objects as their redacted text until read, independent of the live objects; a log sink gets them as objects', () => {
