@@ -65,7 +65,7 @@ function startOf(ctx: RequestContext, req: IncomingMessage, user: UserInfo | und
   };
 }
 
-/** `LogRequestObject` / `LogRequestPatch` from the raw body (express.raw has read it). */
+/** `LogRequestObject` / `LogRequestPatch` from the raw body (the pipeline's body reader has read it). */
 function recordRequestBody(a: AuditRequest, ctx: RequestContext, req: Request): void {
   const raw = req.body as unknown;
   if (!Buffer.isBuffer(raw) || raw.length === 0) return;

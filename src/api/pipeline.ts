@@ -8,7 +8,9 @@
  *   once when the response closes, each guarded, so nothing after the response can throw;
  *   the request's warnings and the audit's status code go out with the response's head (one
  *   hook on the app's response prototype, not a wrapper per response);
- * - public paths (OIDC discovery, when served without credentials) are answered;
+ * - public paths (OIDC discovery, when served without credentials) are answered, and the public
+ *   endpoints (the clouds' token exchanges, which read their own bodies);
+ * - the body is read into `req.body`, at most 3 MiB (api/body-reader.ts);
  * - authentication, then audit (the policy is evaluated and the event opened with the
  *   authenticated user, as `WithAudit`), impersonation, the request-start hooks, authorization;
  * - faults (TokenFaults that act on HTTP alone: faults/fault-stage.ts), also run in front of a
@@ -24,9 +26,11 @@ import type { RequestAuthenticator } from '../auth/request-authenticator.js';
 import type { Clock } from '../clock/index.js';
 import { errors } from '../errors/index.js';
 import { authenticate } from './authentication.js';
+import { bodyReader } from './body-reader.js';
 import { authorize } from './authorization.js';
 import { maybeContext, openContext, requestContext, type RequestContext } from './context.js';
 import { impersonate } from './impersonation.js';
+import { MAX_BODY_BYTES } from './media.js';
 import { MalformedPathError, Query, type RequestInfo, RequestInfoError, requestInfo, unescapePath } from './request-info.js';
 import { addWarnings, FilterError, writeError } from './respond.js';
 import type { Step } from './step.js';
@@ -191,6 +195,7 @@ export function usePipeline(app: Express, o: PipelineOptions): void {
   if (o.audit) steps.push(o.audit.init);
   if (o.publicPaths?.size) steps.push(publicPaths(o.publicPaths, o.faults));
   if (o.publicEndpoints?.length) steps.push(publicEndpoints(o.publicEndpoints));
+  steps.push(bodyReader(MAX_BODY_BYTES));
   steps.push(authenticate(o.authenticator, o.logger));
   if (o.audit) steps.push(o.audit.afterAuthentication);
   steps.push(impersonate(o.authorizer));

@@ -1,6 +1,6 @@
 /**
  * The one assembly of satoken's API server, used by `satoken serve`, `Emulator.listen()` and the
- * tests: the express app (body limit, the request pipeline, the router) and, when asked, an
+ * tests: the express app (the request pipeline, the router) and, when asked, an
  * HTTP(S) server with kube-apiserver's connection limits.
  */
 import { createServer as createHttpServer, type Server, type ServerOptions } from 'node:http';
@@ -14,7 +14,6 @@ import type { RequestRecorder } from '../audit/recorder.js';
 import { RequestAuthenticator } from '../auth/request-authenticator.js';
 import type { BearerTokenChain } from '../auth/authenticators/bearer-token-chain.js';
 import { countRequests } from './request-metrics.js';
-import { MAX_BODY_BYTES } from './media.js';
 import { usePipeline, type PublicEndpoint, type RequestObserver, type RequestStartHook } from './pipeline.js';
 import { requestLog } from './request-log.js';
 import { apiRouter, oidcHandlers, type ApiControlPlane } from './router.js';
@@ -121,8 +120,6 @@ export function buildApiServer(cp: ApiServerControlPlane, o: ApiServerOptions = 
   app.disable('etag');
   app.set('query parser', 'simple');
   const endpoints = o.publicEndpoints ?? [];
-  // a public endpoint reads (and bounds) its own body, and answers in its own error shapes
-  app.use(express.raw({ type: (req) => !endpoints.some((e) => e.owns((req.url ?? '/').split('?')[0]!)), limit: MAX_BODY_BYTES }));
   const publicPaths = new Map<string, Step>();
   if (o.publicDiscovery !== false) {
     for (const [path, h] of oidcHandlers(cp, routerOptions)) publicPaths.set(path, (req, res) => h(req, res));

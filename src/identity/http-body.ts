@@ -1,34 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLarge, readRequestBody } from '../api/body-reader.js';
 
-/** A body larger than the endpoint reads. */
-export class BodyTooLarge extends Error {
-  override readonly name = 'BodyTooLarge';
-  constructor(readonly limit: number) {
-    super(`request body larger than ${limit} bytes`);
-  }
-}
+export { BodyTooLarge };
 
 /**
- * The request body, at most `limit` bytes: the buffer a body parser already read (express.raw),
- * or the stream read here. Throws {@link BodyTooLarge} past the limit without reading the rest.
+ * The request body, at most `limit` bytes: the buffer the pipeline already read, or the stream
+ * read here (api/body-reader.ts). Throws {@link BodyTooLarge} past the limit without reading the rest.
  * @example
  * const body = await readBody(req, 64 * 1024);
  */
-export async function readBody(req: IncomingMessage & { body?: unknown }, limit: number): Promise<Buffer> {
-  if (Buffer.isBuffer(req.body)) {
-    if (req.body.length > limit) throw new BodyTooLarge(limit);
-    return req.body;
-  }
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLarge(limit);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+export function readBody(req: IncomingMessage & { body?: unknown }, limit: number): Promise<Buffer> {
+  if (Buffer.isBuffer(req.body)) return req.body.length > limit ? Promise.reject(new BodyTooLarge(limit)) : Promise.resolve(req.body);
+  return new Promise((ok, fail) => readRequestBody(req, limit, (err, body) => (err ? fail(err) : ok(body!))));
 }
 
 /**
