@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { series } from '../../src/api/pipeline.js';
+import { chain } from '../../src/api/pipeline.js';
 import type { Emulator } from '../../src/emulator.js';
 import { admin, appFixture, jane } from '../helpers/app.js';
 
@@ -50,39 +50,55 @@ describe('the fixed paths', () => {
   });
 });
 
-describe('series', () => {
+describe('chain', () => {
   const trace = (name: string, seen: string[]) => (_req: Request, _res: Response, next: NextFunction) => {
     seen.push(name);
     next();
   };
+  const ends = (out: string[]) => (_req: Request, res: Response, err?: unknown) => void res.send(err instanceof Error ? `error ${err.message}` : `end ${out.join()}`);
 
-  it('runs the steps in order, then the next layer', async () => {
+  it('runs the steps in order, then its end without an error', async () => {
     const seen: string[] = [];
     const a = express();
-    a.use(series(trace('a', seen), trace('b', seen), trace('c', seen)));
-    a.use((_req, res) => void res.send(seen.join()));
-    expect((await request(a).get('/')).text).toBe('a,b,c');
+    a.use(chain([trace('a', seen), trace('b', seen), trace('c', seen)], ends(seen)));
+    expect((await request(a).get('/')).text).toBe('end a,b,c');
   });
 
-  it('stops at next(err) and at a throw, handing the error to express', async () => {
+  it('stops at next(err) and at a throw, handing the error to its end', async () => {
     const seen: string[] = [];
     const a = express();
     a.use(
-      series(
-        trace('a', seen),
-        (req, _res, next) => (req.path === '/fail' ? next(new Error('failed')) : next()),
-        (req, _res, next) => {
-          if (req.path === '/throw') throw new Error('thrown');
-          next();
-        },
-        trace('last', seen),
+      chain(
+        [
+          trace('a', seen),
+          (req, _res, next) => (req.path === '/fail' ? next(new Error('failed')) : next()),
+          (req, _res, next) => {
+            if (req.path === '/throw') throw new Error('thrown');
+            next();
+          },
+          trace('last', seen),
+        ],
+        ends(seen),
       ),
     );
-    a.use((_req: Request, res: Response) => void res.send('reached'));
-    a.use((err: Error, _req: Request, res: Response, _next: NextFunction) => void res.status(500).send(err.message));
-    expect((await request(a).get('/fail')).text).toBe('failed');
-    expect((await request(a).get('/throw')).text).toBe('thrown');
+    expect((await request(a).get('/fail')).text).toBe('error failed');
+    expect((await request(a).get('/throw')).text).toBe('error thrown');
     expect(seen).toEqual(['a', 'a']);
-    expect((await request(a).get('/ok')).text).toBe('reached');
+    seen.length = 0;
+    expect((await request(a).get('/ok')).text).toBe('end a,last');
+  });
+});
+
+describe('the app as a whole', () => {
+  it('answers the same when mounted inside another express app, with express helpers working', async () => {
+    const outer = express();
+    outer.use('/k8s', app);
+    const res = await request(outer).get('/k8s/healthz').set(admin);
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('ok');
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+    const missing = await request(outer).get('/k8s/no/such/path').set(admin);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ kind: 'Status', reason: 'NotFound' });
   });
 });
