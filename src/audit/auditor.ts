@@ -27,16 +27,18 @@ export interface AuditSink {
   readonly evaluator: { evaluate(a: AuditAttributes): RequestAuditConfig };
   /**
    * A sink that keeps events and seldom reads their objects (the recorder): its events'
-   * `requestObject` and `responseObject` are read from their redacted text when first accessed,
-   * so that a kept event holds one string instead of a tree of objects.
+   * `requestObject` and `responseObject` come as their redacted JSON text, which it parses when
+   * someone reads them ({@link readObjectTexts}), so that a kept event holds one string instead
+   * of a tree of objects.
    */
   readonly lazyObjects?: boolean;
   /**
    * Takes one event (a snapshot the sink may keep). Returns a value handed back with the same
    * request's next event, so a sink can replace what it kept instead of adding to it.
-   * `objectChars`: the characters of request and response object text the event holds.
+   * `objectChars`: the characters of request and response object text the event holds;
+   * `texts`: for a lazy sink, which objects are still text ({@link OBJECT_TEXT}).
    */
-  process(event: AuditEvent, previous: unknown, objectChars: number): unknown;
+  process(event: AuditEvent, previous: unknown, objectChars: number, texts: number): unknown;
   close?(): Promise<void>;
 }
 
@@ -206,25 +208,18 @@ function snapshotFor(s: Snapshots, omitManagedFields: boolean): string {
   return (s.kept ??= snapshotText(s.source, false));
 }
 
-/** Sets an event's object member from its snapshot text: parsed now, or on first read (`lazy`). */
-function setObject(ev: Record<string, unknown>, key: 'requestObject' | 'responseObject', text: string, lazy: boolean): void {
-  if (!lazy) {
-    ev[key] = JSON.parse(text) as unknown;
-    return;
-  }
-  let value: unknown;
-  let read = false;
-  Object.defineProperty(ev, key, {
-    enumerable: true,
-    configurable: false,
-    get() {
-      if (!read) {
-        value = JSON.parse(text) as unknown;
-        read = true;
-      }
-      return value;
-    },
-  });
+/** Which of an event's objects a lazy sink gets as their JSON text (the `texts` of {@link AuditSink.process}). */
+export const OBJECT_TEXT = { request: 1, response: 2 } as const;
+
+/**
+ * Parses, in place, the object members a lazy sink was handed as text (`texts`, from
+ * {@link OBJECT_TEXT}); the members keep their place in the event.
+ * @example
+ * readObjectTexts(event, texts);
+ */
+export function readObjectTexts(ev: AuditEvent, texts: number): void {
+  if (texts & OBJECT_TEXT.request) ev.requestObject = JSON.parse(ev.requestObject as string) as unknown;
+  if (texts & OBJECT_TEXT.response) ev.responseObject = JSON.parse(ev.responseObject as string) as unknown;
 }
 
 /**
@@ -413,12 +408,12 @@ export class AuditRequest {
     for (const t of this.targets) {
       if (t.config.omitStages.has(stage)) continue;
       const built = this.build(stage, ts, t.config, t.sink.lazyObjects === true);
-      t.previous = t.sink.process(built.event, t.previous, built.objectChars);
+      t.previous = t.sink.process(built.event, t.previous, built.objectChars, built.texts);
     }
   }
 
   /** The event at one sink's level, members in Go's order. */
-  private build(stage: Stage, ts: string, c: RequestAuditConfig, lazy: boolean): { event: AuditEvent; objectChars: number } {
+  private build(stage: Stage, ts: string, c: RequestAuditConfig, lazy: boolean): { event: AuditEvent; objectChars: number; texts: number } {
     const ev: Record<string, unknown> = { kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: c.level, auditID: this.auditID, stage, requestURI: this.requestURI, verb: this.verb, user: this.user };
     if (this.impersonated) ev.impersonatedUser = this.impersonated;
     if (this.sourceIPs) ev.sourceIPs = this.sourceIPs;
@@ -426,21 +421,29 @@ export class AuditRequest {
     if (this.objectRef) ev.objectRef = this.objectRef;
     if (this.status) ev.responseStatus = this.status;
     let objectChars = 0;
+    let texts = 0;
     if (levelAtLeast(c.level, 'Request') && this.request) {
       const text = snapshotFor(this.request, c.omitManagedFields);
       objectChars += text.length;
-      setObject(ev, 'requestObject', text, lazy);
+      ev.requestObject = text;
+      texts |= OBJECT_TEXT.request;
     }
     if (levelAtLeast(c.level, 'RequestResponse') && this.response) {
       const text = snapshotFor(this.response, c.omitManagedFields);
       objectChars += text.length;
-      setObject(ev, 'responseObject', text, lazy);
+      ev.responseObject = text;
+      texts |= OBJECT_TEXT.response;
     }
     ev.requestReceivedTimestamp = this.received;
     ev.stageTimestamp = ts;
     const annotations = this.sortedAnnotations();
     if (annotations) ev.annotations = annotations;
-    return { event: ev as unknown as AuditEvent, objectChars };
+    const event = ev as unknown as AuditEvent;
+    if (!lazy && texts) {
+      readObjectTexts(event, texts);
+      texts = 0;
+    }
+    return { event, objectChars, texts };
   }
 }
 

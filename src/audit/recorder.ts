@@ -10,7 +10,7 @@
  */
 import { PolicyEvaluator } from './policy-evaluator.js';
 import { type Criterion, type RequestFilter, compileFilter } from './request-filter.js';
-import type { AuditSink } from './auditor.js';
+import { type AuditSink, readObjectTexts } from './auditor.js';
 import type { AuditEvent, Policy } from './types.js';
 
 /**
@@ -100,6 +100,8 @@ export class RequestRecorder implements AuditSink, RecordedRequests {
   // entry later. No wrapper object per entry: each retained object costs the garbage collector.
   private events: Array<AuditEvent | undefined>;
   private sizes: Float64Array;
+  /** per entry, which of its objects are still their JSON text (parsed when the entry is first read) */
+  private texts: Uint8Array;
   private head = 0;
   private held = 0;
   private firstSeq = 0;
@@ -114,6 +116,18 @@ export class RequestRecorder implements AuditSink, RecordedRequests {
     const initial = Math.min(this.maxEvents, 1024);
     this.events = new Array<AuditEvent | undefined>(initial);
     this.sizes = new Float64Array(initial);
+    this.texts = new Uint8Array(initial);
+  }
+
+  /** The event in a ring slot, its objects parsed from their text on the first read. */
+  private at(slot: number): AuditEvent {
+    const ev = this.events[slot]!;
+    const texts = this.texts[slot]!;
+    if (texts) {
+      readObjectTexts(ev, texts);
+      this.texts[slot] = 0;
+    }
+    return ev;
   }
 
   /** The ring slot of entry number `seq`, if it is still held. */
@@ -123,29 +137,35 @@ export class RequestRecorder implements AuditSink, RecordedRequests {
   }
 
   /** @internal the auditor's call: a new entry, or the request's entry replaced; returns the entry's number */
-  process(event: AuditEvent, previous: unknown, objectChars = 0): unknown {
+  process(event: AuditEvent, previous: unknown, objectChars = 0, texts = 0): unknown {
     const size = eventSize(event, objectChars);
     let seq: number;
-    const slot = this.slotOf(previous);
+    let slot = this.slotOf(previous);
     if (slot !== undefined) {
       this.heldBytes += size - this.sizes[slot]!;
       this.events[slot] = event;
       this.sizes[slot] = size;
+      this.texts[slot] = texts;
       seq = previous as number;
     } else {
-      seq = this.push(event, size);
+      seq = this.push(event, size, texts);
+      slot = this.slotOf(seq)!;
+    }
+    if (this.followers.size) {
+      const ev = this.at(slot);
+      for (const f of this.followers) f(ev);
     }
     this.trim();
-    for (const f of this.followers) f(event);
     return seq;
   }
 
-  private push(event: AuditEvent, size: number): number {
+  private push(event: AuditEvent, size: number, texts: number): number {
     if (this.held === this.events.length && this.events.length < this.maxEvents) this.grow();
     if (this.held === this.events.length) this.evictOldest();
     const slot = (this.head + this.held) % this.events.length;
     this.events[slot] = event;
     this.sizes[slot] = size;
+    this.texts[slot] = texts;
     this.held++;
     this.heldBytes += size;
     return this.firstSeq + this.held - 1;
@@ -156,18 +176,22 @@ export class RequestRecorder implements AuditSink, RecordedRequests {
     const len = Math.min(this.maxEvents, this.events.length * 2);
     const events = new Array<AuditEvent | undefined>(len);
     const sizes = new Float64Array(len);
+    const texts = new Uint8Array(len);
     for (let i = 0; i < this.held; i++) {
       const from = (this.head + i) % this.events.length;
       events[i] = this.events[from];
       sizes[i] = this.sizes[from]!;
+      texts[i] = this.texts[from]!;
     }
     this.events = events;
     this.sizes = sizes;
+    this.texts = texts;
     this.head = 0;
   }
 
   private evictOldest(): void {
     this.events[this.head] = undefined;
+    this.texts[this.head] = 0;
     this.heldBytes -= this.sizes[this.head]!;
     this.head = (this.head + 1) % this.events.length;
     this.held--;
@@ -180,8 +204,9 @@ export class RequestRecorder implements AuditSink, RecordedRequests {
     while (this.held > 1 && (this.held > this.maxEvents || this.heldBytes > this.maxBytes)) this.evictOldest();
   }
 
-  private *held_(): Generator<AuditEvent> {
-    for (let i = 0; i < this.held; i++) yield this.events[(this.head + i) % this.events.length]!;
+  /** The slots held, oldest first (filters read no object, so walking them parses nothing). */
+  private *slots(): Generator<number> {
+    for (let i = 0; i < this.held; i++) yield (this.head + i) % this.events.length;
   }
 
   /**
@@ -193,14 +218,14 @@ export class RequestRecorder implements AuditSink, RecordedRequests {
   list(filter?: RequestFilter, limit?: number): AuditEvent[] {
     const criteria = compileFilter(filter);
     const out: AuditEvent[] = [];
-    for (const ev of this.held_()) if (matches(criteria, ev)) out.push(ev);
+    for (const slot of this.slots()) if (matches(criteria, this.events[slot]!)) out.push(this.at(slot));
     return limit !== undefined && out.length > limit ? out.slice(out.length - limit) : out;
   }
 
   /** The oldest recorded request matching `filter`. */
   first(filter?: RequestFilter): AuditEvent | undefined {
     const criteria = compileFilter(filter);
-    for (const ev of this.held_()) if (matches(criteria, ev)) return ev;
+    for (const slot of this.slots()) if (matches(criteria, this.events[slot]!)) return this.at(slot);
     return undefined;
   }
 
@@ -208,8 +233,8 @@ export class RequestRecorder implements AuditSink, RecordedRequests {
   last(filter?: RequestFilter): AuditEvent | undefined {
     const criteria = compileFilter(filter);
     for (let i = this.held - 1; i >= 0; i--) {
-      const ev = this.events[(this.head + i) % this.events.length]!;
-      if (matches(criteria, ev)) return ev;
+      const slot = (this.head + i) % this.events.length;
+      if (matches(criteria, this.events[slot]!)) return this.at(slot);
     }
     return undefined;
   }
@@ -222,6 +247,7 @@ export class RequestRecorder implements AuditSink, RecordedRequests {
   /** Forgets every recorded request (what was evicted stays counted). */
   clear(): void {
     this.events.fill(undefined);
+    this.texts.fill(0);
     this.firstSeq += this.held;
     this.head = 0;
     this.held = 0;

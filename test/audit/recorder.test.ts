@@ -82,7 +82,7 @@ describe('RequestRecorder: one entry per request', () => {
     expect(recorder.last()!.sourceIPs).toEqual(long);
   });
 
-  it('keeps a TokenRequest\'s objects as their redacted text until read, independent of the live objects; a log sink gets them as objects', () => {
+  it('keeps a TokenRequest\'s objects as their redacted text, parsed in place when read, independent of the live objects; a log sink gets them as objects', () => {
     const recorder = new RequestRecorder();
     const logged: Array<Record<string, unknown>> = [];
     const logSink = { evaluator: recorder.evaluator, process: (e: object) => void logged.push(e as Record<string, unknown>) };
@@ -93,13 +93,19 @@ describe('RequestRecorder: one entry per request', () => {
     r.requestObject(body);
     r.complete(201);
     body.spec.audiences.push('changed later');
-    const kept = recorder.last()!;
-    const descriptor = Object.getOwnPropertyDescriptor(kept, 'requestObject')!;
-    expect([typeof descriptor.get, descriptor.enumerable]).toEqual(['function', true]);
-    expect(kept.requestObject).toEqual({ kind: 'TokenRequest', spec: { audiences: ['vault'] } });
-    expect(kept.requestObject).toBe(kept.requestObject);
+    const followed: unknown[] = [];
+    const stop = recorder.follow((e) => followed.push(e.requestObject));
+    const r2 = auditor.begin({ attributes: attrs({ verb: 'create', resource: 'serviceaccounts', subresource: 'token', name: 'app' }), auditID: 't2', requestURI: '/x', receivedAt: clock.now() })!;
+    r2.requestObject({ kind: 'TokenRequest', spec: { audiences: ['followed'] } });
+    r2.complete(201);
+    stop();
+    expect(followed).toEqual([{ kind: 'TokenRequest', spec: { audiences: ['followed'] } }]);
+    const kept = recorder.first()!;
+    expect(Object.getOwnPropertyDescriptor(kept, 'requestObject')!.value).toEqual({ kind: 'TokenRequest', spec: { audiences: ['vault'] } });
+    expect(recorder.first()!.requestObject).toBe(kept.requestObject);
+    expect(Object.keys(kept).indexOf('requestObject')).toBeLessThan(Object.keys(kept).indexOf('requestReceivedTimestamp'));
     expect(JSON.parse(JSON.stringify(kept)).requestObject).toEqual({ kind: 'TokenRequest', spec: { audiences: ['vault'] } });
-    const last = logged.at(-1)!;
+    const last = logged.findLast((e) => e.auditID === 't')!;
     expect([Object.getOwnPropertyDescriptor(last, 'requestObject')!.value, Object.keys(last).indexOf('requestObject') < Object.keys(last).indexOf('requestReceivedTimestamp')]).toEqual([{ kind: 'TokenRequest', spec: { audiences: ['vault'] } }, true]);
   });
 });
