@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLarge, readRequestBody } from '../api/body-reader.js';
+import { BodyTooLarge, readRequestBody } from '../util/read-body.js';
 
 export { BodyTooLarge };
 
 /**
  * The request body, at most `limit` bytes: the buffer the pipeline already read, or the stream
- * read here (api/body-reader.ts). Throws {@link BodyTooLarge} past the limit without reading the rest.
+ * read here (util/read-body.ts). Throws {@link BodyTooLarge} past the limit without reading the rest.
  * @example
  * const body = await readBody(req, 64 * 1024);
  */
