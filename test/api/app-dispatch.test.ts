@@ -90,6 +90,16 @@ describe('chain', () => {
 });
 
 describe('the app as a whole', () => {
+  it('parses a path\'s request info once per method: the same path is a list for GET, a deletecollection for DELETE', async () => {
+    const path = '/api/v1/namespaces/default/configmaps';
+    for (let i = 0; i < 2; i++) {
+      expect((await request(app).get(path).set(jane)).body.message).toBe('configmaps is forbidden: User "jane" cannot list resource "configmaps" in API group "" in the namespace "default"');
+      expect((await request(app).delete(path).set(jane)).body.message).toBe('configmaps is forbidden: User "jane" cannot deletecollection resource "configmaps" in API group "" in the namespace "default"');
+    }
+    const watch = await request(app).get(`${path}?watch=0`).set(jane);
+    expect(watch.body.message).toContain('cannot list resource');
+  });
+
   it('answers the same when mounted inside another express app, with express helpers working', async () => {
     const outer = express();
     outer.use('/k8s', app);
