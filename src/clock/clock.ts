@@ -22,7 +22,17 @@ export function unixSeconds(clock: Clock): number {
   return Math.floor(clock.now() / 1000);
 }
 
+/** The last few seconds formatted (a TokenRequest formats two: now, and its expiry). */
+const FORMATTED_SECONDS = new Map<number, string>();
+
 /** RFC 3339 at second precision, as metav1.Time serialises (`2024-06-06T10:15:42Z`). */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const s = Math.floor(ms / 1000);
+  let text = FORMATTED_SECONDS.get(s);
+  if (text === undefined) {
+    text = new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+    if (FORMATTED_SECONDS.size >= 16) FORMATTED_SECONDS.clear();
+    FORMATTED_SECONDS.set(s, text);
+  }
+  return text;
 }
