@@ -186,6 +186,11 @@ export class ObjectRegistry {
     return this.opts.store.ready?.() ?? true;
   }
 
+  /** Whether other processes write to the store too (replicas on etcd): then a cache miss may be a write not yet seen. */
+  sharedStore(): boolean {
+    return this.opts.store.shared === true;
+  }
+
   /** Reads through to the store, bypassing the cache (used while the cache is not in sync). */
   async getLive(info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
     let key: string;

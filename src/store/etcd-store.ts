@@ -78,6 +78,8 @@ interface NestedWrite {
  * await store.close();
  */
 export class EtcdStore implements KeyValueStore {
+  /** replicas write to the same etcd */
+  readonly shared = true;
   private readonly hub: WatchHub;
   private readonly follower: EtcdFollower;
   /** the other replicas on this prefix, and how far each has got */

@@ -74,4 +74,9 @@ export interface KeyValueStore {
    * implement it; the registry then stops trusting its watch-fed cache and reads live.
    */
   ready?(): boolean;
+  /**
+   * Other processes write to this store too (etcd, shared by replicas): a cache fed by this
+   * process's watch may not hold their newest writes yet, so a miss in it proves nothing.
+   */
+  readonly shared?: boolean;
 }

@@ -147,6 +147,8 @@ describe('two replicas on one etcd', () => {
     const [a, b] = replicas as [ServerProcess, ServerProcess];
     expect((await apiRequest(conn(a), 'POST', '/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'shared' } })).status).toBe(201);
     const token = (await apiRequest(conn(a), 'POST', '/api/v1/namespaces/default/serviceaccounts/shared/token', { spec: {} })).json<{ status: { token: string } }>().status.token;
+    // valid on b at once, whether or not b's watch has brought the service account yet (a miss is read from etcd)
+    expect(await review(b, token)).toMatchObject({ authenticated: true });
     const created = await apiRequest(conn(a), 'POST', '/apis/testing.satoken.dev/v1alpha1/tokenfaults', { apiVersion: 'testing.satoken.dev/v1alpha1', kind: 'TokenFault', metadata: { name: 'flaky' }, spec: { target: 'review', action: 'reject', times: 4 } });
     expect(created.status).toBe(201);
     // b sees the fault once its watch brings it
