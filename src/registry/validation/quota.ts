@@ -2,6 +2,7 @@ import { type FieldError, duplicate, errors, forbidden, invalid, notSupported, r
 import type { KubeObject } from '../types.js';
 import { list, obj, type Obj, immutable, selectorErrors } from './common.js';
 import { qualifiedName } from '../../util/name-validation.js';
+import { sortKeys } from '../../util/sorted-keys.js';
 import { QUANTITY_FORMAT_ERROR, type Quantity, cmpQuantity, isWhole, parseQuantity, quantityString } from './quantity.js';
 
 /** A quantity already checked by checkQuantities (or zero). */
@@ -191,8 +192,3 @@ export function validatePersistentVolumeClaimUpdate(next: KubeObject, old: KubeO
   return errs;
 }
 
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Obj)[k])]));
-  return v;
-}
