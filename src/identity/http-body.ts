@@ -1,15 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLarge, readRequestBody } from '../util/read-body.js';
 
-export { BodyTooLarge };
-
 /**
- * The request body, at most `limit` bytes: the buffer the pipeline already read, or the stream
- * read here (util/read-body.ts). Throws {@link BodyTooLarge} past the limit without reading the rest.
+ * The request body, at most `limit` bytes: the buffer a body parser in front of the endpoint
+ * already read (the API pipeline leaves these endpoints' bodies unread), or the stream read here
+ * (util/read-body.ts). Throws {@link BodyTooLarge} past the limit without reading the rest.
  * @example
  * const body = await readBody(req, 64 * 1024);
  */
-export function readBody(req: IncomingMessage & { body?: unknown }, limit: number): Promise<Buffer> {
+function readBody(req: IncomingMessage & { body?: unknown }, limit: number): Promise<Buffer> {
   if (Buffer.isBuffer(req.body)) return req.body.length > limit ? Promise.reject(new BodyTooLarge(limit)) : Promise.resolve(req.body);
   return new Promise((ok, fail) => readRequestBody(req, limit, (err, body) => (err ? fail(err) : ok(body!))));
 }
